@@ -1,0 +1,198 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { ConfigError } from "./errors.ts";
+
+/**
+ * One schema for every setting. Each field has a default, an env name (DREAMD_*), a CLI flag and a
+ * one-line description; the README's config table is generated from `configFields`.
+ */
+interface FieldSpec<T extends z.ZodType> {
+  env: string;
+  flag: string;
+  description: string;
+  schema: T;
+  /** Read from `${env}_FILE` too (Kubernetes/compose secrets). Never shown in logs. */
+  secret?: boolean;
+}
+
+function field<T extends z.ZodType>(spec: FieldSpec<T>): FieldSpec<T> {
+  return spec;
+}
+
+const positiveInt = (min: number) =>
+  z.coerce
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .min(min, { error: `must be ≥ ${min}` });
+
+const nonNegative = z.coerce.number({ error: "must be a number" }).min(0, { error: "must be ≥ 0" });
+
+export const configFields = {
+  memoryDir: field({
+    env: "DREAMD_MEMORY_DIR",
+    flag: "memory",
+    description: "The agent's memory directory (read only; never written).",
+    schema: z.string().min(1, { error: "must not be empty" }).default("/memory"),
+  }),
+  sessionsDir: field({
+    env: "DREAMD_SESSIONS_DIR",
+    flag: "sessions",
+    description: "Directory of session transcripts (JSONL, Messages JSON, Markdown/text).",
+    schema: z.string().default("/sessions"),
+  }),
+  proposalsDir: field({
+    env: "DREAMD_PROPOSALS_DIR",
+    flag: "out",
+    description: "Where proposals, state and (by default) snapshots are written.",
+    schema: z.string().min(1, { error: "must not be empty" }).default("/proposals"),
+  }),
+  snapshotsDir: field({
+    env: "DREAMD_SNAPSHOTS_DIR",
+    flag: "snapshots",
+    description: "Where pre-dream snapshots go; empty means <proposals>/snapshots.",
+    schema: z.string().default(""),
+  }),
+  engine: field({
+    env: "DREAMD_ENGINE",
+    flag: "engine",
+    description: "Consolidation engine: auto (claude with a key, else offline), offline or claude.",
+    schema: z.enum(["auto", "offline", "claude"], { error: "must be one of auto, offline, claude" }).default("auto"),
+  }),
+  anthropicApiKey: field({
+    env: "DREAMD_ANTHROPIC_API_KEY",
+    flag: "anthropic-api-key",
+    description: "Anthropic API key for the claude engine (or DREAMD_ANTHROPIC_API_KEY_FILE).",
+    schema: z.string().default(""),
+    secret: true,
+  }),
+  apiHost: field({
+    env: "DREAMD_API_HOST",
+    flag: "host",
+    description: "Address the API listens on (0.0.0.0 to publish it from a container).",
+    schema: z.string().min(1, { error: "must not be empty" }).default("127.0.0.1"),
+  }),
+  apiPort: field({
+    env: "DREAMD_API_PORT",
+    flag: "port",
+    description: "Port the API listens on.",
+    schema: z.coerce
+      .number({ error: "must be a number" })
+      .int({ error: "must be a whole number" })
+      .min(0, { error: "must be between 0 and 65535" })
+      .max(65535, { error: "must be between 0 and 65535" })
+      .default(8787),
+  }),
+  apiToken: field({
+    env: "DREAMD_API_TOKEN",
+    flag: "token",
+    description: "Bearer token for mutating routes; empty generates one into <proposals>/.dreamd/api-token.",
+    schema: z.string().default(""),
+    secret: true,
+  }),
+  minHours: field({
+    env: "DREAMD_MIN_HOURS",
+    flag: "min-hours",
+    description: "Time gate: hours since the last successful dream.",
+    schema: nonNegative.default(24),
+  }),
+  minSessions: field({
+    env: "DREAMD_MIN_SESSIONS",
+    flag: "min-sessions",
+    description: "Session gate: new transcripts since the last successful dream.",
+    schema: positiveInt(1).default(5),
+  }),
+  triggerMode: field({
+    env: "DREAMD_TRIGGER_MODE",
+    flag: "trigger-mode",
+    description: "How the gates combine: any (either gate) or all (both gates).",
+    schema: z.enum(["any", "all"], { error: "must be one of any, all" }).default("any"),
+  }),
+  maxSessions: field({
+    env: "DREAMD_MAX_SESSIONS",
+    flag: "max-sessions",
+    description: "Most transcripts read per dream (the newest unprocessed ones).",
+    schema: positiveInt(1).max(100_000, { error: "must be ≤ 100000" }).default(100),
+  }),
+  maxFileBytes: field({
+    env: "DREAMD_MAX_FILE_BYTES",
+    flag: "max-file-bytes",
+    description: "Memory files larger than this are skipped and reported (copied unchanged).",
+    schema: positiveInt(1).default(1_048_576),
+  }),
+  maxTranscriptBytes: field({
+    env: "DREAMD_MAX_TRANSCRIPT_BYTES",
+    flag: "max-transcript-bytes",
+    description: "Transcripts larger than this are skipped and reported.",
+    schema: positiveInt(1).default(33_554_432),
+  }),
+  logLevel: field({
+    env: "DREAMD_LOG_LEVEL",
+    flag: "log-level",
+    description: "Log verbosity: debug, info, warn or error.",
+    schema: z.enum(["debug", "info", "warn", "error"], { error: "must be one of debug, info, warn, error" }).default("info"),
+  }),
+};
+
+type Fields = typeof configFields;
+export type Config = { [K in keyof Fields]: z.output<Fields[K]["schema"]> };
+export type ConfigKey = keyof Fields;
+
+export const configSchema = z.object(
+  Object.fromEntries(Object.entries(configFields).map(([k, f]) => [k, f.schema])) as {
+    [K in keyof Fields]: Fields[K]["schema"];
+  },
+);
+
+type Env = Record<string, string | undefined>;
+
+export interface ConfigSources {
+  env?: Env;
+  /** Parsed CLI flags keyed by flag name (`memory`, `min-sessions`, …); they override env. */
+  flags?: Record<string, string | undefined>;
+  readFile?: (path: string) => string;
+}
+
+/** Resolve env, *_FILE secrets and CLI flags into a validated Config; throws ConfigError with fixed wording. */
+export function loadConfig({ env = {}, flags = {}, readFile = readText }: ConfigSources = {}): Config {
+  const raw: Record<string, unknown> = {};
+  for (const [key, f] of Object.entries(configFields) as [ConfigKey, FieldSpec<z.ZodType>][]) {
+    const fileVar = `${f.env}_FILE`;
+    let value = flags[f.flag] ?? env[f.env];
+    if (value === undefined && f.secret && env[fileVar]) {
+      const path = env[fileVar];
+      try {
+        value = readFile(path).trim();
+      } catch (cause) {
+        throw new ConfigError(`invalid config: ${fileVar} cannot be read (${path})`, { cause });
+      }
+    }
+    if (value !== undefined) raw[key] = value;
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = issue?.path[0] as ConfigKey | undefined;
+    const name = key ? configFields[key].env : "config";
+    throw new ConfigError(`invalid config: ${name} ${issue?.message ?? "is invalid"}`);
+  }
+  return parsed.data as Config;
+}
+
+/** The snapshots dir actually used. */
+export function snapshotsDirOf(cfg: Pick<Config, "snapshotsDir" | "proposalsDir">): string {
+  return cfg.snapshotsDir || `${cfg.proposalsDir.replace(/\/+$/, "")}/snapshots`;
+}
+
+function readText(path: string): string {
+  return readFileSync(path, "utf8");
+}
+
+/** A Markdown table of every setting, for the README (kept in sync by a test). */
+export function configTable(): string {
+  const rows = Object.values(configFields).map((f) => {
+    const parsed = f.schema.safeParse(undefined);
+    const def = parsed.success ? JSON.stringify(parsed.data) : "";
+    return `| \`${f.env}\` | \`--${f.flag}\` | \`${def}\` | ${f.description} |`;
+  });
+  return ["| env | flag | default | description |", "| --- | --- | --- | --- |", ...rows].join("\n");
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { rewriteRelativeDates } from "./relative-dates.ts";
+
+// 2026-03-04 is a Wednesday.
+const REF = "2026-03-04";
+const rw = (s: string) => rewriteRelativeDates(s, REF).text;
+
+describe("rewriteRelativeDates", () => {
+  it("rewrites single days with a natural preposition", () => {
+    expect(rw("Deployed to prod yesterday.")).toBe("Deployed to prod on 2026-03-03.");
+    expect(rw("Yesterday we rotated the keys")).toBe("On 2026-03-03 we rotated the keys");
+    expect(rw("flaky since yesterday")).toBe("flaky since 2026-03-03");
+    expect(rw("yesterday's standup moved")).toBe("2026-03-03's standup moved");
+    expect(rw("release tomorrow, retro the day after tomorrow")).toBe(
+      "release on 2026-03-05, retro on 2026-03-06",
+    );
+    expect(rw("fixed 3 days ago")).toBe("fixed on 2026-03-01");
+    expect(rw("migrated two weeks ago")).toBe("migrated on 2026-02-18");
+    expect(rw("due in 10 days")).toBe("due on 2026-03-14");
+  });
+
+  it("resolves weekdays relative to the day written", () => {
+    expect(rw("met last Tuesday")).toBe("met on 2026-03-03");
+    expect(rw("met last Wednesday")).toBe("met on 2026-02-25");
+    expect(rw("ship next Monday")).toBe("ship on 2026-03-09");
+    expect(rw("ship next Wednesday")).toBe("ship on 2026-03-11");
+    expect(rw("demo this Friday")).toBe("demo on 2026-03-06");
+  });
+
+  it("rewrites weeks, months and years", () => {
+    expect(rw("on call last week")).toBe("on call in the week of 2026-02-23");
+    expect(rw("budget for next month")).toBe("budget for April 2026");
+    expect(rw("hired last year")).toBe("hired in 2025");
+    expect(rw("this morning the build broke")).toBe("on the morning of 2026-03-04 the build broke");
+  });
+
+  it("leaves code spans, absolute dates and lookalikes alone", () => {
+    expect(rw("run `git log --since yesterday` first")).toBe("run `git log --since yesterday` first");
+    expect(rw("deployed on 2026-03-01")).toBe("deployed on 2026-03-01");
+    expect(rw("todays and yesterdays")).toBe("todays and yesterdays");
+  });
+
+  it("is idempotent and reports each rewrite", () => {
+    const once = rewriteRelativeDates("yesterday and last Friday", REF);
+    expect(once.rewrites).toEqual([
+      { from: "yesterday", to: "on 2026-03-03" },
+      { from: "last Friday", to: "on 2026-02-27" },
+    ]);
+    expect(rewriteRelativeDates(once.text, REF).rewrites).toEqual([]);
+  });
+
+  it("handles month and year boundaries", () => {
+    expect(rewriteRelativeDates("yesterday", "2026-01-01").text).toBe("on 2025-12-31");
+    expect(rewriteRelativeDates("last month", "2026-01-15").text).toBe("in December 2025");
+    expect(rewriteRelativeDates("tomorrow", "2024-02-28").text).toBe("on 2024-02-29");
+  });
+});

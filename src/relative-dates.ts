@@ -1,0 +1,142 @@
+/**
+ * Rewrites relative dates ("yesterday", "last Tuesday", "3 days ago") into absolute ISO dates, given the
+ * day the text was written. Text inside `code spans` is left alone. Output contains no phrase this
+ * module would rewrite again, so a second pass is a no-op.
+ */
+
+export interface DateRewrite {
+  from: string;
+  to: string;
+}
+
+const DAY_MS = 86_400_000;
+const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+const NUMBER_WORDS: Record<string, number> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+};
+// A date after one of these reads naturally without "on".
+const PREPOSITIONS = new Set(["since", "until", "till", "by", "before", "after", "from", "on", "of", "through", "to", "for", "during"]);
+
+const NUM = "(\\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)";
+const WEEKDAY = "(monday|tuesday|wednesday|thursday|friday|saturday|sunday)";
+const PHRASES = [
+  "the day before yesterday",
+  "the day after tomorrow",
+  "yesterday",
+  "today",
+  "tonight",
+  "tomorrow",
+  "this (?:morning|afternoon|evening)",
+  `${NUM} (?:day|week)s? ago`,
+  `in ${NUM} (?:day|week)s?`,
+  `(?:last|next|this) ${WEEKDAY}`,
+  "(?:last|next|this) (?:week|month|year)",
+];
+const PATTERN = new RegExp(`\\b(?:${PHRASES.join("|")})\\b`, "gi");
+
+function addDays(iso: string, days: number): string {
+  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+function weekday(iso: string): number {
+  return new Date(`${iso}T00:00:00Z`).getUTCDay();
+}
+
+function count(word: string): number {
+  return NUMBER_WORDS[word.toLowerCase()] ?? Number(word);
+}
+
+/** Resolve one matched phrase to its absolute form and the preposition it needs in running text. */
+function resolve(phrase: string, ref: string): { text: string; prep: "on" | "in" } | null {
+  const p = phrase.toLowerCase();
+  const fixed: Record<string, number> = {
+    "the day before yesterday": -2,
+    "the day after tomorrow": 2,
+    yesterday: -1,
+    today: 0,
+    tonight: 0,
+    tomorrow: 1,
+  };
+  if (p in fixed) return { text: addDays(ref, fixed[p] ?? 0), prep: "on" };
+  let m = /^this (morning|afternoon|evening)$/.exec(p);
+  if (m) return { text: `the ${m[1]} of ${ref}`, prep: "on" };
+  m = new RegExp(`^${NUM} (day|week)s? ago$`).exec(p);
+  if (m?.[1] && m[2]) return { text: addDays(ref, -count(m[1]) * (m[2] === "week" ? 7 : 1)), prep: "on" };
+  m = new RegExp(`^in ${NUM} (day|week)s?$`).exec(p);
+  if (m?.[1] && m[2]) return { text: addDays(ref, count(m[1]) * (m[2] === "week" ? 7 : 1)), prep: "on" };
+  m = new RegExp(`^(last|next|this) ${WEEKDAY}$`).exec(p);
+  if (m?.[1] && m[2]) {
+    const target = WEEKDAYS.indexOf(m[2]);
+    const today = weekday(ref);
+    if (m[1] === "last") return { text: addDays(ref, -(((today - target + 6) % 7) + 1)), prep: "on" };
+    if (m[1] === "next") return { text: addDays(ref, ((target - today + 6) % 7) + 1), prep: "on" };
+    // "this <weekday>": the one in the same Monday-first week.
+    const mondayOffset = (today + 6) % 7;
+    return { text: addDays(ref, -mondayOffset + ((target + 6) % 7)), prep: "on" };
+  }
+  m = /^(last|next|this) (week|month|year)$/.exec(p);
+  if (m?.[1] && m[2]) {
+    const shift = m[1] === "last" ? -1 : m[1] === "next" ? 1 : 0;
+    const d = new Date(`${ref}T00:00:00Z`);
+    if (m[2] === "week") {
+      const monday = addDays(ref, -((d.getUTCDay() + 6) % 7) + shift * 7);
+      return { text: `the week of ${monday}`, prep: "in" };
+    }
+    if (m[2] === "month") {
+      const first = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + shift, 1));
+      return { text: `${MONTHS[first.getUTCMonth()]} ${first.getUTCFullYear()}`, prep: "in" };
+    }
+    return { text: String(d.getUTCFullYear() + shift), prep: "in" };
+  }
+  return null;
+}
+
+function rewriteSegment(seg: string, ref: string, out: DateRewrite[]): string {
+  return seg.replace(PATTERN, (match: string, ...args: unknown[]) => {
+    const offset = args[args.length - 2] as number;
+    const resolved = resolve(match, ref);
+    if (!resolved) return match;
+    const before = seg.slice(0, offset);
+    const prevWord = /(\w+)\s*$/.exec(before)?.[1]?.toLowerCase() ?? "";
+    const possessive = seg.slice(offset + match.length).startsWith("'s");
+    let text = resolved.text;
+    if (!possessive && !PREPOSITIONS.has(prevWord)) text = `${resolved.prep} ${text}`;
+    if (/^[A-Z]/.test(match)) text = text.charAt(0).toUpperCase() + text.slice(1);
+    out.push({ from: match, to: text });
+    return text;
+  });
+}
+
+/** Rewrite every relative date in `text` against `ref` (YYYY-MM-DD, the day the text was written). */
+export function rewriteRelativeDates(text: string, ref: string): { text: string; rewrites: DateRewrite[] } {
+  const rewrites: DateRewrite[] = [];
+  // Odd segments are inside backticks: code, paths and commands are not prose.
+  const parts = text.split("`");
+  const rewritten = parts.map((seg, i) => (i % 2 === 0 ? rewriteSegment(seg, ref, rewrites) : seg)).join("`");
+  return { text: rewritten, rewrites };
+}

@@ -1,0 +1,155 @@
+import { createHash } from "node:crypto";
+import { createReadStream, createWriteStream, lstatSync } from "node:fs";
+import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGzip } from "node:zlib";
+import tarFs from "tar-fs";
+import { z } from "zod";
+import { SnapshotError, errorMessage } from "./errors.ts";
+import { fsyncDir, writeFileAtomic } from "./fs-atomic.ts";
+
+export const snapshotFileSchema = z.object({ path: z.string(), sha256: z.string(), bytes: z.number() });
+export const snapshotManifestSchema = z.object({
+  format: z.literal(1),
+  archive: z.string(),
+  sha256: z.string(),
+  bytes: z.number(),
+  createdAt: z.string(),
+  files: z.array(snapshotFileSchema),
+});
+export type SnapshotFile = z.infer<typeof snapshotFileSchema>;
+export type SnapshotManifest = z.infer<typeof snapshotManifestSchema>;
+
+export interface Snapshot extends SnapshotManifest {
+  /** Absolute path of the .tar.gz. */
+  path: string;
+}
+
+/** The manifest lives beside the archive: `<archive>.json`. */
+export const manifestPathOf = (archive: string) => `${archive}.json`;
+
+export interface CreateSnapshotOptions {
+  memoryDir: string;
+  snapshotsDir: string;
+  /** File stem, e.g. `20260320T180000Z-<dreamId>`. */
+  name: string;
+  now: Date;
+  signal?: AbortSignal;
+}
+
+/** Counts and hashes bytes as they pass, so the archive is written in one streaming pass. */
+function digestTap(onDone: (hex: string, bytes: number) => void): Transform {
+  const h = createHash("sha256");
+  let n = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      h.update(chunk);
+      n += chunk.length;
+      cb(null, chunk);
+    },
+    flush(cb) {
+      onDone(h.digest("hex"), n);
+      cb();
+    },
+  });
+}
+
+/**
+ * Pack the memory dir (regular files and directories only; symlinks are neither followed nor stored)
+ * into `<snapshotsDir>/<name>.tar.gz`, recording the sha256 of every file as it is read.
+ * The archive appears only complete: it is written under a temporary name and renamed.
+ */
+export async function createSnapshot(opts: CreateSnapshotOptions): Promise<Snapshot> {
+  await mkdir(opts.snapshotsDir, { recursive: true });
+  const archive = join(opts.snapshotsDir, `${opts.name}.tar.gz`);
+  const partial = `${archive}.partial`;
+  const files: SnapshotFile[] = [];
+  let archiveSha = "";
+  let archiveBytes = 0;
+  const pack = tarFs.pack(opts.memoryDir, {
+    // Sorted entries make archives of equal trees identical (@types/tar-fs lags tar-fs 3 here).
+    ...({ sort: true } as object),
+    strict: false,
+    ignore: (name: string) => {
+      const st = lstatSync(name, { throwIfNoEntry: false });
+      return !st || !(st.isFile() || st.isDirectory());
+    },
+    map: (header) => {
+      // Ownership of the agent's files means nothing to a restore; keep archives reproducible.
+      header.uid = 0;
+      header.gid = 0;
+      return header;
+    },
+    mapStream: (stream, header) => {
+      const tap = digestTap((sha256, bytes) => files.push({ path: header.name, sha256, bytes }));
+      stream.on("error", (err) => tap.destroy(err));
+      // tar-fs only needs a readable; its typings insist on fs.ReadStream.
+      return stream.pipe(tap) as unknown as typeof stream;
+    },
+  });
+  try {
+    await pipeline(
+      pack,
+      createGzip(),
+      digestTap((sha, bytes) => {
+        archiveSha = sha;
+        archiveBytes = bytes;
+      }),
+      createWriteStream(partial, { flags: "wx" }),
+      { signal: opts.signal },
+    );
+    await rename(partial, archive);
+  } catch (err) {
+    await rm(partial, { force: true });
+    if (opts.signal?.aborted) throw err;
+    throw new SnapshotError(`snapshot of ${opts.memoryDir} failed: ${errorMessage(err)}`, { cause: err });
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const manifest: SnapshotManifest = {
+    format: 1,
+    archive: basename(archive),
+    sha256: archiveSha,
+    bytes: archiveBytes,
+    createdAt: opts.now.toISOString(),
+    files,
+  };
+  await writeFileAtomic(manifestPathOf(archive), `${JSON.stringify(manifest, null, 2)}\n`);
+  await fsyncDir(opts.snapshotsDir);
+  return { ...manifest, path: archive };
+}
+
+/** Read and validate the manifest beside an archive; null when there is none. */
+export async function readSnapshotManifest(archive: string): Promise<SnapshotManifest | null> {
+  let raw: string;
+  try {
+    raw = await readFile(manifestPathOf(archive), "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw new SnapshotError(`cannot read ${manifestPathOf(archive)}: ${errorMessage(err)}`, { cause: err });
+  }
+  try {
+    return snapshotManifestSchema.parse(JSON.parse(raw));
+  } catch (err) {
+    throw new SnapshotError(`${manifestPathOf(archive)} is not a snapshot manifest`, { cause: err });
+  }
+}
+
+export async function sha256File(path: string): Promise<{ sha256: string; bytes: number }> {
+  let out = { sha256: "", bytes: 0 };
+  await pipeline(
+    createReadStream(path),
+    digestTap((sha256, bytes) => {
+      out = { sha256, bytes };
+    }),
+    async (source: AsyncIterable<Buffer>) => {
+      for await (const _ of source);
+    },
+  );
+  return out;
+}
+
+export async function archiveExists(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => null))?.isFile() ?? false;
+}

@@ -1,0 +1,52 @@
+import { contentText, isoOrNull, type Message, type TranscriptFormat, TranscriptError } from "./session.ts";
+
+/**
+ * Claude Code session logs: one JSON object a line, `type` user/assistant with `message.content`
+ * (string or blocks), `timestamp` and `sessionId`. Other line types (summary, system, snapshots) are
+ * ignored; a broken line is a warning, not a reason to drop the whole session.
+ */
+export const claudeJsonl: TranscriptFormat = {
+  name: "claude-code-jsonl",
+  matches: (file) => /\.jsonl$/i.test(file),
+  parse(text) {
+    const messages: Message[] = [];
+    const warnings: string[] = [];
+    let sessionId: string | null = null;
+    const lines = text.split("\n");
+    lines.forEach((raw, i) => {
+      const line = raw.trim();
+      if (!line) return;
+      let obj: unknown;
+      try {
+        obj = JSON.parse(line);
+      } catch {
+        warnings.push(`line ${i + 1}: invalid JSON`);
+        return;
+      }
+      if (!obj || typeof obj !== "object" || Array.isArray(obj)) {
+        warnings.push(`line ${i + 1}: not a JSON object`);
+        return;
+      }
+      const o = obj as Record<string, unknown>;
+      if (typeof o.sessionId === "string" && !sessionId) sessionId = o.sessionId;
+      if (o.type !== "user" && o.type !== "assistant") return;
+      if (o.isMeta === true) return;
+      const msg = o.message as Record<string, unknown> | undefined;
+      if (!msg || typeof msg !== "object") {
+        warnings.push(`line ${i + 1}: ${o.type} line without a message object`);
+        return;
+      }
+      const text = contentText(msg.content);
+      if (text === null) {
+        warnings.push(`line ${i + 1}: message.content must be a string or content blocks`);
+        return;
+      }
+      if (!text.trim()) return;
+      messages.push({ index: messages.length, role: o.type, text, timestamp: isoOrNull(o.timestamp) });
+    });
+    if (messages.length === 0) {
+      throw new TranscriptError(warnings.length ? `no usable messages (${warnings[0]})` : "no user or assistant messages");
+    }
+    return { sessionId, startedAt: messages.find((m) => m.timestamp)?.timestamp ?? null, messages, warnings };
+  },
+};

@@ -1,0 +1,39 @@
+import { parseFrontmatter, splitLines, validDate } from "../entries.ts";
+import { type Message, normalizeRole, type Role, type TranscriptFormat, TranscriptError } from "./session.ts";
+
+// The speaker markers chat exports use: "## User" headings, or "User: hi" / "**Assistant:** hi" lines.
+const NAMES = "(user|human|assistant|claude|system)";
+const HEADING_SPEAKER = new RegExp(`^#{1,6}\\s*${NAMES}\\s*:?\\s*$`, "i");
+const INLINE_SPEAKER = new RegExp(`^(?:>\\s*)?(?:\\*\\*)?${NAMES}(?::\\*\\*|\\*\\*:|:)\\s*(.*)$`, "i");
+
+/** Markdown or plain-text logs. Without speaker markers the whole file is one message. */
+export const plainText: TranscriptFormat = {
+  name: "text",
+  matches: (file) => /\.(md|markdown|txt|log)$/i.test(file),
+  parse(text, file) {
+    const lines = splitLines(text);
+    const { data: fm, end } = parseFrontmatter(lines);
+    const body = lines.slice(end);
+    const messages: Message[] = [];
+    let role: Role | null = null;
+    let buf: string[] = [];
+    const flush = () => {
+      const t = buf.join("\n").trim();
+      if (t) messages.push({ index: messages.length, role: role ?? "unknown", text: t, timestamp: null });
+      buf = [];
+    };
+    for (const line of body) {
+      const m = HEADING_SPEAKER.exec(line) ?? INLINE_SPEAKER.exec(line);
+      if (m) {
+        flush();
+        role = normalizeRole(m[1]?.toLowerCase());
+        if (m[2]?.trim()) buf.push(m[2]);
+      } else buf.push(line);
+    }
+    flush();
+    if (messages.length === 0) throw new TranscriptError("empty transcript");
+    const date =
+      validDate(fm.date) ?? validDate(/(\d{4}-\d{2}-\d{2})/.exec(file)?.[1]) ?? validDate(body.slice(0, 5).join(" "));
+    return { sessionId: fm.session ?? fm.id ?? null, startedAt: date ? `${date}T00:00:00.000Z` : null, messages, warnings: [] };
+  },
+};
