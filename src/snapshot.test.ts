@@ -30,8 +30,8 @@ afterAll(async () => {
 async function crafted(entries: { name: string; type: string; body?: string; linkname?: string }[]): Promise<string> {
   const pack = tarStream.pack();
   const chunks: Buffer[] = [];
-  pack.on("data", (c: Buffer) => chunks.push(c));
-  const done = new Promise((r) => pack.on("end", r));
+  pack.on("data", (c: unknown) => chunks.push(c as Buffer));
+  const done = new Promise<void>((r) => pack.on("end", () => r()));
   for (const e of entries) {
     pack.entry({ name: e.name, type: e.type as "file", linkname: e.linkname }, e.body ?? "");
   }
@@ -46,7 +46,7 @@ describe("snapshot", () => {
   it("packs regular files with a sha256 each, skips symlinks, and verifies", async () => {
     const snap = await createSnapshot({ memoryDir: memory, snapshotsDir: snaps, name: "t1", now: new Date(0) });
     expect(snap.files.map((f) => f.path)).toEqual(["MEMORY.md", "empty.md", "topics/deploy.md"]);
-    expect(snap.files[2]).toEqual({ path: "topics/deploy.md", sha256: sha256("- deploys go to eu-west-1\n"), bytes: 25 });
+    expect(snap.files[2]).toEqual({ path: "topics/deploy.md", sha256: sha256("- deploys go to eu-west-1\n"), bytes: 26 });
     const v = await verifySnapshot(snap.path);
     expect(v).toEqual({ ok: true, files: 3, errors: [] });
     // GNU tar reads what we wrote.

@@ -40,7 +40,7 @@ export interface CreateSnapshotOptions {
 }
 
 /** Counts and hashes bytes as they pass, so the archive is written in one streaming pass. */
-function digestTap(onDone: (hex: string, bytes: number) => void): Transform {
+export function digestTap(onDone: (hex: string, bytes: number) => void): Transform {
   const h = createHash("sha256");
   let n = 0;
   return new Transform({

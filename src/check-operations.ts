@@ -1,0 +1,117 @@
+import type { ProposedOperation } from "./engine.ts";
+import { PathError } from "./errors.ts";
+import { checkEvidence, type EvidenceBase } from "./evidence.ts";
+import type { Change, Operation, Refused } from "./manifest.ts";
+import { resolveInside } from "./paths.ts";
+
+/**
+ * Code, not the prompt, decides what reaches a proposal. An operation is accepted only if every path
+ * stays inside the store, every change matches the input it claims to replace, every evidence quote
+ * is found where it says, a removal cites something that survives it, and it does not overlap an
+ * operation accepted before it. Refused operations are kept, with the rule that refused them.
+ */
+export interface CheckInput {
+  operations: readonly ProposedOperation[];
+  base: EvidenceBase;
+  /** Paths of files that exist in the store but may not be edited (binary, oversized, not notes). */
+  opaque: ReadonlySet<string>;
+}
+
+export interface CheckResult {
+  accepted: Operation[];
+  refused: Refused[];
+}
+
+class Refusal extends Error {
+  readonly rule: string;
+  constructor(rule: string, detail: string) {
+    super(detail);
+    this.rule = rule;
+  }
+}
+
+const FAKE_ROOT = "/store";
+
+function checkPath(path: string): void {
+  try {
+    resolveInside(FAKE_ROOT, path);
+  } catch (err) {
+    throw new Refusal("path-outside-store", (err as PathError).message);
+  }
+  if (path.split("/").some((p) => p === "" || p === "." || p.startsWith("."))) {
+    throw new Refusal("path-outside-store", `path refused: ${path} is not a plain relative path`);
+  }
+}
+
+function checkChange(c: Change, base: EvidenceBase, opaque: ReadonlySet<string>, kind: string): void {
+  checkPath(c.path);
+  if (opaque.has(c.path)) throw new Refusal("not-editable", `${c.path} is not a note dreamd may edit`);
+  const lines = base.notes.get(c.path);
+  if (!lines) {
+    if (kind === "create" && c.before.length === 0 && c.startLine === 1 && c.endLine === 0) return;
+    throw new Refusal("unknown-target", `${c.path} does not exist in the memory store`);
+  }
+  if (c.endLine < c.startLine - 1 || c.endLine > lines.length) {
+    throw new Refusal("bad-range", `${c.path}:${c.startLine}-${c.endLine} is outside the file (${lines.length} lines)`);
+  }
+  const actual = lines.slice(c.startLine - 1, c.endLine);
+  if (actual.length !== c.before.length || actual.some((l, i) => l !== c.before[i])) {
+    throw new Refusal("stale-before", `${c.path}:${c.startLine}-${c.endLine} does not contain the lines the operation replaces`);
+  }
+}
+
+function overlaps(a: Change, b: Change): boolean {
+  if (a.path !== b.path) return false;
+  // An insertion (endLine = startLine - 1) occupies the gap before startLine.
+  const aEnd = Math.max(a.endLine, a.startLine - 0.5);
+  const bEnd = Math.max(b.endLine, b.startLine - 0.5);
+  return a.startLine <= bEnd && b.startLine <= aEnd;
+}
+
+function removedRange(c: Change, line: number, path: string): boolean {
+  return c.path === path && c.after.length === 0 && line >= c.startLine && line <= c.endLine;
+}
+
+function checkOne(op: ProposedOperation, input: CheckInput, accepted: readonly Operation[]): void {
+  for (const t of op.targets) checkPath(t);
+  for (const c of op.changes) checkChange(c, input.base, input.opaque, op.kind);
+  for (const c of op.changes) {
+    if (!op.targets.includes(c.path)) throw new Refusal("undeclared-target", `${c.path} is changed but not named in targets`);
+  }
+  if (op.evidence.length === 0) throw new Refusal("no-evidence", "an operation must cite evidence");
+  for (const ev of op.evidence) {
+    const why = checkEvidence(ev, input.base);
+    if (why) throw new Refusal("evidence-not-found", why);
+  }
+  const removals = op.changes.filter((c) => c.after.length === 0);
+  if (removals.length) {
+    const survivor = op.evidence.some(
+      (ev) => ev.source === "session" || !removals.some((c) => removedRange(c, ev.line, ev.path)),
+    );
+    if (!survivor) {
+      throw new Refusal("removal-without-evidence", "a removal must cite evidence that is not itself removed");
+    }
+  }
+  for (const prior of accepted) {
+    for (const c of op.changes) {
+      for (const pc of prior.changes) {
+        if (overlaps(c, pc)) throw new Refusal("overlap", `${c.path}:${c.startLine}-${c.endLine} is already changed by ${prior.id}`);
+      }
+    }
+  }
+}
+
+export function checkOperations(input: CheckInput): CheckResult {
+  const accepted: Operation[] = [];
+  const refused: Refused[] = [];
+  for (const op of input.operations) {
+    try {
+      checkOne(op, input, accepted);
+      accepted.push({ id: `op-${String(accepted.length + 1).padStart(3, "0")}`, ...op });
+    } catch (err) {
+      if (!(err instanceof Refusal)) throw err;
+      refused.push({ operation: op, rule: err.rule, detail: err.message });
+    }
+  }
+  return { accepted, refused };
+}

@@ -1,0 +1,188 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, stat } from "node:fs/promises";
+import { checkOperations } from "./check-operations.ts";
+import type { Engine } from "./engine.ts";
+import { CancelledError, DreamError, errorMessage } from "./errors.ts";
+import type { Manifest } from "./manifest.ts";
+import { type MemoryStore, type Problem, readMemory } from "./memory-reader.ts";
+import { writeProposal } from "./proposal-writer.ts";
+import { createSnapshot } from "./snapshot.ts";
+import { readState, writeState } from "./state.ts";
+import { type LoadResult, loadSessions } from "./transcripts/loader.ts";
+import type { FormatRegistry } from "./transcripts/registry.ts";
+
+export type Phase = "orient" | "consolidate" | "output";
+
+export interface DreamEvent {
+  dreamId: string;
+  phase: Phase;
+  status: "start" | "done";
+  at: string;
+  detail?: Record<string, number | string>;
+}
+
+export interface DreamOptions {
+  memoryDir: string;
+  sessionsDir: string;
+  proposalsDir: string;
+  snapshotsDir: string;
+  maxSessions: number;
+  maxFileBytes: number;
+  maxTranscriptBytes: number;
+  now: Date;
+  dreamId?: string;
+  signal?: AbortSignal;
+  onEvent?: (e: DreamEvent) => void;
+  warn?: (msg: string) => void;
+}
+
+export interface DreamDeps {
+  engine: Engine;
+  registry: FormatRegistry;
+  /** Wall clock for durations; `now` in the options is the dream's logical time. */
+  clock?: () => number;
+}
+
+export interface DreamResult {
+  dreamId: string;
+  dir: string;
+  manifest: Manifest;
+}
+
+/** Sortable and unique: `20260320T180000Z-1a2b3c`. */
+export function newDreamId(now: Date): string {
+  return `${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}-${randomBytes(3).toString("hex")}`;
+}
+
+export const DREAM_ID = /^\d{8}T\d{6}Z-[0-9a-f]{6}$/;
+
+async function readableDir(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => null))?.isDirectory() ?? false;
+}
+
+/**
+ * One dream: orient (snapshot, read memory and transcripts) → consolidate (engine, then code checks)
+ * → output (proposal written beside, never over, the memory). The memory dir is only ever read.
+ */
+export async function runDream(opts: DreamOptions, deps: DreamDeps): Promise<DreamResult> {
+  const clock = deps.clock ?? Date.now;
+  const started = clock();
+  const dreamId = opts.dreamId ?? newDreamId(opts.now);
+  const signal = opts.signal ?? new AbortController().signal;
+  const emit = (phase: Phase, status: "start" | "done", detail?: DreamEvent["detail"]) =>
+    opts.onEvent?.({ dreamId, phase, status, at: new Date().toISOString(), ...(detail ? { detail } : {}) });
+  const state = await readState(opts.proposalsDir, opts.warn);
+  const record = async (status: "complete" | "failed" | "cancelled", error?: string) => {
+    const at = opts.now.toISOString();
+    state.lastAttempt = { dreamId, at, status, ...(error ? { error } : {}) };
+    if (status === "complete") {
+      state.lastSuccess = { dreamId, at };
+      state.consecutiveFailures = 0;
+    } else if (status === "failed") state.consecutiveFailures++;
+    await writeState(opts.proposalsDir, state);
+  };
+
+  let phase: Phase = "orient";
+  try {
+    emit("orient", "start");
+    if (!(await readableDir(opts.memoryDir))) throw new DreamError(`memory dir ${opts.memoryDir} is not a readable directory`);
+    await mkdir(opts.proposalsDir, { recursive: true });
+    const stamp = dreamId.split("-")[0] ?? dreamId;
+    const snapshot = await createSnapshot({
+      memoryDir: opts.memoryDir,
+      snapshotsDir: opts.snapshotsDir,
+      name: `${stamp}-${dreamId}`,
+      now: opts.now,
+      signal,
+    });
+    const baseHashes = new Map(snapshot.files.map((f) => [f.path, f.sha256]));
+    const memory: MemoryStore = await readMemory(opts.memoryDir, { maxFileBytes: opts.maxFileBytes, signal });
+    for (const n of memory.notes) {
+      if (baseHashes.get(n.path) !== n.sha256) {
+        throw new DreamError(`${n.path} changed while the snapshot was taken; the next dream will retry`);
+      }
+    }
+    let loaded: LoadResult = { sessions: [], problems: [], consumed: [], deferred: 0 };
+    const sessionProblems: Problem[] = [];
+    if (await readableDir(opts.sessionsDir)) {
+      loaded = await loadSessions({
+        dir: opts.sessionsDir,
+        registry: deps.registry,
+        maxSessions: opts.maxSessions,
+        maxBytes: opts.maxTranscriptBytes,
+        processed: new Set(state.processed),
+        signal,
+      });
+    } else if (opts.sessionsDir) {
+      sessionProblems.push({ source: "session", path: opts.sessionsDir, error: "sessions dir not found: no transcripts read" });
+    }
+    const entries = memory.notes.reduce((n, f) => n + f.parsed.entries.length, 0);
+    emit("orient", "done", { files: memory.notes.length + memory.opaque.length, entries, sessions: loaded.sessions.length });
+
+    phase = "consolidate";
+    emit("consolidate", "start");
+    const result = await deps.engine.consolidate({ memory, sessions: loaded.sessions, now: opts.now, signal });
+    const { accepted, refused } = checkOperations({
+      operations: result.operations,
+      base: {
+        notes: new Map(memory.notes.map((n) => [n.path, n.parsed.lines])),
+        sessions: new Map(loaded.sessions.map((s) => [s.id, s.messages])),
+      },
+      opaque: new Set(memory.opaque.map((f) => f.path)),
+    });
+    emit("consolidate", "done", { operations: accepted.length, refused: refused.length });
+
+    phase = "output";
+    emit("output", "start");
+    signal.throwIfAborted();
+    const written = await writeProposal({
+      proposalsDir: opts.proposalsDir,
+      dreamId,
+      memory,
+      operations: accepted,
+      baseHashes,
+      signal,
+      manifest: {
+        schemaVersion: 1,
+        dreamId,
+        createdAt: opts.now.toISOString(),
+        engine: { name: deps.engine.name, version: deps.engine.version },
+        base: {
+          memoryDir: opts.memoryDir,
+          snapshot: { path: snapshot.path, sha256: snapshot.sha256, bytes: snapshot.bytes },
+          files: snapshot.files,
+        },
+        sessions: loaded.sessions.map((s) => ({
+          id: s.id,
+          format: s.format,
+          sha256: s.sha256,
+          startedAt: s.startedAt,
+          messages: s.messages.length,
+        })),
+        problems: [...memory.problems, ...sessionProblems, ...loaded.problems],
+        operations: accepted,
+        refused,
+        notes: result.notes,
+        stats: {
+          files: memory.notes.length + memory.opaque.length,
+          entries,
+          sessions: loaded.sessions.length,
+          deferredSessions: loaded.deferred,
+          durationMs: clock() - started,
+        },
+      },
+    });
+    state.processed.push(...loaded.consumed);
+    await record("complete");
+    emit("output", "done", { dir: written.dir, changed: written.manifest.output.changed.length });
+    return { dreamId, ...written };
+  } catch (err) {
+    if (signal.aborted) {
+      await record("cancelled").catch(() => {});
+      throw new CancelledError(`dream ${dreamId} cancelled during ${phase}`, { cause: err });
+    }
+    await record("failed", errorMessage(err)).catch(() => {});
+    if (err instanceof DreamError) throw err;
+    throw new DreamError(`dream ${dreamId} failed during ${phase}: ${errorMessage(err)}`, { cause: err });
+  }
+}

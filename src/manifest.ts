@@ -1,0 +1,101 @@
+import { z } from "zod";
+
+/**
+ * The proposal manifest: `<proposals>/<dreamId>/manifest.json`. Everything a reviewer or a program
+ * needs to judge a proposal: what it was made from, every operation with its evidence, what was refused.
+ */
+
+export const memoryEvidenceSchema = z.object({
+  source: z.literal("memory"),
+  /** Path relative to the memory dir. */
+  path: z.string().min(1),
+  /** 1-based line in the input file. */
+  line: z.number().int().min(1),
+  /** Verbatim text found on that line. */
+  quote: z.string().min(1),
+});
+
+export const sessionEvidenceSchema = z.object({
+  source: z.literal("session"),
+  /** Transcript path relative to the sessions dir. */
+  session: z.string().min(1),
+  /** 0-based index of the message among the session's kept messages. */
+  index: z.number().int().min(0),
+  quote: z.string().min(1),
+});
+
+export const evidenceSchema = z.discriminatedUnion("source", [memoryEvidenceSchema, sessionEvidenceSchema]);
+
+/** Replace lines startLine..endLine (1-based, inclusive) of `path` with `after`; endLine = startLine - 1 inserts. */
+export const changeSchema = z.object({
+  path: z.string().min(1),
+  startLine: z.number().int().min(1),
+  endLine: z.number().int().min(0),
+  before: z.array(z.string()),
+  after: z.array(z.string()),
+});
+
+export const operationKinds = ["merge", "supersede", "prune", "normalize", "create"] as const;
+
+export const operationSchema = z.object({
+  id: z.string(),
+  kind: z.enum(operationKinds),
+  targets: z.array(z.string().min(1)).min(1),
+  reason: z.string().min(1),
+  evidence: z.array(evidenceSchema).min(1),
+  changes: z.array(changeSchema).min(1),
+});
+
+export const refusedSchema = z.object({
+  operation: z.unknown(),
+  rule: z.string(),
+  detail: z.string(),
+});
+
+export const problemSchema = z.object({
+  source: z.enum(["memory", "session"]),
+  path: z.string(),
+  error: z.string(),
+});
+
+const fileRecord = z.object({ path: z.string(), sha256: z.string(), bytes: z.number().int().min(0) });
+
+export const manifestSchema = z.object({
+  schemaVersion: z.literal(1),
+  dreamId: z.string(),
+  createdAt: z.string(),
+  engine: z.object({ name: z.string(), version: z.string() }),
+  base: z.object({
+    memoryDir: z.string(),
+    snapshot: z.object({ path: z.string(), sha256: z.string(), bytes: z.number().int().min(0) }),
+    files: z.array(fileRecord),
+  }),
+  sessions: z.array(
+    z.object({
+      id: z.string(),
+      format: z.string(),
+      sha256: z.string(),
+      startedAt: z.string().nullable(),
+      messages: z.number().int().min(0),
+    }),
+  ),
+  problems: z.array(problemSchema),
+  operations: z.array(operationSchema),
+  refused: z.array(refusedSchema),
+  notes: z.array(z.string()),
+  output: z.object({ files: z.array(fileRecord), changed: z.array(z.string()) }),
+  stats: z.object({
+    files: z.number().int(),
+    entries: z.number().int(),
+    sessions: z.number().int(),
+    deferredSessions: z.number().int(),
+    durationMs: z.number(),
+  }),
+});
+
+export type Evidence = z.infer<typeof evidenceSchema>;
+export type Change = z.infer<typeof changeSchema>;
+export type Operation = z.infer<typeof operationSchema>;
+export type OperationKind = Operation["kind"];
+export type Refused = z.infer<typeof refusedSchema>;
+export type Manifest = z.infer<typeof manifestSchema>;

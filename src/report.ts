@@ -1,0 +1,48 @@
+import type { Manifest } from "./manifest.ts";
+
+/** report.md: what a reviewer reads first. Every operation with its reason and evidence. */
+export function renderReport(m: Manifest): string {
+  const count = (kind: string) => m.operations.filter((o) => o.kind === kind).length;
+  const out: string[] = [
+    `# Dream ${m.dreamId}`,
+    "",
+    `Engine ${m.engine.name} ${m.engine.version}, ${m.createdAt}. Snapshot: \`${m.base.snapshot.path}\`.`,
+    "",
+    `- ${m.stats.files} memory files, ${m.stats.entries} entries, ${m.stats.sessions} sessions read` +
+      (m.stats.deferredSessions ? ` (${m.stats.deferredSessions} more left for the next dream)` : ""),
+    `- ${m.operations.length} operations: ${["merge", "supersede", "prune", "normalize", "create"].map((k) => `${count(k)} ${k}`).join(", ")}`,
+    `- ${m.output.changed.length} files changed, ${m.refused.length} operations refused, ${m.problems.length} inputs with problems`,
+    "",
+    "Nothing has been applied: the proposed store is `store/`, the change is `diff.patch`.",
+  ];
+  if (m.operations.length) {
+    out.push("", "## Operations", "");
+    for (const op of m.operations) {
+      out.push(`### ${op.id} ${op.kind}: ${op.targets.join(", ")}`, "", op.reason, "");
+      for (const ev of op.evidence) {
+        out.push(
+          ev.source === "memory"
+            ? `- ${ev.path}:${ev.line} — "${ev.quote}"`
+            : `- session ${ev.session} #${ev.index} — "${ev.quote}"`,
+        );
+      }
+      out.push("");
+    }
+  }
+  if (m.refused.length) {
+    out.push("## Refused", "");
+    for (const r of m.refused) out.push(`- ${r.rule}: ${r.detail}`);
+    out.push("");
+  }
+  if (m.problems.length) {
+    out.push("## Inputs with problems", "");
+    for (const p of m.problems) out.push(`- ${p.source} ${p.path}: ${p.error}`);
+    out.push("");
+  }
+  if (m.notes.length) {
+    out.push("## Notes", "");
+    for (const n of m.notes) out.push(`- ${n}`);
+    out.push("");
+  }
+  return `${out.join("\n").trimEnd()}\n`;
+}
