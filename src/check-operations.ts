@@ -92,6 +92,10 @@ function checkOne(op: ProposedOperation, input: CheckInput, accepted: readonly O
       throw new Refusal("removal-without-evidence", "a removal must cite evidence that is not itself removed");
     }
   }
+  op.changes.forEach((c, i) => {
+    const other = op.changes.slice(i + 1).find((d) => overlaps(c, d));
+    if (other) throw new Refusal("overlap", `${c.path}:${c.startLine}-${c.endLine} is changed twice by the same operation`);
+  });
   for (const prior of accepted) {
     for (const c of op.changes) {
       for (const pc of prior.changes) {

@@ -21,6 +21,14 @@ interface Planned {
 }
 
 const quoteOf = (line: string) => line.trim();
+const DAILY = /(?:^|\/)\d{4}-\d{2}-\d{2}[^/]*$/;
+
+/** Which copy of a duplicate survives: a topic file's over an index's over a daily log's, then the first. */
+function keepRank(p: Planned): number {
+  if (DAILY.test(p.entry.path)) return 2;
+  if (/(?:^|\/)(MEMORY|_index)\.md$/i.test(p.entry.path)) return 1;
+  return 0;
+}
 
 function plan(note: NoteFile, notes: string[]): Planned[] {
   return note.parsed.entries.map((entry) => {
@@ -76,7 +84,7 @@ export function createOfflineEngine(): Engine {
       const merges: ProposedOperation[] = [];
       for (const group of groups.values()) {
         if (group.length < 2) continue;
-        const [keep, ...drop] = group;
+        const [keep, ...drop] = [...group].sort((a, b) => keepRank(a) - keepRank(b));
         if (!keep) continue;
         for (const d of drop) removed.add(d);
         const where = (p: Planned) => `${p.entry.path}:${p.entry.startLine}`;

@@ -1,0 +1,159 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { Hono, type MiddlewareHandler } from "hono";
+import { streamSSE } from "hono/streaming";
+import { z } from "zod";
+import type { DreamRunner } from "./dream-runner.ts";
+import { BusyError, errorMessage, PathError } from "./errors.ts";
+import type { Gates } from "./gates.ts";
+import { openApiDocument } from "./openapi.ts";
+import type { Proposals } from "./proposals.ts";
+import type { State } from "./state.ts";
+
+export interface Readiness {
+  ready: boolean;
+  reasons: string[];
+}
+
+export interface AppDeps {
+  runner: DreamRunner;
+  proposals: Proposals;
+  token: string;
+  readiness(): Promise<Readiness>;
+  state(): Promise<State>;
+  gates(state: State): Promise<Gates>;
+  /** Heartbeat interval for /events, so proxies keep the stream open. */
+  heartbeatMs?: number;
+}
+
+export const startDreamBody = z
+  .object({ now: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional() })
+  .strict();
+
+const digest = (s: string) => createHash("sha256").update(s).digest();
+
+function requireToken(token: string): MiddlewareHandler {
+  const want = digest(token);
+  return async (c, next) => {
+    const header = c.req.header("authorization") ?? "";
+    const m = /^Bearer\s+(.+)$/i.exec(header);
+    if (!m?.[1] || !timingSafeEqual(digest(m[1].trim()), want)) {
+      c.header("WWW-Authenticate", 'Bearer realm="dreamd"');
+      return c.json({ error: "unauthorized: send Authorization: Bearer <token>" }, 401);
+    }
+    await next();
+  };
+}
+
+/** Parse an optional JSON body with a zod schema; an empty body is `{}`. */
+async function jsonBody<T extends z.ZodType>(req: Request, schema: T): Promise<{ ok: true; data: z.output<T> } | { ok: false; error: string }> {
+  const text = await req.text();
+  let raw: unknown = {};
+  if (text.trim()) {
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return { ok: false, error: "body is not valid JSON" };
+    }
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, error: `invalid body: ${issue?.path.join(".") || "(root)"} ${issue?.message ?? ""}`.trim() };
+  }
+  return { ok: true, data: parsed.data };
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  const auth = requireToken(deps.token);
+
+  app.onError((err, c) => {
+    if (err instanceof PathError) return c.json({ error: err.message }, 400);
+    if (err instanceof BusyError) return c.json({ error: err.message }, 409);
+    return c.json({ error: `internal error: ${errorMessage(err)}` }, 500);
+  });
+  app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
+
+  app.get("/healthz", (c) => c.json({ ok: true }));
+  app.get("/readyz", async (c) => {
+    const r = await deps.readiness();
+    return c.json(r, r.ready ? 200 : 503);
+  });
+  app.get("/status", async (c) => {
+    const state = await deps.state();
+    const gates = await deps.gates(state);
+    return c.json({
+      ...deps.runner.status(),
+      lastSuccess: state.lastSuccess,
+      lastAttempt: state.lastAttempt,
+      consecutiveFailures: state.consecutiveFailures,
+      gates,
+    });
+  });
+  app.get("/openapi.json", (c) => c.json(openApiDocument()));
+
+  app.get("/dreams", async (c) => c.json({ dreams: await deps.proposals.list(), running: deps.runner.status().current }));
+  app.get("/dreams/:id", async (c) => {
+    const m = await deps.proposals.manifest(c.req.param("id"));
+    return m ? c.json(m) : c.json({ error: `no dream ${c.req.param("id")}` }, 404);
+  });
+  app.get("/dreams/:id/diff", async (c) => {
+    const d = await deps.proposals.diff(c.req.param("id"));
+    if (d === null) return c.json({ error: `no dream ${c.req.param("id")}` }, 404);
+    return c.body(d, 200, { "content-type": "text/x-diff; charset=utf-8" });
+  });
+  app.get("/dreams/:id/files/*", async (c) => {
+    const id = c.req.param("id");
+    const prefix = `/dreams/${id}/files/`;
+    const rel = decodeURIComponent(c.req.path.slice(prefix.length));
+    if (!rel) return c.json({ error: "name a file: /dreams/:id/files/<path>" }, 400);
+    const data = await deps.proposals.file(id, rel);
+    if (!data) return c.json({ error: `no file ${rel} in dream ${id}` }, 404);
+    const text = /\.(md|markdown|txt)$/i.test(rel);
+    return c.body(new Uint8Array(data), 200, {
+      "content-type": text ? "text/plain; charset=utf-8" : "application/octet-stream",
+      "x-content-type-options": "nosniff",
+    });
+  });
+
+  app.post("/dreams", auth, async (c) => {
+    const body = await jsonBody(c.req.raw, startDreamBody);
+    if (!body.ok) return c.json({ error: body.error }, 400);
+    const { dreamId } = deps.runner.start(body.data.now ? { now: new Date(body.data.now) } : {});
+    return c.json({ dreamId, events: "/events", manifest: `/dreams/${dreamId}` }, 202);
+  });
+  app.post("/dreams/:id/cancel", auth, async (c) => {
+    const id = c.req.param("id");
+    if (deps.runner.cancel(id)) return c.json({ cancelled: id }, 202);
+    if (await deps.proposals.manifest(id)) return c.json({ error: `dream ${id} is not running` }, 409);
+    return c.json({ error: `no running dream ${id}` }, 404);
+  });
+  app.post("/dreams/:id/discard", auth, async (c) => {
+    const id = c.req.param("id");
+    if (deps.runner.status().current?.dreamId === id) {
+      return c.json({ error: `dream ${id} is running: cancel it first` }, 409);
+    }
+    return (await deps.proposals.discard(id)) ? c.json({ discarded: id }) : c.json({ error: `no dream ${id}` }, 404);
+  });
+
+  app.get("/events", (c) =>
+    streamSSE(c, async (stream) => {
+      let seq = 0;
+      const queue: Promise<void>[] = [];
+      const unsubscribe = deps.runner.subscribe((e) => {
+        queue.push(stream.writeSSE({ event: e.type, id: String(++seq), data: JSON.stringify(e.data) }));
+      });
+      const closed = new Promise<void>((resolve) => stream.onAbort(resolve));
+      await stream.writeSSE({ event: "hello", data: JSON.stringify(deps.runner.status()) });
+      const beat = setInterval(() => {
+        void stream.write(": keep-alive\n\n").catch(() => {});
+      }, deps.heartbeatMs ?? 15_000);
+      await closed;
+      clearInterval(beat);
+      unsubscribe();
+      await Promise.allSettled(queue);
+    }),
+  );
+
+  return app;
+}

@@ -1,0 +1,62 @@
+import { configFields } from "./config.ts";
+import { ConfigError } from "./errors.ts";
+
+export interface ParsedArgs {
+  command: string;
+  flags: Record<string, string>;
+  positionals: string[];
+  help: boolean;
+}
+
+const VALUE_FLAGS = new Set([...Object.values(configFields).map((f) => f.flag), "now"]);
+
+/** `dreamd <command> [--flag value | --flag=value]… [positionals]`; unknown flags are an error. */
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const flags: Record<string, string> = {};
+  const positionals: string[] = [];
+  let help = false;
+  let command = "";
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    if (arg === "--help" || arg === "-h") {
+      help = true;
+      continue;
+    }
+    if (arg.startsWith("--")) {
+      const eq = arg.indexOf("=");
+      const name = arg.slice(2, eq === -1 ? undefined : eq);
+      if (!VALUE_FLAGS.has(name)) throw new ConfigError(`unknown flag --${name} (see dreamd --help)`);
+      const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
+      if (value === undefined) throw new ConfigError(`flag --${name} needs a value`);
+      flags[name] = value;
+      continue;
+    }
+    if (!command) command = arg;
+    else positionals.push(arg);
+  }
+  return { command, flags, positionals, help };
+}
+
+export function usage(): string {
+  const rows = Object.values(configFields).map((f) => {
+    const d = f.schema.safeParse(undefined);
+    const def = d.success ? JSON.stringify(d.data) : "";
+    return `  --${f.flag.padEnd(22)} ${f.env.padEnd(28)} ${f.description}${f.secret ? "" : ` (default ${def})`}`;
+  });
+  return [
+    "dreamd — memory consolidation for AI agents; proposes, never overwrites.",
+    "",
+    "Usage:",
+    "  dreamd dream --memory DIR [--sessions DIR] --out DIR [--engine offline|auto] [--now ISO]",
+    "      run one dream; prints a summary and, last, the proposal path",
+    "  dreamd serve            run the sidecar: API, status, review",
+    "  dreamd verify SNAPSHOT  check a snapshot archive against its manifest",
+    "",
+    "Exit codes: 0 ok, 1 failure, 2 bad input or config.",
+    "",
+    "Flags (each also set by its env var; flags win):",
+    ...rows,
+    "  --now                  (dream only) the dream's logical time, ISO 8601",
+    "",
+  ].join("\n");
+}

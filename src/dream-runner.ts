@@ -1,0 +1,107 @@
+import { type DreamEvent, type DreamOptions, type DreamResult, newDreamId, type Phase, runDream } from "./dream.ts";
+import type { DreamDeps } from "./dream.ts";
+import { BusyError, CancelledError, errorMessage } from "./errors.ts";
+import type { Logger } from "./logger.ts";
+
+export type RunnerEvent =
+  | { type: "phase"; data: DreamEvent }
+  | { type: "dream"; data: { dreamId: string; status: "started" | "complete" | "failed" | "cancelled"; error?: string; dir?: string } };
+
+export interface RunnerStatus {
+  state: "idle" | "running";
+  current: { dreamId: string; phase: Phase | null; startedAt: string } | null;
+}
+
+/** Single-flight dream execution with cancel and an event feed (for SSE and logs). */
+export interface DreamRunner {
+  status(): RunnerStatus;
+  /** Start a dream now; throws BusyError while one runs. */
+  start(opts?: { now?: Date }): { dreamId: string; done: Promise<DreamResult | null> };
+  /** True when `dreamId` was running and has been asked to stop. */
+  cancel(dreamId: string): boolean;
+  subscribe(fn: (e: RunnerEvent) => void): () => void;
+  /** Cancel whatever runs and wait for it to settle. */
+  shutdown(): Promise<void>;
+}
+
+export interface RunnerDeps extends DreamDeps {
+  options: Omit<DreamOptions, "now" | "dreamId" | "signal" | "onEvent">;
+  now: () => Date;
+  log: Logger;
+}
+
+export function createDreamRunner(deps: RunnerDeps): DreamRunner {
+  const listeners = new Set<(e: RunnerEvent) => void>();
+  let current: { dreamId: string; phase: Phase | null; startedAt: string; abort: AbortController; done: Promise<unknown> } | null =
+    null;
+  const emit = (e: RunnerEvent) => {
+    for (const fn of listeners) {
+      try {
+        fn(e);
+      } catch (err) {
+        deps.log.warn("event listener failed", { error: errorMessage(err) });
+      }
+    }
+  };
+  return {
+    status: () => ({
+      state: current ? "running" : "idle",
+      current: current ? { dreamId: current.dreamId, phase: current.phase, startedAt: current.startedAt } : null,
+    }),
+    start(opts = {}) {
+      if (current) throw new BusyError(`dream ${current.dreamId} is already running`);
+      const now = opts.now ?? deps.now();
+      const dreamId = newDreamId(now);
+      const abort = new AbortController();
+      const run = { dreamId, phase: null as Phase | null, startedAt: deps.now().toISOString(), abort, done: Promise.resolve() as Promise<unknown> };
+      current = run;
+      emit({ type: "dream", data: { dreamId, status: "started" } });
+      deps.log.info("dream started", { dreamId });
+      const done = runDream(
+        {
+          ...deps.options,
+          now,
+          dreamId,
+          signal: abort.signal,
+          onEvent: (e) => {
+            run.phase = e.phase;
+            deps.log.info(`phase ${e.phase} ${e.status}`, { dreamId, ...e.detail });
+            emit({ type: "phase", data: e });
+          },
+        },
+        deps,
+      )
+        .then((r) => {
+          deps.log.info("dream complete", { dreamId, dir: r.dir, operations: r.manifest.operations.length });
+          emit({ type: "dream", data: { dreamId, status: "complete", dir: r.dir } });
+          return r;
+        })
+        .catch((err: unknown) => {
+          const status = err instanceof CancelledError ? "cancelled" : "failed";
+          deps.log[status === "failed" ? "error" : "warn"](`dream ${status}`, { dreamId, error: errorMessage(err) });
+          emit({ type: "dream", data: { dreamId, status, error: errorMessage(err) } });
+          return null;
+        })
+        .finally(() => {
+          current = null;
+        });
+      run.done = done;
+      return { dreamId, done };
+    },
+    cancel(dreamId) {
+      if (!current || current.dreamId !== dreamId) return false;
+      current.abort.abort(new CancelledError("cancelled by request"));
+      return true;
+    },
+    subscribe(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    async shutdown() {
+      const c = current;
+      if (!c) return;
+      c.abort.abort(new CancelledError("shutting down"));
+      await c.done;
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { readFile } from "node:fs/promises";
+import type { Config } from "./config.ts";
+import { sha256 } from "./fs-atomic.ts";
+import type { State } from "./state.ts";
+import { listTranscripts } from "./transcripts/loader.ts";
+import type { FormatRegistry } from "./transcripts/registry.ts";
+
+export interface Gates {
+  hoursSinceLast: number | null;
+  sessionsSinceLast: number;
+  timeGate: boolean;
+  sessionGate: boolean;
+  due: boolean;
+}
+
+export interface GateChecker {
+  check(state: State, now: Date): Promise<Gates>;
+}
+
+/**
+ * Gate values, cheapest first. New sessions are transcripts whose content hash is not in the ledger;
+ * hashes are cached by (path, size, mtime) so polling /status does not re-read every transcript.
+ */
+export function createGateChecker(
+  cfg: Pick<Config, "sessionsDir" | "minHours" | "minSessions" | "triggerMode">,
+  registry: FormatRegistry,
+): GateChecker {
+  const cache = new Map<string, string>();
+  return {
+    async check(state, now) {
+      const last = state.lastSuccess ? Date.parse(state.lastSuccess.at) : null;
+      const hoursSinceLast = last === null ? null : Math.max(0, (now.getTime() - last) / 3_600_000);
+      const processed = new Set(state.processed);
+      let sessionsSinceLast = 0;
+      const files = await listTranscripts(cfg.sessionsDir, registry).catch(() => []);
+      for (const f of files) {
+        const key = `${f.path}\0${f.bytes}\0${f.mtimeMs}`;
+        let hash = cache.get(key);
+        if (!hash) {
+          const data = await readFile(f.abs).catch(() => null);
+          if (!data) continue;
+          hash = sha256(data);
+          cache.set(key, hash);
+        }
+        if (!processed.has(hash)) sessionsSinceLast++;
+      }
+      const timeGate = hoursSinceLast === null || hoursSinceLast >= cfg.minHours;
+      const sessionGate = sessionsSinceLast >= cfg.minSessions;
+      const due = cfg.triggerMode === "all" ? timeGate && sessionGate : timeGate || sessionGate;
+      return { hoursSinceLast, sessionsSinceLast, timeGate, sessionGate, due };
+    },
+  };
+}

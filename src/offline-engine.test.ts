@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { memoryFrom } from "../test/fixtures.ts";
+import type { ProposedOperation } from "./engine.ts";
+import { createOfflineEngine } from "./offline-engine.ts";
+
+async function run(files: Record<string, string>): Promise<{ operations: ProposedOperation[]; notes: string[] }> {
+  return createOfflineEngine().consolidate({
+    memory: memoryFrom(files),
+    sessions: [],
+    now: new Date("2026-03-20T00:00:00Z"),
+    signal: new AbortController().signal,
+  });
+}
+
+describe("offline engine", () => {
+  it("merges exact and normalized duplicates, keeping the topic file's copy", async () => {
+    const { operations } = await run({
+      "notes/2026-03-02.md": "# 2026-03-02\n\n- **Prefers** small PRs.\n",
+      "profile.md": "# Profile\n\n- prefers small PRs\n- Prefers small PRs.\n",
+    });
+    expect(operations).toHaveLength(1);
+    const [op] = operations;
+    expect(op?.kind).toBe("merge");
+    expect(op?.reason).toContain("kept profile.md:3");
+    expect(op?.changes.map((c) => `${c.path}:${c.startLine}`)).toEqual(["profile.md:4", "notes/2026-03-02.md:3"]);
+    expect(op?.evidence).toHaveLength(3);
+  });
+
+  it("does not merge entries that differ in a number, version or checkbox", async () => {
+    const { operations } = await run({
+      "a.md": "- Deploy v1.2 to staging\n- Deploy v1.3 to staging\n- [ ] ship it\n- [x] ship it\n- port 8080\n- port 8081\n",
+    });
+    expect(operations).toEqual([]);
+  });
+
+  it("rewrites relative dates before comparing, so the same words on different days stay apart", async () => {
+    const { operations } = await run({
+      "notes/2026-03-03.md": "# 2026-03-03\n\n- Deployed to staging yesterday.\n",
+      "notes/2026-03-04.md": "# 2026-03-04\n\n- Deployed to staging yesterday.\n",
+    });
+    expect(operations.map((o) => o.kind)).toEqual(["normalize", "normalize"]);
+    expect(operations.map((o) => o.changes[0]?.after)).toEqual([
+      ["- Deployed to staging on 2026-03-02."],
+      ["- Deployed to staging on 2026-03-03."],
+    ]);
+  });
+
+  it("merges entries that become equal once their dates are absolute", async () => {
+    const { operations } = await run({
+      "notes/2026-03-03.md": "# 2026-03-03\n\n- Deployed to staging on 2026-03-02.\n",
+      "notes/2026-03-04.md": "# 2026-03-04\n\n- Deployed to staging 2 days ago.\n",
+    });
+    expect(operations.map((o) => o.kind)).toEqual(["merge"]);
+  });
+
+  it("uses the most specific write date: inline stamp, heading, filename, frontmatter", async () => {
+    const { operations } = await run({
+      "log.md": "---\ndate: 2026-01-10\n---\n- met Dana yesterday\n\n## 2026-02-01\n- met Dana yesterday\n- 2026-02-05: met Dana yesterday\n",
+    });
+    expect(operations.flatMap((o) => o.changes.map((c) => c.after[0]))).toEqual([
+      "- met Dana on 2026-01-09",
+      "- met Dana on 2026-01-31",
+      "- 2026-02-05: met Dana on 2026-02-04",
+    ]);
+  });
+
+  it("leaves a relative date alone when the note has no date, and says so", async () => {
+    const { operations, notes } = await run({ "infra.md": "- The channel moved last week.\n" });
+    expect(operations).toEqual([]);
+    expect(notes).toEqual(["infra.md:1: relative date left as written (no date for this note)"]);
+  });
+
+  it("removes a duplicate paragraph with its blank line and leaves code blocks alone", async () => {
+    const text = "Intro para.\n\nSame para.\n\nSame para.\n\n```\n- Same para.\n```\n";
+    const { operations } = await run({ "a.md": text });
+    expect(operations).toHaveLength(1);
+    expect(operations[0]?.changes).toEqual([{ path: "a.md", startLine: 5, endLine: 6, before: ["Same para.", ""], after: [] }]);
+  });
+});

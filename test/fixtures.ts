@@ -1,0 +1,62 @@
+import { createHash } from "node:crypto";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { parseEntries } from "../src/entries.ts";
+import type { MemoryStore } from "../src/memory-reader.ts";
+import type { Message, Session } from "../src/transcripts/session.ts";
+
+export const EXAMPLES = new URL("../examples/", import.meta.url).pathname;
+
+/** An in-memory store from `{path: text}`, as readMemory would build it. */
+export function memoryFrom(files: Record<string, string>): MemoryStore {
+  return {
+    root: "/virtual",
+    opaque: [],
+    problems: [],
+    notes: Object.entries(files)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([path, text]) => ({
+        path,
+        text,
+        bytes: Buffer.byteLength(text),
+        sha256: createHash("sha256").update(text).digest("hex"),
+        finalNewline: text.endsWith("\n"),
+        parsed: parseEntries(path, text),
+      })),
+  };
+}
+
+export function sessionFrom(id: string, texts: [Message["role"], string][], startedAt = "2026-03-01T00:00:00.000Z"): Session {
+  return {
+    id,
+    format: "test",
+    sha256: id,
+    bytes: 0,
+    mtimeMs: 0,
+    sessionId: id,
+    startedAt,
+    warnings: [],
+    messages: texts.map(([role, text], index) => ({ index, role, text, timestamp: null })),
+  };
+}
+
+export async function writeTree(root: string, files: Record<string, string | Uint8Array>): Promise<void> {
+  for (const [path, data] of Object.entries(files)) {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), data);
+  }
+}
+
+/** sha256 of every file under root, by relative path. */
+export async function hashTree(root: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const visit = async (dir: string, prefix: string) => {
+    for (const d of await readdir(dir, { withFileTypes: true })) {
+      const rel = prefix ? `${prefix}/${d.name}` : d.name;
+      if (d.isDirectory()) await visit(join(dir, d.name), rel);
+      else out[rel] = createHash("sha256").update(await readFile(join(dir, d.name))).digest("hex");
+    }
+  };
+  await visit(root, "");
+  return out;
+}
