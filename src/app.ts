@@ -45,7 +45,10 @@ function requireToken(token: string): MiddlewareHandler {
 }
 
 /** Parse an optional JSON body with a zod schema; an empty body is `{}`. */
-async function jsonBody<T extends z.ZodType>(req: Request, schema: T): Promise<{ ok: true; data: z.output<T> } | { ok: false; error: string }> {
+async function jsonBody<T extends z.ZodType>(
+  req: Request,
+  schema: T,
+): Promise<{ ok: true; data: z.output<T> } | { ok: false; error: string }> {
   const text = await req.text();
   let raw: unknown = {};
   if (text.trim()) {
@@ -58,7 +61,10 @@ async function jsonBody<T extends z.ZodType>(req: Request, schema: T): Promise<{
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, error: `invalid body: ${issue?.path.join(".") || "(root)"} ${issue?.message ?? ""}`.trim() };
+    return {
+      ok: false,
+      error: `invalid body: ${issue?.path.join(".") || "(root)"} ${issue?.message ?? ""}`.trim(),
+    };
   }
   return { ok: true, data: parsed.data };
 }
@@ -92,7 +98,9 @@ export function createApp(deps: AppDeps): Hono {
   });
   app.get("/openapi.json", (c) => c.json(openApiDocument()));
 
-  app.get("/dreams", async (c) => c.json({ dreams: await deps.proposals.list(), running: deps.runner.status().current }));
+  app.get("/dreams", async (c) =>
+    c.json({ dreams: await deps.proposals.list(), running: deps.runner.status().current }),
+  );
   app.get("/dreams/:id", async (c) => {
     const m = await deps.proposals.manifest(c.req.param("id"));
     return m ? c.json(m) : c.json({ error: `no dream ${c.req.param("id")}` }, 404);
@@ -133,7 +141,9 @@ export function createApp(deps: AppDeps): Hono {
     if (deps.runner.status().current?.dreamId === id) {
       return c.json({ error: `dream ${id} is running: cancel it first` }, 409);
     }
-    return (await deps.proposals.discard(id)) ? c.json({ discarded: id }) : c.json({ error: `no dream ${id}` }, 404);
+    return (await deps.proposals.discard(id))
+      ? c.json({ discarded: id })
+      : c.json({ error: `no dream ${id}` }, 404);
   });
 
   app.get("/events", (c) =>

@@ -1,5 +1,5 @@
 import type { ProposedOperation } from "./engine.ts";
-import { PathError } from "./errors.ts";
+import type { PathError } from "./errors.ts";
 import { checkEvidence, type EvidenceBase } from "./evidence.ts";
 import type { Change, Operation, Refused } from "./manifest.ts";
 import { resolveInside } from "./paths.ts";
@@ -52,11 +52,17 @@ function checkChange(c: Change, base: EvidenceBase, opaque: ReadonlySet<string>,
     throw new Refusal("unknown-target", `${c.path} does not exist in the memory store`);
   }
   if (c.endLine < c.startLine - 1 || c.endLine > lines.length) {
-    throw new Refusal("bad-range", `${c.path}:${c.startLine}-${c.endLine} is outside the file (${lines.length} lines)`);
+    throw new Refusal(
+      "bad-range",
+      `${c.path}:${c.startLine}-${c.endLine} is outside the file (${lines.length} lines)`,
+    );
   }
   const actual = lines.slice(c.startLine - 1, c.endLine);
   if (actual.length !== c.before.length || actual.some((l, i) => l !== c.before[i])) {
-    throw new Refusal("stale-before", `${c.path}:${c.startLine}-${c.endLine} does not contain the lines the operation replaces`);
+    throw new Refusal(
+      "stale-before",
+      `${c.path}:${c.startLine}-${c.endLine} does not contain the lines the operation replaces`,
+    );
   }
 }
 
@@ -76,7 +82,8 @@ function checkOne(op: ProposedOperation, input: CheckInput, accepted: readonly O
   for (const t of op.targets) checkPath(t);
   for (const c of op.changes) checkChange(c, input.base, input.opaque, op.kind);
   for (const c of op.changes) {
-    if (!op.targets.includes(c.path)) throw new Refusal("undeclared-target", `${c.path} is changed but not named in targets`);
+    if (!op.targets.includes(c.path))
+      throw new Refusal("undeclared-target", `${c.path} is changed but not named in targets`);
   }
   if (op.evidence.length === 0) throw new Refusal("no-evidence", "an operation must cite evidence");
   for (const ev of op.evidence) {
@@ -89,17 +96,28 @@ function checkOne(op: ProposedOperation, input: CheckInput, accepted: readonly O
       (ev) => ev.source === "session" || !removals.some((c) => removedRange(c, ev.line, ev.path)),
     );
     if (!survivor) {
-      throw new Refusal("removal-without-evidence", "a removal must cite evidence that is not itself removed");
+      throw new Refusal(
+        "removal-without-evidence",
+        "a removal must cite evidence that is not itself removed",
+      );
     }
   }
   op.changes.forEach((c, i) => {
     const other = op.changes.slice(i + 1).find((d) => overlaps(c, d));
-    if (other) throw new Refusal("overlap", `${c.path}:${c.startLine}-${c.endLine} is changed twice by the same operation`);
+    if (other)
+      throw new Refusal(
+        "overlap",
+        `${c.path}:${c.startLine}-${c.endLine} is changed twice by the same operation`,
+      );
   });
   for (const prior of accepted) {
     for (const c of op.changes) {
       for (const pc of prior.changes) {
-        if (overlaps(c, pc)) throw new Refusal("overlap", `${c.path}:${c.startLine}-${c.endLine} is already changed by ${prior.id}`);
+        if (overlaps(c, pc))
+          throw new Refusal(
+            "overlap",
+            `${c.path}:${c.startLine}-${c.endLine} is already changed by ${prior.id}`,
+          );
       }
     }
   }

@@ -24,7 +24,8 @@ async function isDir(path: string): Promise<boolean> {
 
 async function dreamCommand(cfg: Config, nowFlag: string | undefined, io: CliIo): Promise<number> {
   const now = nowFlag ? new Date(nowFlag) : new Date();
-  if (Number.isNaN(now.getTime())) throw new ConfigError(`invalid --now: ${nowFlag} is not an ISO 8601 date-time`);
+  if (Number.isNaN(now.getTime()))
+    throw new ConfigError(`invalid --now: ${nowFlag} is not an ISO 8601 date-time`);
   if (!(await isDir(cfg.memoryDir))) throw new ConfigError(`memory dir ${cfg.memoryDir} is not a directory`);
   const engine = createEngine(cfg);
   const t0 = Date.now();
@@ -41,8 +42,14 @@ async function dreamCommand(cfg: Config, nowFlag: string | undefined, io: CliIo)
       warn: (msg) => io.stderr(`warning: ${msg}\n`),
       onEvent: (e) => {
         if (!io.isTTY) return;
-        const detail = e.detail ? ` ${Object.entries(e.detail).map(([k, v]) => `${k}=${v}`).join(" ")}` : "";
-        io.stderr(`${e.phase.padEnd(11)} ${e.status === "start" ? "…" : "done"}${detail} (${Date.now() - t0} ms)\n`);
+        const detail = e.detail
+          ? ` ${Object.entries(e.detail)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(" ")}`
+          : "";
+        io.stderr(
+          `${e.phase.padEnd(11)} ${e.status === "start" ? "…" : "done"}${detail} (${Date.now() - t0} ms)\n`,
+        );
       },
     },
     { engine, registry: createFormatRegistry() },
@@ -53,7 +60,8 @@ async function dreamCommand(cfg: Config, nowFlag: string | undefined, io: CliIo)
 
 async function verifyCommand(archive: string | undefined, io: CliIo): Promise<number> {
   if (!archive) throw new ConfigError("usage: dreamd verify SNAPSHOT.tar.gz");
-  if (!(await stat(archive).catch(() => null))?.isFile()) throw new ConfigError(`snapshot ${archive} not found`);
+  if (!(await stat(archive).catch(() => null))?.isFile())
+    throw new ConfigError(`snapshot ${archive} not found`);
   const r = await verifySnapshot(archive);
   if (r.ok) {
     io.stdout(`ok: ${archive} matches its manifest (${r.files} files)\n`);

@@ -55,8 +55,11 @@ export const configFields = {
   engine: field({
     env: "DREAMD_ENGINE",
     flag: "engine",
-    description: "Consolidation engine: auto (claude with a key, else offline), offline or claude.",
-    schema: z.enum(["auto", "offline", "claude"], { error: "must be one of auto, offline, claude" }).default("auto"),
+    description:
+      "Consolidation engine: auto, offline or claude (this version: auto = offline; claude is refused).",
+    schema: z
+      .enum(["auto", "offline", "claude"], { error: "must be one of auto, offline, claude" })
+      .default("auto"),
   }),
   anthropicApiKey: field({
     env: "DREAMD_ANTHROPIC_API_KEY",
@@ -129,7 +132,9 @@ export const configFields = {
     env: "DREAMD_LOG_LEVEL",
     flag: "log-level",
     description: "Log verbosity: debug, info, warn or error.",
-    schema: z.enum(["debug", "info", "warn", "error"], { error: "must be one of debug, info, warn, error" }).default("info"),
+    schema: z
+      .enum(["debug", "info", "warn", "error"], { error: "must be one of debug, info, warn, error" })
+      .default("info"),
   }),
 };
 

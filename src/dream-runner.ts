@@ -1,11 +1,26 @@
-import { type DreamEvent, type DreamOptions, type DreamResult, newDreamId, type Phase, runDream } from "./dream.ts";
 import type { DreamDeps } from "./dream.ts";
+import {
+  type DreamEvent,
+  type DreamOptions,
+  type DreamResult,
+  newDreamId,
+  type Phase,
+  runDream,
+} from "./dream.ts";
 import { BusyError, CancelledError, errorMessage } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 
 export type RunnerEvent =
   | { type: "phase"; data: DreamEvent }
-  | { type: "dream"; data: { dreamId: string; status: "started" | "complete" | "failed" | "cancelled"; error?: string; dir?: string } };
+  | {
+      type: "dream";
+      data: {
+        dreamId: string;
+        status: "started" | "complete" | "failed" | "cancelled";
+        error?: string;
+        dir?: string;
+      };
+    };
 
 export interface RunnerStatus {
   state: "idle" | "running";
@@ -32,8 +47,13 @@ export interface RunnerDeps extends DreamDeps {
 
 export function createDreamRunner(deps: RunnerDeps): DreamRunner {
   const listeners = new Set<(e: RunnerEvent) => void>();
-  let current: { dreamId: string; phase: Phase | null; startedAt: string; abort: AbortController; done: Promise<unknown> } | null =
-    null;
+  let current: {
+    dreamId: string;
+    phase: Phase | null;
+    startedAt: string;
+    abort: AbortController;
+    done: Promise<unknown>;
+  } | null = null;
   const emit = (e: RunnerEvent) => {
     for (const fn of listeners) {
       try {
@@ -46,14 +66,22 @@ export function createDreamRunner(deps: RunnerDeps): DreamRunner {
   return {
     status: () => ({
       state: current ? "running" : "idle",
-      current: current ? { dreamId: current.dreamId, phase: current.phase, startedAt: current.startedAt } : null,
+      current: current
+        ? { dreamId: current.dreamId, phase: current.phase, startedAt: current.startedAt }
+        : null,
     }),
     start(opts = {}) {
       if (current) throw new BusyError(`dream ${current.dreamId} is already running`);
       const now = opts.now ?? deps.now();
       const dreamId = newDreamId(now);
       const abort = new AbortController();
-      const run = { dreamId, phase: null as Phase | null, startedAt: deps.now().toISOString(), abort, done: Promise.resolve() as Promise<unknown> };
+      const run = {
+        dreamId,
+        phase: null as Phase | null,
+        startedAt: deps.now().toISOString(),
+        abort,
+        done: Promise.resolve() as Promise<unknown>,
+      };
       current = run;
       emit({ type: "dream", data: { dreamId, status: "started" } });
       deps.log.info("dream started", { dreamId });
@@ -78,7 +106,10 @@ export function createDreamRunner(deps: RunnerDeps): DreamRunner {
         })
         .catch((err: unknown) => {
           const status = err instanceof CancelledError ? "cancelled" : "failed";
-          deps.log[status === "failed" ? "error" : "warn"](`dream ${status}`, { dreamId, error: errorMessage(err) });
+          deps.log[status === "failed" ? "error" : "warn"](`dream ${status}`, {
+            dreamId,
+            error: errorMessage(err),
+          });
           emit({ type: "dream", data: { dreamId, status, error: errorMessage(err) } });
           return null;
         })

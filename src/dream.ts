@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, stat } from "node:fs/promises";
+import { resolve } from "node:path";
 import { checkOperations } from "./check-operations.ts";
 import type { Engine } from "./engine.ts";
 import { CancelledError, DreamError, errorMessage } from "./errors.ts";
@@ -51,7 +52,10 @@ export interface DreamResult {
 
 /** Sortable and unique: `20260320T180000Z-1a2b3c`. */
 export function newDreamId(now: Date): string {
-  return `${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}-${randomBytes(3).toString("hex")}`;
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z")}-${randomBytes(3).toString("hex")}`;
 }
 
 export const DREAM_ID = /^\d{8}T\d{6}Z-[0-9a-f]{6}$/;
@@ -64,7 +68,15 @@ async function readableDir(path: string): Promise<boolean> {
  * One dream: orient (snapshot, read memory and transcripts) → consolidate (engine, then code checks)
  * → output (proposal written beside, never over, the memory). The memory dir is only ever read.
  */
-export async function runDream(opts: DreamOptions, deps: DreamDeps): Promise<DreamResult> {
+export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<DreamResult> {
+  // Manifests record absolute paths: a proposal is read later, from elsewhere.
+  const opts: DreamOptions = {
+    ...input,
+    memoryDir: resolve(input.memoryDir),
+    proposalsDir: resolve(input.proposalsDir),
+    snapshotsDir: resolve(input.snapshotsDir),
+    sessionsDir: input.sessionsDir && resolve(input.sessionsDir),
+  };
   const clock = deps.clock ?? Date.now;
   const started = clock();
   const dreamId = opts.dreamId ?? newDreamId(opts.now);
@@ -85,7 +97,8 @@ export async function runDream(opts: DreamOptions, deps: DreamDeps): Promise<Dre
   let phase: Phase = "orient";
   try {
     emit("orient", "start");
-    if (!(await readableDir(opts.memoryDir))) throw new DreamError(`memory dir ${opts.memoryDir} is not a readable directory`);
+    if (!(await readableDir(opts.memoryDir)))
+      throw new DreamError(`memory dir ${opts.memoryDir} is not a readable directory`);
     await mkdir(opts.proposalsDir, { recursive: true });
     const stamp = dreamId.split("-")[0] ?? dreamId;
     const snapshot = await createSnapshot({
@@ -114,14 +127,27 @@ export async function runDream(opts: DreamOptions, deps: DreamDeps): Promise<Dre
         signal,
       });
     } else if (opts.sessionsDir) {
-      sessionProblems.push({ source: "session", path: opts.sessionsDir, error: "sessions dir not found: no transcripts read" });
+      sessionProblems.push({
+        source: "session",
+        path: opts.sessionsDir,
+        error: "sessions dir not found: no transcripts read",
+      });
     }
     const entries = memory.notes.reduce((n, f) => n + f.parsed.entries.length, 0);
-    emit("orient", "done", { files: memory.notes.length + memory.opaque.length, entries, sessions: loaded.sessions.length });
+    emit("orient", "done", {
+      files: memory.notes.length + memory.opaque.length,
+      entries,
+      sessions: loaded.sessions.length,
+    });
 
     phase = "consolidate";
     emit("consolidate", "start");
-    const result = await deps.engine.consolidate({ memory, sessions: loaded.sessions, now: opts.now, signal });
+    const result = await deps.engine.consolidate({
+      memory,
+      sessions: loaded.sessions,
+      now: opts.now,
+      signal,
+    });
     const { accepted, refused } = checkOperations({
       operations: result.operations,
       base: {

@@ -35,7 +35,9 @@ export interface Engine {
 /** `auto` is the offline engine until the Claude engine lands; asking for `claude` by name is refused. */
 export function createEngine(cfg: Pick<Config, "engine" | "anthropicApiKey">): Engine {
   if (cfg.engine === "claude") {
-    throw new ConfigError("invalid config: DREAMD_ENGINE=claude is not available in this version (use offline or auto)");
+    throw new ConfigError(
+      "invalid config: DREAMD_ENGINE=claude is not available in this version (use offline or auto)",
+    );
   }
   return createOfflineEngine();
 }

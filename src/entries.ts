@@ -121,7 +121,14 @@ export function parseEntries(path: string, text: string): ParsedText {
     let j = i + 1;
     while (j < lines.length) {
       const next = lines[j] ?? "";
-      if (next.trim() === "" || HEADING.test(next) || BULLET.test(next) || FENCE.test(next) || RULE.test(next)) break;
+      if (
+        next.trim() === "" ||
+        HEADING.test(next) ||
+        BULLET.test(next) ||
+        FENCE.test(next) ||
+        RULE.test(next)
+      )
+        break;
       j++;
     }
     push(i, j - 1, "paragraph");

@@ -9,11 +9,17 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(level: Level, write: (line: string) => void, clock: () => Date = () => new Date()): Logger {
-  const log = (l: Level) => (msg: string, fields: Record<string, unknown> = {}) => {
-    if (ORDER[l] < ORDER[level]) return;
-    write(`${JSON.stringify({ time: clock().toISOString(), level: l, msg, ...fields })}\n`);
-  };
+export function createLogger(
+  level: Level,
+  write: (line: string) => void,
+  clock: () => Date = () => new Date(),
+): Logger {
+  const log =
+    (l: Level) =>
+    (msg: string, fields: Record<string, unknown> = {}) => {
+      if (ORDER[l] < ORDER[level]) return;
+      write(`${JSON.stringify({ time: clock().toISOString(), level: l, msg, ...fields })}\n`);
+    };
   return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
 }
 

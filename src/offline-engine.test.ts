@@ -3,7 +3,9 @@ import { memoryFrom } from "../test/fixtures.ts";
 import type { ProposedOperation } from "./engine.ts";
 import { createOfflineEngine } from "./offline-engine.ts";
 
-async function run(files: Record<string, string>): Promise<{ operations: ProposedOperation[]; notes: string[] }> {
+async function run(
+  files: Record<string, string>,
+): Promise<{ operations: ProposedOperation[]; notes: string[] }> {
   return createOfflineEngine().consolidate({
     memory: memoryFrom(files),
     sessions: [],
@@ -22,13 +24,17 @@ describe("offline engine", () => {
     const [op] = operations;
     expect(op?.kind).toBe("merge");
     expect(op?.reason).toContain("kept profile.md:3");
-    expect(op?.changes.map((c) => `${c.path}:${c.startLine}`)).toEqual(["profile.md:4", "notes/2026-03-02.md:3"]);
+    expect(op?.changes.map((c) => `${c.path}:${c.startLine}`)).toEqual([
+      "profile.md:4",
+      "notes/2026-03-02.md:3",
+    ]);
     expect(op?.evidence).toHaveLength(3);
   });
 
   it("does not merge entries that differ in a number, version or checkbox", async () => {
     const { operations } = await run({
-      "a.md": "- Deploy v1.2 to staging\n- Deploy v1.3 to staging\n- [ ] ship it\n- [x] ship it\n- port 8080\n- port 8081\n",
+      "a.md":
+        "- Deploy v1.2 to staging\n- Deploy v1.3 to staging\n- [ ] ship it\n- [x] ship it\n- port 8080\n- port 8081\n",
     });
     expect(operations).toEqual([]);
   });
@@ -55,7 +61,8 @@ describe("offline engine", () => {
 
   it("uses the most specific write date: inline stamp, heading, filename, frontmatter", async () => {
     const { operations } = await run({
-      "log.md": "---\ndate: 2026-01-10\n---\n- met Dana yesterday\n\n## 2026-02-01\n- met Dana yesterday\n- 2026-02-05: met Dana yesterday\n",
+      "log.md":
+        "---\ndate: 2026-01-10\n---\n- met Dana yesterday\n\n## 2026-02-01\n- met Dana yesterday\n- 2026-02-05: met Dana yesterday\n",
     });
     expect(operations.flatMap((o) => o.changes.map((c) => c.after[0]))).toEqual([
       "- met Dana on 2026-01-09",
@@ -74,6 +81,8 @@ describe("offline engine", () => {
     const text = "Intro para.\n\nSame para.\n\nSame para.\n\n```\n- Same para.\n```\n";
     const { operations } = await run({ "a.md": text });
     expect(operations).toHaveLength(1);
-    expect(operations[0]?.changes).toEqual([{ path: "a.md", startLine: 5, endLine: 6, before: ["Same para.", ""], after: [] }]);
+    expect(operations[0]?.changes).toEqual([
+      { path: "a.md", startLine: 5, endLine: 6, before: ["Same para.", ""], after: [] },
+    ]);
   });
 });

@@ -36,7 +36,9 @@ function plan(note: NoteFile, notes: string[]): Planned[] {
     const after = entry.lines.map((line, i) => {
       if (!entry.writtenOn) {
         if (rewriteRelativeDates(line, "2000-01-01").rewrites.length) {
-          notes.push(`${entry.path}:${entry.startLine + i}: relative date left as written (no date for this note)`);
+          notes.push(
+            `${entry.path}:${entry.startLine + i}: relative date left as written (no date for this note)`,
+          );
         }
         return line;
       }
@@ -53,8 +55,15 @@ function removal(p: Planned, lines: string[]): Change {
   const { entry } = p;
   let end = entry.endLine;
   const prevBlank = entry.startLine === 1 || (lines[entry.startLine - 2] ?? "").trim() === "";
-  if (entry.kind === "paragraph" && prevBlank && end < lines.length && (lines[end] ?? "").trim() === "") end++;
-  return { path: entry.path, startLine: entry.startLine, endLine: end, before: lines.slice(entry.startLine - 1, end), after: [] };
+  if (entry.kind === "paragraph" && prevBlank && end < lines.length && (lines[end] ?? "").trim() === "")
+    end++;
+  return {
+    path: entry.path,
+    startLine: entry.startLine,
+    endLine: end,
+    before: lines.slice(entry.startLine - 1, end),
+    after: [],
+  };
 }
 
 function memoryEvidence(path: string, line: number, text: string): Evidence {
@@ -108,7 +117,15 @@ export function createOfflineEngine(): Engine {
             targets: [p.entry.path],
             reason: `relative dates made absolute against ${p.entry.writtenOn} (from the ${p.entry.dateSource} date): ${list}`,
             evidence: [memoryEvidence(p.entry.path, line, p.entry.lines[line - p.entry.startLine] ?? "")],
-            changes: [{ path: p.entry.path, startLine: p.entry.startLine, endLine: p.entry.endLine, before: p.entry.lines, after: p.after }],
+            changes: [
+              {
+                path: p.entry.path,
+                startLine: p.entry.startLine,
+                endLine: p.entry.endLine,
+                before: p.entry.lines,
+                after: p.after,
+              },
+            ],
           };
         });
 

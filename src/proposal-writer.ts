@@ -23,10 +23,16 @@ export interface WriteProposalInput {
   signal?: AbortSignal;
 }
 
-export const partialDirOf = (proposalsDir: string, dreamId: string) => join(proposalsDir, `.partial-${dreamId}`);
+export const partialDirOf = (proposalsDir: string, dreamId: string) =>
+  join(proposalsDir, `.partial-${dreamId}`);
 
 /** Copy a file the engine may not edit, byte for byte, and prove it is the snapshotted one. */
-async function copyOpaque(src: string, dest: string, expected: string | undefined, path: string): Promise<number> {
+async function copyOpaque(
+  src: string,
+  dest: string,
+  expected: string | undefined,
+  path: string,
+): Promise<number> {
   const fh = await open(src, constants.O_RDONLY | constants.O_NOFOLLOW);
   let got = "";
   let bytes = 0;
@@ -38,7 +44,8 @@ async function copyOpaque(src: string, dest: string, expected: string | undefine
     }),
     createWriteStream(dest, { flags: "wx" }),
   );
-  if (got !== expected) throw new DreamError(`output: ${path} changed during the dream (snapshot no longer matches)`);
+  if (got !== expected)
+    throw new DreamError(`output: ${path} changed during the dream (snapshot no longer matches)`);
   return bytes;
 }
 
@@ -68,7 +75,9 @@ export async function writeProposal(input: WriteProposalInput): Promise<{ dir: s
     for (const note of input.memory.notes) {
       input.signal?.throwIfAborted();
       const changes = byPath.get(note.path);
-      const text = changes ? joinLines(applyChanges(note.parsed.lines, changes), note.finalNewline) : note.text;
+      const text = changes
+        ? joinLines(applyChanges(note.parsed.lines, changes), note.finalNewline)
+        : note.text;
       await put(note.path, text);
       if (text !== note.text) diffs.push({ path: note.path, before: note.text, after: text });
     }

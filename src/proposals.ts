@@ -48,7 +48,10 @@ export function createProposals(proposalsDir: string): Proposals {
     async list() {
       const names = await readdir(proposalsDir).catch(() => [] as string[]);
       const out: ProposalSummary[] = [];
-      for (const id of names.filter((n) => DREAM_ID.test(n)).sort().reverse()) {
+      for (const id of names
+        .filter((n) => DREAM_ID.test(n))
+        .sort()
+        .reverse()) {
         const m = await manifest(id);
         if (!m) continue;
         out.push({

@@ -40,7 +40,21 @@ const NUMBER_WORDS: Record<string, number> = {
   ten: 10,
 };
 // A date after one of these reads naturally without "on".
-const PREPOSITIONS = new Set(["since", "until", "till", "by", "before", "after", "from", "on", "of", "through", "to", "for", "during"]);
+const PREPOSITIONS = new Set([
+  "since",
+  "until",
+  "till",
+  "by",
+  "before",
+  "after",
+  "from",
+  "on",
+  "of",
+  "through",
+  "to",
+  "for",
+  "during",
+]);
 
 const NUM = "(\\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)";
 const WEEKDAY = "(monday|tuesday|wednesday|thursday|friday|saturday|sunday)";

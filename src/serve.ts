@@ -22,10 +22,17 @@ export interface Server {
 async function canRead(dir: string): Promise<string | null> {
   const st = await stat(dir).catch(() => null);
   if (!st?.isDirectory()) return `${dir} is not a directory`;
-  return (await access(dir, constants.R_OK | constants.X_OK).then(() => null, () => `${dir} is not readable`));
+  return await access(dir, constants.R_OK | constants.X_OK).then(
+    () => null,
+    () => `${dir} is not readable`,
+  );
 }
 
-export async function startServer(cfg: Config, log: Logger, now: () => Date = () => new Date()): Promise<Server> {
+export async function startServer(
+  cfg: Config,
+  log: Logger,
+  now: () => Date = () => new Date(),
+): Promise<Server> {
   await mkdir(cfg.proposalsDir, { recursive: true });
   const token = await ensureApiToken(cfg.apiToken, cfg.proposalsDir);
   if (token.path) log.info("API token generated for mutating routes", { tokenFile: token.path });
@@ -54,8 +61,11 @@ export async function startServer(cfg: Config, log: Logger, now: () => Date = ()
     const reasons = (
       await Promise.all([
         canRead(cfg.memoryDir),
-        canRead(cfg.sessionsDir),
-        access(cfg.proposalsDir, constants.W_OK).then(() => null, () => `${cfg.proposalsDir} is not writable`),
+        cfg.sessionsDir ? canRead(cfg.sessionsDir) : null,
+        access(cfg.proposalsDir, constants.W_OK).then(
+          () => null,
+          () => `${cfg.proposalsDir} is not writable`,
+        ),
       ])
     ).filter((r): r is string => r !== null);
     return { ready: reasons.length === 0, reasons };
@@ -74,7 +84,12 @@ export async function startServer(cfg: Config, log: Logger, now: () => Date = ()
   });
   const addr = server.address() as AddressInfo;
   const url = `http://${addr.family === "IPv6" ? `[${addr.address}]` : addr.address}:${addr.port}`;
-  log.info("dreamd listening", { url, engine: engine.name, memoryDir: cfg.memoryDir, proposalsDir: cfg.proposalsDir });
+  log.info("dreamd listening", {
+    url,
+    engine: engine.name,
+    memoryDir: cfg.memoryDir,
+    proposalsDir: cfg.proposalsDir,
+  });
   const close = () =>
     new Promise<void>((resolve) => {
       server.close(() => resolve());

@@ -7,7 +7,7 @@ import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import tarFs from "tar-fs";
 import tarStream from "tar-stream";
-import { SnapshotError, errorMessage } from "./errors.ts";
+import { errorMessage, SnapshotError } from "./errors.ts";
 import { readSnapshotManifest, sha256File } from "./snapshot.ts";
 
 /** Why a tar entry must not be written anywhere, or null when it is a plain file or directory inside. */
@@ -33,7 +33,8 @@ export async function verifySnapshot(archive: string): Promise<VerifyResult> {
   const whole = await sha256File(archive).catch((err) => {
     throw new SnapshotError(`cannot read ${archive}: ${errorMessage(err)}`, { cause: err });
   });
-  if (whole.sha256 !== manifest.sha256) errors.push(`archive sha256 ${whole.sha256} ≠ manifest ${manifest.sha256}`);
+  if (whole.sha256 !== manifest.sha256)
+    errors.push(`archive sha256 ${whole.sha256} ≠ manifest ${manifest.sha256}`);
   const expected = new Map(manifest.files.map((f) => [f.path, f.sha256]));
   const seen = new Set<string>();
   const extract = tarStream.extract();

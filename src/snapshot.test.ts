@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import tarStream from "tar-stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256 } from "./fs-atomic.ts";
 import { createSnapshot, manifestPathOf, sha256File } from "./snapshot.ts";
 import { restoreSnapshot, verifySnapshot } from "./snapshot-restore.ts";
@@ -27,7 +27,9 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function crafted(entries: { name: string; type: string; body?: string; linkname?: string }[]): Promise<string> {
+async function crafted(
+  entries: { name: string; type: string; body?: string; linkname?: string }[],
+): Promise<string> {
   const pack = tarStream.pack();
   const chunks: Buffer[] = [];
   pack.on("data", (c: unknown) => chunks.push(c as Buffer));
@@ -44,9 +46,18 @@ async function crafted(entries: { name: string; type: string; body?: string; lin
 
 describe("snapshot", () => {
   it("packs regular files with a sha256 each, skips symlinks, and verifies", async () => {
-    const snap = await createSnapshot({ memoryDir: memory, snapshotsDir: snaps, name: "t1", now: new Date(0) });
+    const snap = await createSnapshot({
+      memoryDir: memory,
+      snapshotsDir: snaps,
+      name: "t1",
+      now: new Date(0),
+    });
     expect(snap.files.map((f) => f.path)).toEqual(["MEMORY.md", "empty.md", "topics/deploy.md"]);
-    expect(snap.files[2]).toEqual({ path: "topics/deploy.md", sha256: sha256("- deploys go to eu-west-1\n"), bytes: 26 });
+    expect(snap.files[2]).toEqual({
+      path: "topics/deploy.md",
+      sha256: sha256("- deploys go to eu-west-1\n"),
+      bytes: 26,
+    });
     const v = await verifySnapshot(snap.path);
     expect(v).toEqual({ ok: true, files: 3, errors: [] });
     // GNU tar reads what we wrote.
@@ -56,7 +67,12 @@ describe("snapshot", () => {
   });
 
   it("fails verification on a tampered archive and names the file", async () => {
-    const snap = await createSnapshot({ memoryDir: memory, snapshotsDir: snaps, name: "t2", now: new Date(0) });
+    const snap = await createSnapshot({
+      memoryDir: memory,
+      snapshotsDir: snaps,
+      name: "t2",
+      now: new Date(0),
+    });
     const manifest = JSON.parse(await readFile(manifestPathOf(snap.path), "utf8"));
     // Rebuild the archive with one file changed, and make the archive hash match so only the file check can catch it.
     const evil = await crafted([
@@ -72,7 +88,12 @@ describe("snapshot", () => {
   });
 
   it("restores into a fresh temporary directory", async () => {
-    const snap = await createSnapshot({ memoryDir: memory, snapshotsDir: snaps, name: "t3", now: new Date(0) });
+    const snap = await createSnapshot({
+      memoryDir: memory,
+      snapshotsDir: snaps,
+      name: "t3",
+      now: new Date(0),
+    });
     const dir = await restoreSnapshot(snap.path, { parent: root });
     expect(await readFile(join(dir, "topics", "deploy.md"), "utf8")).toBe("- deploys go to eu-west-1\n");
   });
@@ -80,9 +101,21 @@ describe("snapshot", () => {
   it.each([
     ["../ entries", [{ name: "../../outside.md", type: "file", body: "x" }]],
     ["absolute paths", [{ name: "/tmp/dreamd-abs-outside.md", type: "file", body: "x" }]],
-    ["symlinks", [{ name: "link", type: "symlink", linkname: "/etc" }, { name: "link/passwd", type: "file", body: "x" }]],
+    [
+      "symlinks",
+      [
+        { name: "link", type: "symlink", linkname: "/etc" },
+        { name: "link/passwd", type: "file", body: "x" },
+      ],
+    ],
     ["hardlinks", [{ name: "hard", type: "link", linkname: "/etc/passwd" }]],
-    ["files after a refused entry", [{ name: "ok.md", type: "file", body: "ok" }, { name: "../x", type: "file" }]],
+    [
+      "files after a refused entry",
+      [
+        { name: "ok.md", type: "file", body: "ok" },
+        { name: "../x", type: "file" },
+      ],
+    ],
   ])("refuses %s and writes nothing outside", async (_label, entries) => {
     const parent = await mkdtemp(join(root, "restore-"));
     const before = await readdir(root);

@@ -7,7 +7,7 @@ import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import tarFs from "tar-fs";
 import { z } from "zod";
-import { SnapshotError, errorMessage } from "./errors.ts";
+import { errorMessage, SnapshotError } from "./errors.ts";
 import { fsyncDir, writeFileAtomic } from "./fs-atomic.ts";
 
 export const snapshotFileSchema = z.object({ path: z.string(), sha256: z.string(), bytes: z.number() });

@@ -13,7 +13,12 @@ export const stateSchema = z.object({
   version: z.literal(1),
   lastSuccess: z.object({ dreamId: z.string(), at: z.string() }).nullable(),
   lastAttempt: z
-    .object({ dreamId: z.string(), at: z.string(), status: z.enum(["complete", "failed", "cancelled"]), error: z.string().optional() })
+    .object({
+      dreamId: z.string(),
+      at: z.string(),
+      status: z.enum(["complete", "failed", "cancelled"]),
+      error: z.string().optional(),
+    })
     .nullable(),
   consecutiveFailures: z.number().int().min(0),
   /** sha256 of consumed transcripts, oldest first. */
@@ -21,7 +26,13 @@ export const stateSchema = z.object({
 });
 export type State = z.infer<typeof stateSchema>;
 
-export const emptyState = (): State => ({ version: 1, lastSuccess: null, lastAttempt: null, consecutiveFailures: 0, processed: [] });
+export const emptyState = (): State => ({
+  version: 1,
+  lastSuccess: null,
+  lastAttempt: null,
+  consecutiveFailures: 0,
+  processed: [],
+});
 
 export const stateDirOf = (proposalsDir: string) => join(proposalsDir, ".dreamd");
 const statePath = (proposalsDir: string) => join(stateDirOf(proposalsDir), "state.json");
@@ -30,7 +41,10 @@ const statePath = (proposalsDir: string) => join(stateDirOf(proposalsDir), "stat
  * Missing state is a fresh start. Unreadable state is moved aside (never deleted) and replaced by a
  * fresh one: at worst some transcripts are read again, which loses nothing.
  */
-export async function readState(proposalsDir: string, warn: (msg: string) => void = () => {}): Promise<State> {
+export async function readState(
+  proposalsDir: string,
+  warn: (msg: string) => void = () => {},
+): Promise<State> {
   const path = statePath(proposalsDir);
   let raw: string;
   try {

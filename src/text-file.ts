@@ -26,7 +26,12 @@ export async function readRegularFile(abs: string, maxBytes: number): Promise<Re
     const st = await fh.stat();
     if (!st.isFile()) return { ok: false, error: "not a regular file", size: st.size, mtimeMs: st.mtimeMs };
     if (st.size > maxBytes) {
-      return { ok: false, error: `too large (${st.size} bytes > ${maxBytes})`, size: st.size, mtimeMs: st.mtimeMs };
+      return {
+        ok: false,
+        error: `too large (${st.size} bytes > ${maxBytes})`,
+        size: st.size,
+        mtimeMs: st.mtimeMs,
+      };
     }
     const data = await fh.readFile();
     return { ok: true, data, size: data.length, mtimeMs: st.mtimeMs };

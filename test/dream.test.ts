@@ -49,7 +49,8 @@ describe("a dream on examples/", () => {
 
     // Every quote is re-checked here against the files on disk, independently of the engine's own checks.
     const notes = new Map<string, string[]>();
-    for (const f of manifest.base.files) notes.set(f.path, (await readFile(join(memory, f.path), "utf8")).split("\n"));
+    for (const f of manifest.base.files)
+      notes.set(f.path, (await readFile(join(memory, f.path), "utf8")).split("\n"));
     for (const op of manifest.operations) {
       for (const ev of op.evidence) expect(checkEvidence(ev, { notes, sessions: new Map() })).toBeNull();
     }
@@ -67,7 +68,9 @@ describe("a dream on examples/", () => {
     const b = await runDream(options(memory, join(work, "det2")), deps);
     expect(await hashTree(join(a.dir, "store"))).toEqual(await hashTree(join(b.dir, "store")));
     expect(JSON.stringify(a.manifest.operations)).toBe(JSON.stringify(b.manifest.operations));
-    expect(await readFile(join(a.dir, "diff.patch"), "utf8")).toBe(await readFile(join(b.dir, "diff.patch"), "utf8"));
+    expect(await readFile(join(a.dir, "diff.patch"), "utf8")).toBe(
+      await readFile(join(b.dir, "diff.patch"), "utf8"),
+    );
   });
 
   it("reads each transcript once: a second dream on the same volume has no new sessions", async () => {
@@ -108,28 +111,41 @@ describe("200 malformed inputs", () => {
       ["nulls.json", () => "\0\0\0\0"],
     ];
     for (let i = 0; i < 100; i++) {
-      const [name, make] = kinds[i % kinds.length] ?? kinds[0]!;
+      const kind = kinds[i % kinds.length];
+      if (!kind) throw new Error("unreachable");
+      const [name, make] = kind;
       ses[`s${String(i).padStart(3, "0")}-${name}`] = make(i);
     }
     for (let i = 0; i < 100; i++) {
       const n = String(i).padStart(3, "0");
       const variants: [string, string | Uint8Array][] = [
         [`m${n}-binary.md`, new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, i % 256])],
-        [`m${n}-invalid-utf8.md`, new Uint8Array([0xff, 0xfe, 0x41, i % 256 | 0x80])],
+        [`m${n}-invalid-utf8.md`, new Uint8Array([0xff, 0xfe, 0x41, (i % 256) | 0x80])],
         [`m${n}-huge.md`, hugeLine],
         [`m${n}-nul.txt`, `text\0with nul ${i}`],
       ];
-      const [name, data] = variants[i % variants.length] ?? variants[0]!;
+      const variant = variants[i % variants.length];
+      if (!variant) throw new Error("unreachable");
+      const [name, data] = variant;
       mem[name] = data;
     }
     await writeTree(memory, mem);
     await writeTree(sessions, ses);
 
     const r = await runDream(
-      { ...options(memory, join(work, "bad-out")), sessionsDir: sessions, maxFileBytes: 1 << 20, maxTranscriptBytes: 2 << 20, maxSessions: 1000 },
+      {
+        ...options(memory, join(work, "bad-out")),
+        sessionsDir: sessions,
+        maxFileBytes: 1 << 20,
+        maxTranscriptBytes: 2 << 20,
+        maxSessions: 1000,
+      },
       deps,
     );
-    const bad = [...Object.keys(mem).filter((p) => p !== "good.md"), ...Object.keys(ses).filter((p) => p !== "ok.jsonl")];
+    const bad = [
+      ...Object.keys(mem).filter((p) => p !== "good.md"),
+      ...Object.keys(ses).filter((p) => p !== "ok.jsonl"),
+    ];
     expect(bad).toHaveLength(200);
     const reported = new Map(r.manifest.problems.map((p) => [p.path, p.error]));
     for (const path of bad) expect(reported.get(path), path).toMatch(/./);

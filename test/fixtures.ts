@@ -26,7 +26,11 @@ export function memoryFrom(files: Record<string, string>): MemoryStore {
   };
 }
 
-export function sessionFrom(id: string, texts: [Message["role"], string][], startedAt = "2026-03-01T00:00:00.000Z"): Session {
+export function sessionFrom(
+  id: string,
+  texts: [Message["role"], string][],
+  startedAt = "2026-03-01T00:00:00.000Z",
+): Session {
   return {
     id,
     format: "test",
@@ -54,7 +58,10 @@ export async function hashTree(root: string): Promise<Record<string, string>> {
     for (const d of await readdir(dir, { withFileTypes: true })) {
       const rel = prefix ? `${prefix}/${d.name}` : d.name;
       if (d.isDirectory()) await visit(join(dir, d.name), rel);
-      else out[rel] = createHash("sha256").update(await readFile(join(dir, d.name))).digest("hex");
+      else
+        out[rel] = createHash("sha256")
+          .update(await readFile(join(dir, d.name)))
+          .digest("hex");
     }
   };
   await visit(root, "");

@@ -1,4 +1,4 @@
-import { contentText, isoOrNull, type Message, type TranscriptFormat, TranscriptError } from "./session.ts";
+import { contentText, isoOrNull, type Message, TranscriptError, type TranscriptFormat } from "./session.ts";
 
 /**
  * Claude Code session logs: one JSON object a line, `type` user/assistant with `message.content`
@@ -45,7 +45,9 @@ export const claudeJsonl: TranscriptFormat = {
       messages.push({ index: messages.length, role: o.type, text, timestamp: isoOrNull(o.timestamp) });
     });
     if (messages.length === 0) {
-      throw new TranscriptError(warnings.length ? `no usable messages (${warnings[0]})` : "no user or assistant messages");
+      throw new TranscriptError(
+        warnings.length ? `no usable messages (${warnings[0]})` : "no user or assistant messages",
+      );
     }
     return { sessionId, startedAt: messages.find((m) => m.timestamp)?.timestamp ?? null, messages, warnings };
   },

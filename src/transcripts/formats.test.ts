@@ -12,20 +12,42 @@ const cases: [TranscriptFormat, string, string][] = [
     "s.jsonl",
     [
       JSON.stringify({ type: "summary", summary: "x" }),
-      JSON.stringify({ type: "user", sessionId: "abc", timestamp: "2026-03-02T09:00:00Z", message: { role: "user", content: "Use pnpm here." } }),
+      JSON.stringify({
+        type: "user",
+        sessionId: "abc",
+        timestamp: "2026-03-02T09:00:00Z",
+        message: { role: "user", content: "Use pnpm here." },
+      }),
       JSON.stringify({
         type: "assistant",
         sessionId: "abc",
         timestamp: "2026-03-02T09:00:05Z",
-        message: { role: "assistant", content: [{ type: "thinking", thinking: "hm" }, { type: "text", text: "Will do." }, { type: "tool_use", id: "1", name: "Bash", input: {} }] },
+        message: {
+          role: "assistant",
+          content: [
+            { type: "thinking", thinking: "hm" },
+            { type: "text", text: "Will do." },
+            { type: "tool_use", id: "1", name: "Bash", input: {} },
+          ],
+        },
       }),
-      JSON.stringify({ type: "user", message: { role: "user", content: [{ type: "tool_result", tool_use_id: "1", content: "ok" }] } }),
+      JSON.stringify({
+        type: "user",
+        message: { role: "user", content: [{ type: "tool_result", tool_use_id: "1", content: "ok" }] },
+      }),
     ].join("\n"),
   ],
   [
     messagesJson,
     "s.json",
-    JSON.stringify({ id: "abc", created_at: "2026-03-02T09:00:00Z", messages: [{ role: "user", content: "Use pnpm here." }, { role: "assistant", content: [{ type: "text", text: "Will do." }] }] }),
+    JSON.stringify({
+      id: "abc",
+      created_at: "2026-03-02T09:00:00Z",
+      messages: [
+        { role: "user", content: "Use pnpm here." },
+        { role: "assistant", content: [{ type: "text", text: "Will do." }] },
+      ],
+    }),
   ],
   [plainText, "2026-03-02-s.md", "## User\nUse pnpm here.\n\n## Assistant\nWill do.\n"],
   [plainText, "2026-03-02-s.txt", "User: Use pnpm here.\nAssistant: Will do.\n"],
@@ -54,11 +76,16 @@ describe("malformed input", () => {
       "x.jsonl",
     );
     expect(s.messages).toHaveLength(1);
-    expect(s.warnings).toEqual(["line 2: invalid JSON", "line 3: message.content must be a string or content blocks"]);
+    expect(s.warnings).toEqual([
+      "line 2: invalid JSON",
+      "line 3: message.content must be a string or content blocks",
+    ]);
   });
 
   it("JSONL: nothing usable is an error naming the first problem", () => {
-    expect(() => claudeJsonl.parse("{oops\n", "x.jsonl")).toThrow("no usable messages (line 1: invalid JSON)");
+    expect(() => claudeJsonl.parse("{oops\n", "x.jsonl")).toThrow(
+      "no usable messages (line 1: invalid JSON)",
+    );
   });
 
   it("Messages JSON: truncated and wrongly typed files are errors", () => {

@@ -15,7 +15,11 @@ export interface Candidate {
 }
 
 /** Transcript files under `dir`, newest first (mtime, then path), that some format claims. */
-export async function listTranscripts(dir: string, registry: FormatRegistry, signal?: AbortSignal): Promise<Candidate[]> {
+export async function listTranscripts(
+  dir: string,
+  registry: FormatRegistry,
+  signal?: AbortSignal,
+): Promise<Candidate[]> {
   const items = await walk(dir, signal);
   const out: Candidate[] = [];
   for (const item of items) {
@@ -88,15 +92,23 @@ export async function loadSessions(opts: LoadOptions): Promise<LoadResult> {
     try {
       const parsed = format.parse(read.data.toString("utf8"), c.path);
       for (const w of parsed.warnings) problem(w);
-      result.sessions.push({ ...parsed, id: c.path, format: format.name, sha256: hash, bytes: read.size, mtimeMs: c.mtimeMs });
+      result.sessions.push({
+        ...parsed,
+        id: c.path,
+        format: format.name,
+        sha256: hash,
+        bytes: read.size,
+        mtimeMs: c.mtimeMs,
+      });
     } catch (err) {
       problem(`${format.name}: ${errorMessage(err)}`);
     }
   }
   result.sessions.sort(
     (a, b) =>
-      (a.startedAt ?? new Date(a.mtimeMs).toISOString()).localeCompare(b.startedAt ?? new Date(b.mtimeMs).toISOString()) ||
-      a.id.localeCompare(b.id),
+      (a.startedAt ?? new Date(a.mtimeMs).toISOString()).localeCompare(
+        b.startedAt ?? new Date(b.mtimeMs).toISOString(),
+      ) || a.id.localeCompare(b.id),
   );
   return result;
 }

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { contentText, isoOrNull, type Message, normalizeRole, type TranscriptFormat, TranscriptError } from "./session.ts";
+import {
+  contentText,
+  isoOrNull,
+  type Message,
+  normalizeRole,
+  TranscriptError,
+  type TranscriptFormat,
+} from "./session.ts";
 
 const messageSchema = z.object({
   role: z.string(),
@@ -29,7 +36,9 @@ export const messagesJson: TranscriptFormat = {
     const parsed = fileSchema.safeParse(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new TranscriptError(`not a Messages transcript: ${issue?.path.join(".") || "(root)"} ${issue?.message ?? ""}`.trim());
+      throw new TranscriptError(
+        `not a Messages transcript: ${issue?.path.join(".") || "(root)"} ${issue?.message ?? ""}`.trim(),
+      );
     }
     const list = Array.isArray(parsed.data) ? parsed.data : parsed.data.messages;
     const meta = Array.isArray(parsed.data) ? null : parsed.data;
@@ -42,7 +51,12 @@ export const messagesJson: TranscriptFormat = {
         return;
       }
       if (!t.trim()) return;
-      messages.push({ index: messages.length, role: normalizeRole(m.role), text: t, timestamp: isoOrNull(m.timestamp) });
+      messages.push({
+        index: messages.length,
+        role: normalizeRole(m.role),
+        text: t,
+        timestamp: isoOrNull(m.timestamp),
+      });
     });
     if (messages.length === 0) throw new TranscriptError(warnings[0] ?? "no messages");
     const startedAt = isoOrNull(meta?.created_at) ?? messages.find((m) => m.timestamp)?.timestamp ?? null;

@@ -1,5 +1,5 @@
 import { parseFrontmatter, splitLines, validDate } from "../entries.ts";
-import { type Message, normalizeRole, type Role, type TranscriptFormat, TranscriptError } from "./session.ts";
+import { type Message, normalizeRole, type Role, TranscriptError, type TranscriptFormat } from "./session.ts";
 
 // The speaker markers chat exports use: "## User" headings, or "User: hi" / "**Assistant:** hi" lines.
 const NAMES = "(user|human|assistant|claude|system)";
@@ -33,7 +33,14 @@ export const plainText: TranscriptFormat = {
     flush();
     if (messages.length === 0) throw new TranscriptError("empty transcript");
     const date =
-      validDate(fm.date) ?? validDate(/(\d{4}-\d{2}-\d{2})/.exec(file)?.[1]) ?? validDate(body.slice(0, 5).join(" "));
-    return { sessionId: fm.session ?? fm.id ?? null, startedAt: date ? `${date}T00:00:00.000Z` : null, messages, warnings: [] };
+      validDate(fm.date) ??
+      validDate(/(\d{4}-\d{2}-\d{2})/.exec(file)?.[1]) ??
+      validDate(body.slice(0, 5).join(" "));
+    return {
+      sessionId: fm.session ?? fm.id ?? null,
+      startedAt: date ? `${date}T00:00:00.000Z` : null,
+      messages,
+      warnings: [],
+    };
   },
 };
