@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import tarStream from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashTree, writeTree } from "../test/fixtures.ts";
 import { sha256 } from "./fs-atomic.ts";
 import { createSnapshot, manifestPathOf, sha256File } from "./snapshot.ts";
 import { restoreSnapshot, verifySnapshot } from "./snapshot-restore.ts";
@@ -85,6 +86,20 @@ describe("snapshot", () => {
     const v = await verifySnapshot(evil);
     expect(v.ok).toBe(false);
     expect(v.errors).toEqual(["topics/deploy.md: sha256 mismatch (content changed)"]);
+  });
+
+  it("writes a multi-member gzip for large trees that GNU tar, verify and restore all read", async () => {
+    const big = join(root, "big");
+    const lines = Array.from({ length: 40_000 }, (_, i) => `- fact ${i}: ${(i * 7919).toString(36)}\n`).join(
+      "",
+    );
+    for (let i = 0; i < 6; i++) await writeTree(big, { [`n${i}.md`]: `${i}${lines}` });
+    const snap = await createSnapshot({ memoryDir: big, snapshotsDir: snaps, name: "big", now: new Date(0) });
+    expect(await verifySnapshot(snap.path)).toMatchObject({ ok: true, files: 6 });
+    const out = await mkdtemp(join(root, "gnu-"));
+    execFileSync("tar", ["-xzf", snap.path, "-C", out]);
+    expect(await hashTree(out)).toEqual(await hashTree(big));
+    expect(await hashTree(await restoreSnapshot(snap.path, { parent: root }))).toEqual(await hashTree(big));
   });
 
   it("restores into a fresh temporary directory", async () => {
