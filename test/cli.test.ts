@@ -173,3 +173,34 @@ describe("dreamd serve", () => {
     expect(Date.now() - t0).toBeLessThan(10_000);
   });
 });
+
+describe("runCli in-process", () => {
+  it("prints one progress line per phase on a terminal, none otherwise", async () => {
+    const { runCli } = await import("../src/cli.ts");
+    const run = async (isTTY: boolean) => {
+      let err = "";
+      const code = await runCli(
+        [
+          "dream",
+          "--memory",
+          join(EXAMPLES, "memory"),
+          "--sessions",
+          "",
+          "--out",
+          join(work, `tty-${isTTY}`),
+        ],
+        { env: {}, stdout: () => {}, stderr: (s) => (err += s), isTTY },
+      );
+      return { code, err };
+    };
+    const tty = await run(true);
+    expect(tty.code).toBe(0);
+    expect(
+      tty.err
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.split(/\s+/).slice(0, 2).join(" ")),
+    ).toEqual(["orient …", "orient done", "consolidate …", "consolidate done", "output …", "output done"]);
+    expect((await run(false)).err).toBe("");
+  });
+});
