@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { parseArgs, usage } from "./cli-args.ts";
-import { type Config, loadConfig, snapshotsDirOf } from "./config.ts";
-import { runDream } from "./dream.ts";
+import { type Config, loadConfig } from "./config.ts";
+import { dreamDirsAndLimits, runDream } from "./dream.ts";
 import { createEngine } from "./engine.ts";
 import { ConfigError, errorMessage } from "./errors.ts";
 import { verifySnapshot } from "./snapshot-restore.ts";
@@ -31,13 +31,7 @@ async function dreamCommand(cfg: Config, nowFlag: string | undefined, io: CliIo)
   const t0 = Date.now();
   const result = await runDream(
     {
-      memoryDir: cfg.memoryDir,
-      sessionsDir: cfg.sessionsDir,
-      proposalsDir: cfg.proposalsDir,
-      snapshotsDir: snapshotsDirOf(cfg),
-      maxSessions: cfg.maxSessions,
-      maxFileBytes: cfg.maxFileBytes,
-      maxTranscriptBytes: cfg.maxTranscriptBytes,
+      ...dreamDirsAndLimits(cfg),
       now,
       warn: (msg) => io.stderr(`warning: ${msg}\n`),
       onEvent: (e) => {

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { checkOperations } from "./check-operations.ts";
+import { type Config, snapshotsDirOf } from "./config.ts";
 import type { Engine } from "./engine.ts";
 import { CancelledError, DreamError, errorMessage } from "./errors.ts";
 import type { Manifest } from "./manifest.ts";
@@ -35,6 +36,19 @@ export interface DreamOptions {
   signal?: AbortSignal;
   onEvent?: (e: DreamEvent) => void;
   warn?: (msg: string) => void;
+}
+
+/** The part of DreamOptions that comes straight from config. */
+export function dreamDirsAndLimits(cfg: Config) {
+  return {
+    memoryDir: cfg.memoryDir,
+    sessionsDir: cfg.sessionsDir,
+    proposalsDir: cfg.proposalsDir,
+    snapshotsDir: snapshotsDirOf(cfg),
+    maxSessions: cfg.maxSessions,
+    maxFileBytes: cfg.maxFileBytes,
+    maxTranscriptBytes: cfg.maxTranscriptBytes,
+  } satisfies Partial<DreamOptions>;
 }
 
 export interface DreamDeps {

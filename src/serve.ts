@@ -3,7 +3,8 @@ import type { AddressInfo } from "node:net";
 import { serve as serveHttp } from "@hono/node-server";
 import { ensureApiToken } from "./api-token.ts";
 import { createApp, type Readiness } from "./app.ts";
-import { type Config, snapshotsDirOf } from "./config.ts";
+import type { Config } from "./config.ts";
+import { dreamDirsAndLimits } from "./dream.ts";
 import { createDreamRunner } from "./dream-runner.ts";
 import { createEngine } from "./engine.ts";
 import { createGateChecker } from "./gates.ts";
@@ -44,13 +45,7 @@ export async function startServer(
     now,
     log,
     options: {
-      memoryDir: cfg.memoryDir,
-      sessionsDir: cfg.sessionsDir,
-      proposalsDir: cfg.proposalsDir,
-      snapshotsDir: snapshotsDirOf(cfg),
-      maxSessions: cfg.maxSessions,
-      maxFileBytes: cfg.maxFileBytes,
-      maxTranscriptBytes: cfg.maxTranscriptBytes,
+      ...dreamDirsAndLimits(cfg),
       warn: (msg) => log.warn(msg),
     },
   });
