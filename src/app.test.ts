@@ -40,25 +40,30 @@ function gatedEngine(): { engine: Engine; open: () => void } {
   };
 }
 
-function setup(engine: Engine, memoryDir = join(work, "memory")) {
-  const registry = createFormatRegistry();
+function runnerDeps(engine: Engine, memoryDir = join(work, "memory")) {
   const proposalsDir = join(work, "proposals");
-  const sessionsDir = join(EXAMPLES, "sessions");
-  const runner: DreamRunner = createDreamRunner({
+  return {
     engine,
-    registry,
+    registry: createFormatRegistry(),
     now: () => new Date("2026-03-20T18:00:00Z"),
     log: silentLogger,
     options: {
       memoryDir,
-      sessionsDir,
+      sessionsDir: join(EXAMPLES, "sessions"),
       proposalsDir,
       snapshotsDir: join(proposalsDir, "snapshots"),
       maxSessions: 100,
       maxFileBytes: 1 << 20,
       maxTranscriptBytes: 1 << 25,
     },
-  });
+  };
+}
+
+function setup(engine: Engine, memoryDir = join(work, "memory")) {
+  const registry = createFormatRegistry();
+  const proposalsDir = join(work, "proposals");
+  const sessionsDir = join(EXAMPLES, "sessions");
+  const runner: DreamRunner = createDreamRunner(runnerDeps(engine, memoryDir));
   const gates = createGateChecker(
     { sessionsDir, minHours: 24, minSessions: 5, triggerMode: "any" },
     registry,
@@ -195,6 +200,28 @@ describe("API", () => {
     expect((await app.request(`/dreams/${dreamId}/discard`, { method: "POST", headers: auth })).status).toBe(
       404,
     );
+  });
+
+  it("two dreamd instances on one volume never dream at once", async () => {
+    const { createLock } = await import("./lock.ts");
+    const lockDir = join(work, "proposals", ".dreamd");
+    const a = gatedEngine();
+    const one = createDreamRunner({
+      ...runnerDeps(a.engine),
+      lock: (onLost) =>
+        createLock({ dir: lockDir, holder: "A", staleMs: 60_000, heartbeatMs: 1_000, onLost }),
+    });
+    const two = createDreamRunner({
+      ...runnerDeps(createOfflineEngine()),
+      lock: (onLost) =>
+        createLock({ dir: lockDir, holder: "B", staleMs: 60_000, heartbeatMs: 1_000, onLost }),
+    });
+    await one.start();
+    await expect(two.start()).rejects.toThrow(/another dreamd \(A\) is running dream/);
+    a.open();
+    await finished(one);
+    const { done } = await two.start();
+    expect((await done)?.manifest.dreamId).toBeDefined();
   });
 
   it("cancels a running dream", async () => {

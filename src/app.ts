@@ -5,8 +5,10 @@ import { z } from "zod";
 import type { DreamRunner } from "./dream-runner.ts";
 import { BusyError, errorMessage, PathError } from "./errors.ts";
 import type { Gates } from "./gates.ts";
+import type { LockInfo } from "./lock.ts";
 import { openApiDocument } from "./openapi.ts";
 import type { Proposals } from "./proposals.ts";
+import type { Decision } from "./scheduler.ts";
 import type { State } from "./state.ts";
 
 export interface Readiness {
@@ -21,6 +23,10 @@ export interface AppDeps {
   readiness(): Promise<Readiness>;
   state(): Promise<State>;
   gates(state: State): Promise<Gates>;
+  /** The automatic scheduler's last decision, when there is a scheduler. */
+  scheduler?: () => { enabled: boolean; last: Decision | null };
+  /** Who holds the dream lock on the proposals volume. */
+  lock?: () => Promise<LockInfo | null>;
   /** Heartbeat interval for /events, so proxies keep the stream open. */
   heartbeatMs?: number;
 }
@@ -94,6 +100,8 @@ export function createApp(deps: AppDeps): Hono {
       lastAttempt: state.lastAttempt,
       consecutiveFailures: state.consecutiveFailures,
       gates,
+      scheduler: deps.scheduler?.() ?? null,
+      lock: (await deps.lock?.()) ?? null,
     });
   });
   app.get("/openapi.json", (c) => c.json(openApiDocument()));
@@ -127,7 +135,7 @@ export function createApp(deps: AppDeps): Hono {
   app.post("/dreams", auth, async (c) => {
     const body = await jsonBody(c.req.raw, startDreamBody);
     if (!body.ok) return c.json({ error: body.error }, 400);
-    const { dreamId } = deps.runner.start(body.data.now ? { now: new Date(body.data.now) } : {});
+    const { dreamId } = await deps.runner.start(body.data.now ? { now: new Date(body.data.now) } : {});
     return c.json({ dreamId, events: "/events", manifest: `/dreams/${dreamId}` }, 202);
   });
   app.post("/dreams/:id/cancel", auth, async (c) => {

@@ -6,6 +6,8 @@ export interface ParsedArgs {
   flags: Record<string, string>;
   positionals: string[];
   help: boolean;
+  /** dream --once: only if the gates are met (for init containers, Jobs and CI). */
+  once: boolean;
 }
 
 const VALUE_FLAGS = new Set([...Object.values(configFields).map((f) => f.flag), "now"]);
@@ -15,11 +17,16 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const flags: Record<string, string> = {};
   const positionals: string[] = [];
   let help = false;
+  let once = false;
   let command = "";
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
     if (arg === "--help" || arg === "-h") {
       help = true;
+      continue;
+    }
+    if (arg === "--once") {
+      once = true;
       continue;
     }
     if (arg.startsWith("--")) {
@@ -34,7 +41,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (!command) command = arg;
     else positionals.push(arg);
   }
-  return { command, flags, positionals, help };
+  return { command, flags, positionals, help, once };
 }
 
 export function usage(): string {
@@ -49,6 +56,7 @@ export function usage(): string {
     "Usage:",
     "  dreamd dream --memory DIR [--sessions DIR] --out DIR [--engine offline|auto] [--now ISO]",
     "      run one dream; prints a summary and, last, the proposal path",
+    "      --once: only when the gates are met and the memory is quiet (init containers, Jobs, CI)",
     "  dreamd serve            run the sidecar: API, status, review",
     "  dreamd verify SNAPSHOT  check a snapshot archive against its manifest",
     "",

@@ -1,10 +1,14 @@
 import { stat } from "node:fs/promises";
 import { parseArgs, usage } from "./cli-args.ts";
 import { type Config, loadConfig } from "./config.ts";
-import { dreamDirsAndLimits, runDream } from "./dream.ts";
+import { dreamDirsAndLimits, newDreamId, runDream } from "./dream.ts";
 import { createEngine } from "./engine.ts";
-import { ConfigError, errorMessage } from "./errors.ts";
+import { CancelledError, ConfigError, errorMessage } from "./errors.ts";
+import { createGateChecker } from "./gates.ts";
+import { createLock, type DreamLock, holderIdOf, lockOptionsOf } from "./lock.ts";
+import { newestMtime } from "./scheduler.ts";
 import { verifySnapshot } from "./snapshot-restore.ts";
+import { readState } from "./state.ts";
 import { summarize } from "./summary.ts";
 import { createFormatRegistry } from "./transcripts/registry.ts";
 
@@ -22,15 +26,64 @@ async function isDir(path: string): Promise<boolean> {
   return (await stat(path).catch(() => null))?.isDirectory() ?? false;
 }
 
-async function dreamCommand(cfg: Config, nowFlag: string | undefined, io: CliIo): Promise<number> {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** --once: report and skip when the gates are not met; wait out the quiet period when they are. */
+async function dueForOnce(cfg: Config, now: Date, io: CliIo): Promise<boolean> {
+  const state = await readState(cfg.proposalsDir, (msg) => io.stderr(`warning: ${msg}\n`));
+  const gates = await createGateChecker(cfg, createFormatRegistry()).check(state, now);
+  if (!gates.due) {
+    io.stdout(
+      `not due: ${gates.hoursSinceLast?.toFixed(1) ?? "∞"} h since the last dream (gate ${cfg.minHours}), ` +
+        `${gates.sessionsSinceLast} new sessions (gate ${cfg.minSessions}), mode ${cfg.triggerMode}\n`,
+    );
+    return false;
+  }
+  for (;;) {
+    const written = await newestMtime(cfg.memoryDir);
+    const left = written === null ? 0 : written + cfg.quietSeconds * 1000 - Date.now();
+    if (left <= 0) return true;
+    io.stderr(`memory changed recently; waiting ${Math.ceil(left / 1000)} s for the quiet period\n`);
+    await sleep(Math.min(left, 5_000));
+  }
+}
+
+/** Take the dream lock, waiting while another dreamd holds it (a dead holder's lock goes stale). */
+async function acquire(lock: DreamLock, dreamId: string, io: CliIo): Promise<void> {
+  let told = false;
+  for (;;) {
+    const held = await lock.tryAcquire(dreamId);
+    if (!held) return;
+    if (!told) io.stderr(`waiting for the dream lock held by ${held.holder} (dream ${held.dreamId})\n`);
+    told = true;
+    await sleep(1_000);
+  }
+}
+
+async function dreamCommand(
+  cfg: Config,
+  nowFlag: string | undefined,
+  once: boolean,
+  io: CliIo,
+): Promise<number> {
   const now = nowFlag ? new Date(nowFlag) : new Date();
   if (Number.isNaN(now.getTime()))
     throw new ConfigError(`invalid --now: ${nowFlag} is not an ISO 8601 date-time`);
   if (!(await isDir(cfg.memoryDir))) throw new ConfigError(`memory dir ${cfg.memoryDir} is not a directory`);
   const engine = createEngine(cfg);
+  if (once && !(await dueForOnce(cfg, now, io))) return 0;
+  const abort = new AbortController();
+  const lock = createLock({
+    ...lockOptionsOf(cfg, holderIdOf(cfg)),
+    onLost: (by) => abort.abort(new CancelledError(`lock taken over by ${by?.holder ?? "another dreamd"}`)),
+  });
+  const dreamId = newDreamId(now);
+  await acquire(lock, dreamId, io);
   const t0 = Date.now();
   const result = await runDream(
     {
+      dreamId,
+      signal: abort.signal,
       ...dreamDirsAndLimits(cfg),
       now,
       warn: (msg) => io.stderr(`warning: ${msg}\n`),
@@ -47,7 +100,7 @@ async function dreamCommand(cfg: Config, nowFlag: string | undefined, io: CliIo)
       },
     },
     { engine, registry: createFormatRegistry() },
-  );
+  ).finally(() => lock.release());
   io.stdout(`${summarize(result.manifest, result.dir)}\n`);
   return 0;
 }
@@ -77,7 +130,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const cfg = loadConfig({ env: io.env, flags: configFlags });
     switch (args.command) {
       case "dream":
-        return await dreamCommand(cfg, now, io);
+        return await dreamCommand(cfg, now, args.once, io);
       case "verify":
         return await verifyCommand(args.positionals[0], io);
       case "serve":

@@ -128,6 +128,49 @@ export const configFields = {
     description: "Transcripts larger than this are skipped and reported.",
     schema: positiveInt(1).default(33_554_432),
   }),
+  schedule: field({
+    env: "DREAMD_SCHEDULE",
+    flag: "schedule",
+    description: "serve: start dreams by themselves when the gates are met (on) or only on request (off).",
+    schema: z.enum(["on", "off"], { error: "must be one of on, off" }).default("on"),
+  }),
+  quietSeconds: field({
+    env: "DREAMD_QUIET_SECONDS",
+    flag: "quiet-seconds",
+    description: "Wait until no memory file has changed for this long, so a snapshot never catches a write.",
+    schema: nonNegative.default(60),
+  }),
+  checkIntervalSeconds: field({
+    env: "DREAMD_CHECK_INTERVAL_SECONDS",
+    flag: "check-interval-seconds",
+    description: "How often the gates are re-checked (file changes also trigger a check).",
+    schema: z.coerce.number({ error: "must be a number" }).min(0.1, { error: "must be ≥ 0.1" }).default(60),
+  }),
+  maxDreamsPerHour: field({
+    env: "DREAMD_MAX_DREAMS_PER_HOUR",
+    flag: "max-dreams-per-hour",
+    description: "Circuit breaker: automatic dreams started in any hour, at most.",
+    schema: positiveInt(1).default(4),
+  }),
+  backoffSeconds: field({
+    env: "DREAMD_BACKOFF_SECONDS",
+    flag: "backoff-seconds",
+    description:
+      "After n consecutive failures, wait backoff × 2^(n-1) (at most 6 h) before the next automatic dream.",
+    schema: nonNegative.default(300),
+  }),
+  lockStaleSeconds: field({
+    env: "DREAMD_LOCK_STALE_SECONDS",
+    flag: "lock-stale-seconds",
+    description: "A dream lock whose heartbeat is older than this is taken over (its holder died).",
+    schema: z.coerce.number({ error: "must be a number" }).min(1, { error: "must be ≥ 1" }).default(60),
+  }),
+  holderId: field({
+    env: "DREAMD_HOLDER_ID",
+    flag: "holder-id",
+    description: "This instance's name in the lock; empty means hostname-pid-random.",
+    schema: z.string().default(""),
+  }),
   logLevel: field({
     env: "DREAMD_LOG_LEVEL",
     flag: "log-level",

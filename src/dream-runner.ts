@@ -8,6 +8,7 @@ import {
   runDream,
 } from "./dream.ts";
 import { BusyError, CancelledError, errorMessage } from "./errors.ts";
+import type { DreamLock, LockInfo } from "./lock.ts";
 import type { Logger } from "./logger.ts";
 
 export type RunnerEvent =
@@ -30,8 +31,8 @@ export interface RunnerStatus {
 /** Single-flight dream execution with cancel and an event feed (for SSE and logs). */
 export interface DreamRunner {
   status(): RunnerStatus;
-  /** Start a dream now; throws BusyError while one runs. */
-  start(opts?: { now?: Date }): { dreamId: string; done: Promise<DreamResult | null> };
+  /** Start a dream now; throws BusyError while one runs here or another dreamd holds the lock. */
+  start(opts?: { now?: Date }): Promise<{ dreamId: string; done: Promise<DreamResult | null> }>;
   /** True when `dreamId` was running and has been asked to stop. */
   cancel(dreamId: string): boolean;
   subscribe(fn: (e: RunnerEvent) => void): () => void;
@@ -43,6 +44,8 @@ export interface RunnerDeps extends DreamDeps {
   options: Omit<DreamOptions, "now" | "dreamId" | "signal" | "onEvent">;
   now: () => Date;
   log: Logger;
+  /** The cross-container lock; `onLost` must stop the dream. Absent: this process is the only dreamer. */
+  lock?: (onLost: (by: LockInfo | null) => void) => DreamLock;
 }
 
 export function createDreamRunner(deps: RunnerDeps): DreamRunner {
@@ -70,7 +73,7 @@ export function createDreamRunner(deps: RunnerDeps): DreamRunner {
         ? { dreamId: current.dreamId, phase: current.phase, startedAt: current.startedAt }
         : null,
     }),
-    start(opts = {}) {
+    async start(opts = {}) {
       if (current) throw new BusyError(`dream ${current.dreamId} is already running`);
       const now = opts.now ?? deps.now();
       const dreamId = newDreamId(now);
@@ -82,7 +85,19 @@ export function createDreamRunner(deps: RunnerDeps): DreamRunner {
         abort,
         done: Promise.resolve() as Promise<unknown>,
       };
+      // Claimed before the first await, so two concurrent starts cannot both pass the check above.
       current = run;
+      const lock = deps.lock?.((by) => {
+        deps.log.error("dream lock lost; stopping the dream", { dreamId, holder: by?.holder });
+        abort.abort(new CancelledError(`lock taken over by ${by?.holder ?? "another dreamd"}`));
+      });
+      try {
+        const held = await lock?.tryAcquire(dreamId);
+        if (held) throw new BusyError(`another dreamd (${held.holder}) is running dream ${held.dreamId}`);
+      } catch (err) {
+        current = null;
+        throw err;
+      }
       emit({ type: "dream", data: { dreamId, status: "started" } });
       deps.log.info("dream started", { dreamId });
       const done = runDream(
@@ -113,7 +128,10 @@ export function createDreamRunner(deps: RunnerDeps): DreamRunner {
           emit({ type: "dream", data: { dreamId, status, error: errorMessage(err) } });
           return null;
         })
-        .finally(() => {
+        .finally(async () => {
+          await lock
+            ?.release()
+            .catch((err: unknown) => deps.log.warn("lock release failed", { error: errorMessage(err) }));
           current = null;
         });
       run.done = done;

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, stat } from "node:fs/promises";
-import { resolve } from "node:path";
+import { mkdir, readdir, rm, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { checkOperations } from "./check-operations.ts";
 import { type Config, snapshotsDirOf } from "./config.ts";
 import type { Engine } from "./engine.ts";
@@ -9,7 +9,7 @@ import type { Manifest } from "./manifest.ts";
 import { type MemoryStore, type Problem, readMemory } from "./memory-reader.ts";
 import { writeProposal } from "./proposal-writer.ts";
 import { createSnapshot } from "./snapshot.ts";
-import { readState, writeState } from "./state.ts";
+import { readState, type State, writeState } from "./state.ts";
 import { type LoadResult, loadSessions } from "./transcripts/loader.ts";
 import type { FormatRegistry } from "./transcripts/registry.ts";
 
@@ -74,6 +74,31 @@ export function newDreamId(now: Date): string {
 
 export const DREAM_ID = /^\d{8}T\d{6}Z-[0-9a-f]{6}$/;
 
+/**
+ * Whoever runs a dream holds the lock, so any half-built proposal left on the volume belongs to a dream
+ * whose process died (SIGKILL, OOM, node drained). Remove it and count that dream as failed, so the
+ * failure shows in /status and backoff applies; the memory was never touched.
+ */
+export async function recoverInterrupted(
+  proposalsDir: string,
+  state: State,
+  warn?: (msg: string) => void,
+): Promise<void> {
+  const names = await readdir(proposalsDir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.startsWith(".partial-") || n.startsWith(".trash-"))) {
+    await rm(join(proposalsDir, name), { recursive: true, force: true });
+    warn?.(`removed ${name}: left by an interrupted dream`);
+  }
+  if (state.lastAttempt?.status === "running") {
+    state.lastAttempt = {
+      ...state.lastAttempt,
+      status: "failed",
+      error: "interrupted: the process died mid-dream",
+    };
+    state.consecutiveFailures++;
+  }
+}
+
 async function readableDir(path: string): Promise<boolean> {
   return (await stat(path).catch(() => null))?.isDirectory() ?? false;
 }
@@ -98,6 +123,10 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
   const emit = (phase: Phase, status: "start" | "done", detail?: DreamEvent["detail"]) =>
     opts.onEvent?.({ dreamId, phase, status, at: new Date().toISOString(), ...(detail ? { detail } : {}) });
   const state = await readState(opts.proposalsDir, opts.warn);
+  await recoverInterrupted(opts.proposalsDir, state, opts.warn);
+  state.lastAttempt = { dreamId, at: opts.now.toISOString(), status: "running" };
+  state.recentStarts.push(new Date(clock()).toISOString());
+  await writeState(opts.proposalsDir, state);
   const record = async (status: "complete" | "failed" | "cancelled", error?: string) => {
     const at = opts.now.toISOString();
     state.lastAttempt = { dreamId, at, status, ...(error ? { error } : {}) };

@@ -7,14 +7,16 @@ import type { FormatRegistry } from "./transcripts/registry.ts";
 
 export interface Gates {
   hoursSinceLast: number | null;
-  sessionsSinceLast: number;
+  /** Null when a lazy check did not need to count (the time gate alone decided). */
+  sessionsSinceLast: number | null;
   timeGate: boolean;
   sessionGate: boolean;
   due: boolean;
 }
 
 export interface GateChecker {
-  check(state: State, now: Date): Promise<Gates>;
+  /** `lazy`: gates in cost order, and stop as soon as the answer is known. */
+  check(state: State, now: Date, opts?: { lazy?: boolean }): Promise<Gates>;
 }
 
 /**
@@ -27,9 +29,13 @@ export function createGateChecker(
 ): GateChecker {
   const cache = new Map<string, string>();
   return {
-    async check(state, now) {
+    async check(state, now, opts = {}) {
       const last = state.lastSuccess ? Date.parse(state.lastSuccess.at) : null;
       const hoursSinceLast = last === null ? null : Math.max(0, (now.getTime() - last) / 3_600_000);
+      const timeGate = hoursSinceLast === null || hoursSinceLast >= cfg.minHours;
+      if (opts.lazy && (cfg.triggerMode === "any" ? timeGate : !timeGate)) {
+        return { hoursSinceLast, sessionsSinceLast: null, timeGate, sessionGate: false, due: timeGate };
+      }
       const processed = new Set(state.processed);
       let sessionsSinceLast = 0;
       const files = await listTranscripts(cfg.sessionsDir, registry).catch(() => []);
@@ -44,7 +50,6 @@ export function createGateChecker(
         }
         if (!processed.has(hash)) sessionsSinceLast++;
       }
-      const timeGate = hoursSinceLast === null || hoursSinceLast >= cfg.minHours;
       const sessionGate = sessionsSinceLast >= cfg.minSessions;
       const due = cfg.triggerMode === "all" ? timeGate && sessionGate : timeGate || sessionGate;
       return { hoursSinceLast, sessionsSinceLast, timeGate, sessionGate, due };

@@ -1,3 +1,4 @@
+import { type FSWatcher, watch } from "node:fs";
 import { access, constants, mkdir, stat } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { serve as serveHttp } from "@hono/node-server";
@@ -7,9 +8,12 @@ import type { Config } from "./config.ts";
 import { dreamDirsAndLimits } from "./dream.ts";
 import { createDreamRunner } from "./dream-runner.ts";
 import { createEngine } from "./engine.ts";
+import { errorMessage } from "./errors.ts";
 import { createGateChecker } from "./gates.ts";
+import { createLock, holderIdOf, lockOptionsOf } from "./lock.ts";
 import type { Logger } from "./logger.ts";
 import { createProposals } from "./proposals.ts";
+import { createScheduler, newestMtime } from "./scheduler.ts";
 import { readState } from "./state.ts";
 import { createFormatRegistry } from "./transcripts/registry.ts";
 
@@ -18,6 +22,25 @@ export interface Server {
   close(): Promise<void>;
   /** Readiness turns 503 at once; the running dream is cancelled; the listener closes. */
   drain(): Promise<void>;
+}
+
+/** fs.watch on each dir; a dir that cannot be watched (no inotify slots, missing) falls back to the interval. */
+function watchDirs(dirs: string[], onChange: () => void, log: Logger): () => void {
+  const watchers: FSWatcher[] = [];
+  for (const dir of dirs) {
+    try {
+      const w = watch(dir, { recursive: true, persistent: false }, onChange);
+      w.on("error", (err) =>
+        log.warn("file watch stopped; relying on the check interval", { dir, error: errorMessage(err) }),
+      );
+      watchers.push(w);
+    } catch (err) {
+      log.warn("cannot watch dir; relying on the check interval", { dir, error: errorMessage(err) });
+    }
+  }
+  return () => {
+    for (const w of watchers) w.close();
+  };
 }
 
 async function canRead(dir: string): Promise<string | null> {
@@ -39,6 +62,7 @@ export async function startServer(
   if (token.path) log.info("API token generated for mutating routes", { tokenFile: token.path });
   const registry = createFormatRegistry();
   const engine = createEngine(cfg);
+  const holder = holderIdOf(cfg);
   const runner = createDreamRunner({
     engine,
     registry,
@@ -48,8 +72,20 @@ export async function startServer(
       ...dreamDirsAndLimits(cfg),
       warn: (msg) => log.warn(msg),
     },
+    lock: (onLost) => createLock({ ...lockOptionsOf(cfg, holder), onLost }),
   });
   const gates = createGateChecker(cfg, registry);
+  const readStateLogged = () => readState(cfg.proposalsDir, (msg) => log.warn(msg));
+  const scheduler = createScheduler({
+    runner,
+    gates,
+    readState: readStateLogged,
+    lastWrite: () => newestMtime(cfg.memoryDir),
+    now,
+    log,
+    cfg,
+    watch: (onChange) => watchDirs([cfg.memoryDir, cfg.sessionsDir].filter(Boolean), onChange, log),
+  });
   let draining = false;
   const readiness = async (): Promise<Readiness> => {
     if (draining) return { ready: false, reasons: ["shutting down"] };
@@ -70,8 +106,10 @@ export async function startServer(
     proposals: createProposals(cfg.proposalsDir),
     token: token.token,
     readiness,
-    state: () => readState(cfg.proposalsDir, (msg) => log.warn(msg)),
+    state: readStateLogged,
     gates: (state) => gates.check(state, now()),
+    scheduler: () => ({ enabled: cfg.schedule === "on", last: scheduler.last() }),
+    lock: () => createLock(lockOptionsOf(cfg, holder)).current(),
   });
   const server = await new Promise<ReturnType<typeof serveHttp>>((resolve, reject) => {
     const s = serveHttp({ fetch: app.fetch, port: cfg.apiPort, hostname: cfg.apiHost }, () => resolve(s));
@@ -79,6 +117,7 @@ export async function startServer(
   });
   const addr = server.address() as AddressInfo;
   const url = `http://${addr.family === "IPv6" ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  if (cfg.schedule === "on") scheduler.start();
   log.info("dreamd listening", {
     url,
     engine: engine.name,
@@ -95,6 +134,7 @@ export async function startServer(
     close,
     async drain() {
       draining = true;
+      scheduler.stop();
       await runner.shutdown();
       await close();
     },

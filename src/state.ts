@@ -16,13 +16,15 @@ export const stateSchema = z.object({
     .object({
       dreamId: z.string(),
       at: z.string(),
-      status: z.enum(["complete", "failed", "cancelled"]),
+      status: z.enum(["running", "complete", "failed", "cancelled"]),
       error: z.string().optional(),
     })
     .nullable(),
   consecutiveFailures: z.number().int().min(0),
   /** sha256 of consumed transcripts, oldest first. */
   processed: z.array(z.string()),
+  /** Start times of recent dreams, for the circuit breaker. */
+  recentStarts: z.array(z.string()).default([]),
 });
 export type State = z.infer<typeof stateSchema>;
 
@@ -32,6 +34,7 @@ export const emptyState = (): State => ({
   lastAttempt: null,
   consecutiveFailures: 0,
   processed: [],
+  recentStarts: [],
 });
 
 export const stateDirOf = (proposalsDir: string) => join(proposalsDir, ".dreamd");
@@ -62,7 +65,11 @@ export async function readState(
 }
 
 export async function writeState(proposalsDir: string, state: State): Promise<void> {
-  const trimmed = { ...state, processed: state.processed.slice(-MAX_LEDGER) };
+  const trimmed = {
+    ...state,
+    processed: state.processed.slice(-MAX_LEDGER),
+    recentStarts: state.recentStarts.slice(-100),
+  };
   await writeFileAtomic(statePath(proposalsDir), `${JSON.stringify(trimmed, null, 2)}\n`);
 }
 

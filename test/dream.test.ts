@@ -159,3 +159,23 @@ describe("200 malformed inputs", () => {
     expect(r.manifest.stats.sessions).toBe(1);
   });
 });
+
+describe("recovery after a killed dream", () => {
+  it("removes the half-written proposal, counts the failure, and the next dream succeeds", async () => {
+    const { mkdir, writeFile, readdir } = await import("node:fs/promises");
+    const { readState, writeState, emptyState } = await import("../src/state.ts");
+    const out = join(work, "killed");
+    await mkdir(join(out, ".partial-20260320T170000Z-dead00", "store"), { recursive: true });
+    await writeFile(join(out, ".partial-20260320T170000Z-dead00", "store", "MEMORY.md"), "half");
+    await writeState(out, {
+      ...emptyState(),
+      lastAttempt: { dreamId: "20260320T170000Z-dead00", at: "2026-03-20T17:00:00.000Z", status: "running" },
+    });
+    const r = await runDream(options(join(EXAMPLES, "memory"), out), deps);
+    expect((await readdir(out)).filter((n) => n.startsWith("."))).toEqual([".dreamd"]);
+    const state = await readState(out);
+    expect(state.lastSuccess?.dreamId).toBe(r.dreamId);
+    expect(state.consecutiveFailures).toBe(0);
+    expect(state.lastAttempt).toMatchObject({ dreamId: r.dreamId, status: "complete" });
+  });
+});
