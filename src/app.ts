@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Hono, type MiddlewareHandler } from "hono";
 import { streamSSE } from "hono/streaming";
+import type { Registry } from "prom-client";
 import { z } from "zod";
 import type { DreamRunner } from "./dream-runner.ts";
 import { BusyError, errorMessage, PathError } from "./errors.ts";
@@ -27,6 +28,8 @@ export interface AppDeps {
   scheduler?: () => { enabled: boolean; last: Decision | null };
   /** Who holds the dream lock on the proposals volume. */
   lock?: () => Promise<LockInfo | null>;
+  /** Prometheus registry served at /metrics. */
+  metrics?: Registry;
   /** Heartbeat interval for /events, so proxies keep the stream open. */
   heartbeatMs?: number;
 }
@@ -103,6 +106,10 @@ export function createApp(deps: AppDeps): Hono {
       scheduler: deps.scheduler?.() ?? null,
       lock: (await deps.lock?.()) ?? null,
     });
+  });
+  app.get("/metrics", async (c) => {
+    if (!deps.metrics) return c.json({ error: "metrics are not enabled" }, 404);
+    return c.body(await deps.metrics.metrics(), 200, { "content-type": deps.metrics.contentType });
   });
   app.get("/openapi.json", (c) => c.json(openApiDocument()));
 

@@ -20,6 +20,9 @@ export type RunnerEvent =
         status: "started" | "complete" | "failed" | "cancelled";
         error?: string;
         dir?: string;
+        snapshotBytes?: number;
+        operations?: number;
+        refused?: number;
       };
     };
 
@@ -116,7 +119,17 @@ export function createDreamRunner(deps: RunnerDeps): DreamRunner {
       )
         .then((r) => {
           deps.log.info("dream complete", { dreamId, dir: r.dir, operations: r.manifest.operations.length });
-          emit({ type: "dream", data: { dreamId, status: "complete", dir: r.dir } });
+          emit({
+            type: "dream",
+            data: {
+              dreamId,
+              status: "complete",
+              dir: r.dir,
+              snapshotBytes: r.manifest.base.snapshot.bytes,
+              operations: r.manifest.operations.length,
+              refused: r.manifest.refused.length,
+            },
+          });
           return r;
         })
         .catch((err: unknown) => {

@@ -1,6 +1,7 @@
-/** JSON lines to a sink (stderr in production), one object per event, filtered by level. */
+import pino from "pino";
+
+/** JSON lines (pino) to a sink — stderr in production — filtered by level. */
 export type Level = "debug" | "info" | "warn" | "error";
-const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -9,18 +10,22 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(
-  level: Level,
-  write: (line: string) => void,
-  clock: () => Date = () => new Date(),
-): Logger {
-  const log =
-    (l: Level) =>
-    (msg: string, fields: Record<string, unknown> = {}) => {
-      if (ORDER[l] < ORDER[level]) return;
-      write(`${JSON.stringify({ time: clock().toISOString(), level: l, msg, ...fields })}\n`);
-    };
-  return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
+export function createLogger(level: Level, write: (line: string) => void): Logger {
+  const p = pino(
+    {
+      level,
+      base: { service: "dreamd" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    { write },
+  );
+  return {
+    debug: (msg, fields = {}) => p.debug(fields, msg),
+    info: (msg, fields = {}) => p.info(fields, msg),
+    warn: (msg, fields = {}) => p.warn(fields, msg),
+    error: (msg, fields = {}) => p.error(fields, msg),
+  };
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

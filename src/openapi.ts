@@ -96,6 +96,12 @@ export function openApiDocument(): object {
           responses: { 200: { description: "text/event-stream" } },
         },
       },
+      "/metrics": {
+        get: {
+          summary: "Prometheus metrics",
+          responses: { 200: { description: "text/plain; version=0.0.4" } },
+        },
+      },
       "/openapi.json": { get: { summary: "This document", responses: { 200: json("OpenAPI 3.1") } } },
     },
   };

@@ -12,6 +12,7 @@ import { errorMessage } from "./errors.ts";
 import { createGateChecker } from "./gates.ts";
 import { createLock, holderIdOf, lockOptionsOf } from "./lock.ts";
 import type { Logger } from "./logger.ts";
+import { createMetrics } from "./metrics.ts";
 import { createProposals } from "./proposals.ts";
 import { createScheduler, newestMtime } from "./scheduler.ts";
 import { readState } from "./state.ts";
@@ -101,7 +102,16 @@ export async function startServer(
     ).filter((r): r is string => r !== null);
     return { ready: reasons.length === 0, reasons };
   };
+  const metrics = createMetrics({
+    sessionsPending: async () => (await gates.check(await readStateLogged(), now())).sessionsSinceLast ?? 0,
+    lastSuccess: async () => {
+      const at = (await readStateLogged()).lastSuccess?.at;
+      return at ? Date.parse(at) / 1000 : null;
+    },
+  });
+  runner.subscribe((e) => metrics.observe(e));
   const app = createApp({
+    metrics: metrics.registry,
     runner,
     proposals: createProposals(cfg.proposalsDir),
     token: token.token,

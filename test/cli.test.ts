@@ -149,12 +149,19 @@ describe("dreamd serve", () => {
     const url = await new Promise<string>((resolve, reject) => {
       proc.stderr?.on("data", (d: Buffer) => {
         stderr += d.toString();
-        const m = /"msg":"dreamd listening","url":"([^"]+)"/.exec(stderr);
-        if (m?.[1]) resolve(m[1]);
+        for (const line of stderr.split("\n")) {
+          if (!line.includes('"dreamd listening"')) continue;
+          const url = (JSON.parse(line) as { url?: string }).url;
+          if (url) resolve(url);
+        }
       });
       proc.on("exit", () => reject(new Error(`exited early: ${stderr}`)));
     });
     expect(stderr).toContain(`"tokenFile":"${join(work, "serve", ".dreamd", "api-token")}"`);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/^dreamd_sessions_pending 6$/m);
+    expect(metrics).toMatch(/^dreamd_dreams_total\{status="complete"\} 0$/m);
+    expect(metrics).toMatch(/^dreamd_process_resident_memory_bytes \d+/m);
     const { statSync } = await import("node:fs");
     expect(statSync(join(work, "serve", ".dreamd", "api-token")).mode & 0o777).toBe(0o600);
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
