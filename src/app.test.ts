@@ -182,6 +182,7 @@ describe("API", () => {
     expect(await file.text()).toContain("Deployed v2.3.1 to staging on 2026-03-02.");
 
     expect((await app.request(`/dreams/${dreamId}/files/nope.md`)).status).toBe(404);
+    expect((await app.request(`/dreams/${dreamId}/files/%E0%A4%A`)).status).toBe(400);
     expect((await app.request(`/dreams/${dreamId}/files/..%2F..%2F..%2Fetc%2Fpasswd`)).status).toBe(400);
     expect((await app.request("/dreams/20990101T000000Z-000000")).status).toBe(404);
     expect((await app.request("/dreams/..%2Fsnapshots")).status).toBe(404);

@@ -127,8 +127,15 @@ export function createApp(deps: AppDeps): Hono {
   });
   app.get("/dreams/:id/files/*", async (c) => {
     const id = c.req.param("id");
-    const prefix = `/dreams/${id}/files/`;
-    const rel = decodeURIComponent(c.req.path.slice(prefix.length));
+    // Decode exactly once, from the raw URL: a stored name may itself contain '%'.
+    const raw = new URL(c.req.url).pathname;
+    const at = raw.indexOf("/files/");
+    let rel: string;
+    try {
+      rel = decodeURIComponent(raw.slice(at + "/files/".length));
+    } catch {
+      return c.json({ error: "malformed percent-encoding in the path" }, 400);
+    }
     if (!rel) return c.json({ error: "name a file: /dreams/:id/files/<path>" }, 400);
     const data = await deps.proposals.file(id, rel);
     if (!data) return c.json({ error: `no file ${rel} in dream ${id}` }, 404);

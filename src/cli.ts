@@ -1,7 +1,7 @@
-import { stat } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import { parseArgs, usage } from "./cli-args.ts";
 import { type Config, loadConfig } from "./config.ts";
-import { dreamDirsAndLimits, newDreamId, runDream } from "./dream.ts";
+import { assertLayout, dreamDirsAndLimits, newDreamId, runDream } from "./dream.ts";
 import { createEngine } from "./engine.ts";
 import { CancelledError, ConfigError, errorMessage } from "./errors.ts";
 import { createGateChecker } from "./gates.ts";
@@ -70,6 +70,10 @@ async function dreamCommand(
   if (Number.isNaN(now.getTime()))
     throw new ConfigError(`invalid --now: ${nowFlag} is not an ISO 8601 date-time`);
   if (!(await isDir(cfg.memoryDir))) throw new ConfigError(`memory dir ${cfg.memoryDir} is not a directory`);
+  await assertLayout(dreamDirsAndLimits(cfg));
+  await mkdir(cfg.proposalsDir, { recursive: true }).catch((err: unknown) => {
+    throw new ConfigError(`cannot create proposals dir ${cfg.proposalsDir}: ${errorMessage(err)}`);
+  });
   const engine = createEngine(cfg);
   if (once && !(await dueForOnce(cfg, now, io))) return 0;
   const abort = new AbortController();

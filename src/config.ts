@@ -203,9 +203,11 @@ export interface ConfigSources {
 /** Resolve env, *_FILE secrets and CLI flags into a validated Config; throws ConfigError with fixed wording. */
 export function loadConfig({ env = {}, flags = {}, readFile = readText }: ConfigSources = {}): Config {
   const raw: Record<string, unknown> = {};
+  const fromFlag = new Set<string>();
   for (const [key, f] of Object.entries(configFields) as [ConfigKey, FieldSpec<z.ZodType>][]) {
     const fileVar = `${f.env}_FILE`;
     let value = flags[f.flag] ?? env[f.env];
+    if (flags[f.flag] !== undefined) fromFlag.add(key);
     if (value === undefined && f.secret && env[fileVar]) {
       const path = env[fileVar];
       try {
@@ -220,7 +222,8 @@ export function loadConfig({ env = {}, flags = {}, readFile = readText }: Config
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue?.path[0] as ConfigKey | undefined;
-    const name = key ? configFields[key].env : "config";
+    // Name the setting the way the user gave it.
+    const name = key ? (fromFlag.has(key) ? `--${configFields[key].flag}` : configFields[key].env) : "config";
     throw new ConfigError(`invalid config: ${name} ${issue?.message ?? "is invalid"}`);
   }
   return parsed.data as Config;

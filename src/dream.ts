@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir, rm, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { mkdir, readdir, realpath, rm, stat } from "node:fs/promises";
+import { basename, dirname, join, resolve, sep } from "node:path";
 import { checkOperations } from "./check-operations.ts";
 import { type Config, snapshotsDirOf } from "./config.ts";
 import type { Engine } from "./engine.ts";
-import { CancelledError, DreamError, errorMessage } from "./errors.ts";
+import { CancelledError, ConfigError, DreamError, errorMessage } from "./errors.ts";
 import type { Manifest } from "./manifest.ts";
-import { type MemoryStore, type Problem, readMemory } from "./memory-reader.ts";
+import { type MemoryStore, readMemory } from "./memory-reader.ts";
 import { writeProposal } from "./proposal-writer.ts";
 import { createSnapshot } from "./snapshot.ts";
 import { readState, type State, writeState } from "./state.ts";
@@ -99,6 +99,34 @@ export async function recoverInterrupted(
   }
 }
 
+/** The real path of `p`, resolving symlinks in the part of it that exists. */
+async function realpathDeep(p: string): Promise<string> {
+  const abs = resolve(p);
+  const real = await realpath(abs).catch(() => null);
+  if (real) return real;
+  const parent = dirname(abs);
+  return parent === abs ? abs : join(await realpathDeep(parent), basename(abs));
+}
+
+/** The memory is never written: refuse output dirs inside it, whatever symlinks lead there. */
+export async function assertLayout(
+  opts: Pick<DreamOptions, "memoryDir" | "proposalsDir" | "snapshotsDir">,
+): Promise<void> {
+  const memory = await realpathDeep(opts.memoryDir);
+  const outputs: [string, string][] = [
+    ["DREAMD_PROPOSALS_DIR (--out)", opts.proposalsDir],
+    ["DREAMD_SNAPSHOTS_DIR", opts.snapshotsDir],
+  ];
+  for (const [name, dir] of outputs) {
+    const real = await realpathDeep(dir);
+    if (real === memory || real.startsWith(`${memory}${sep}`)) {
+      throw new ConfigError(
+        `invalid config: ${name} must not be inside DREAMD_MEMORY_DIR (the memory is never written)`,
+      );
+    }
+  }
+}
+
 async function readableDir(path: string): Promise<boolean> {
   return (await stat(path).catch(() => null))?.isDirectory() ?? false;
 }
@@ -122,13 +150,18 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
   const signal = opts.signal ?? new AbortController().signal;
   const emit = (phase: Phase, status: "start" | "done", detail?: DreamEvent["detail"]) =>
     opts.onEvent?.({ dreamId, phase, status, at: new Date().toISOString(), ...(detail ? { detail } : {}) });
+  await assertLayout(opts);
+  // Kubernetes mounts volumes through symlinks (..data): follow the root itself, never links inside it.
+  const memoryRoot = await realpath(opts.memoryDir).catch(() => opts.memoryDir);
+  const wallNow = () => new Date(clock()).toISOString();
   const state = await readState(opts.proposalsDir, opts.warn);
   await recoverInterrupted(opts.proposalsDir, state, opts.warn);
-  state.lastAttempt = { dreamId, at: opts.now.toISOString(), status: "running" };
-  state.recentStarts.push(new Date(clock()).toISOString());
+  // State times are wall-clock times: they drive the gates, whatever logical `now` the dream was given.
+  state.lastAttempt = { dreamId, at: wallNow(), status: "running" };
+  state.recentStarts.push(wallNow());
   await writeState(opts.proposalsDir, state);
   const record = async (status: "complete" | "failed" | "cancelled", error?: string) => {
-    const at = opts.now.toISOString();
+    const at = wallNow();
     state.lastAttempt = { dreamId, at, status, ...(error ? { error } : {}) };
     if (status === "complete") {
       state.lastSuccess = { dreamId, at };
@@ -145,21 +178,21 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
     await mkdir(opts.proposalsDir, { recursive: true });
     const stamp = dreamId.split("-")[0] ?? dreamId;
     const snapshot = await createSnapshot({
-      memoryDir: opts.memoryDir,
+      memoryDir: memoryRoot,
       snapshotsDir: opts.snapshotsDir,
       name: `${stamp}-${dreamId}`,
       now: opts.now,
       signal,
     });
     const baseHashes = new Map(snapshot.files.map((f) => [f.path, f.sha256]));
-    const memory: MemoryStore = await readMemory(opts.memoryDir, { maxFileBytes: opts.maxFileBytes, signal });
+    const memory: MemoryStore = await readMemory(memoryRoot, { maxFileBytes: opts.maxFileBytes, signal });
     for (const n of memory.notes) {
       if (baseHashes.get(n.path) !== n.sha256) {
         throw new DreamError(`${n.path} changed while the snapshot was taken; the next dream will retry`);
       }
     }
     let loaded: LoadResult = { sessions: [], problems: [], consumed: [], deferred: 0 };
-    const sessionProblems: Problem[] = [];
+    const sessionNotes: string[] = [];
     if (await readableDir(opts.sessionsDir)) {
       loaded = await loadSessions({
         dir: opts.sessionsDir,
@@ -170,11 +203,7 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
         signal,
       });
     } else if (opts.sessionsDir) {
-      sessionProblems.push({
-        source: "session",
-        path: opts.sessionsDir,
-        error: "sessions dir not found: no transcripts read",
-      });
+      sessionNotes.push(`sessions dir ${opts.sessionsDir} not found: no transcripts read`);
     }
     const entries = memory.notes.reduce((n, f) => n + f.parsed.entries.length, 0);
     emit("orient", "done", {
@@ -228,10 +257,10 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
           startedAt: s.startedAt,
           messages: s.messages.length,
         })),
-        problems: [...memory.problems, ...sessionProblems, ...loaded.problems],
+        problems: [...memory.problems, ...loaded.problems],
         operations: accepted,
         refused,
-        notes: result.notes,
+        notes: [...sessionNotes, ...result.notes],
         stats: {
           files: memory.notes.length + memory.opaque.length,
           entries,
@@ -251,7 +280,7 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
       throw new CancelledError(`dream ${dreamId} cancelled during ${phase}`, { cause: err });
     }
     await record("failed", errorMessage(err)).catch(() => {});
-    if (err instanceof DreamError) throw err;
+    if (err instanceof DreamError || err instanceof ConfigError) throw err;
     throw new DreamError(`dream ${dreamId} failed during ${phase}: ${errorMessage(err)}`, { cause: err });
   }
 }

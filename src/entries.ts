@@ -15,6 +15,10 @@ export interface Entry {
   startLine: number;
   endLine: number;
   kind: EntryKind;
+  /** A numbered list item: its position carries meaning. */
+  ordered: boolean;
+  /** Headings above it, outermost first ("Deploy > Staging"). */
+  section: string;
   /** Raw lines as in the file (without the trailing newline). */
   lines: string[];
   /** The date the entry was written, YYYY-MM-DD, or null when no reliable source exists. */
@@ -32,6 +36,8 @@ const BULLET = /^(\s*)(?:[-*+]|\d{1,9}[.)])\s+/;
 const HEADING = /^#{1,6}\s/;
 const FENCE = /^\s*(```|~~~)/;
 const RULE = /^\s*([-*_])(\s*\1){2,}\s*$/;
+const SETEXT = /^\s{0,3}(=+|-+)\s*$/;
+const DATE_HEADING = /^\[?\d{4}-\d{2}-\d{2}\b/;
 const ISO_DATE = /\b(\d{4})-(\d{2})-(\d{2})\b/;
 const LEADING_DATE = /^\s*(?:[-*+]\s+)?\[?(\d{4}-\d{2}-\d{2})\]?[\s:T—–-]/;
 const DAILY_NOTE = /(?:^|\/)(\d{4}-\d{2}-\d{2})(?:[^/]*)?\.(?:md|markdown|txt)$/i;
@@ -68,6 +74,20 @@ export function parseFrontmatter(lines: string[]): { data: Record<string, string
   return { data: {}, end: 0 };
 }
 
+/** Index just past the fence block that starts at `start` (or the end of the file if it never closes). */
+function fenceEnd(lines: string[], start: number): number {
+  const marker = FENCE.exec(lines[start] ?? "")?.[1] ?? "```";
+  for (let k = start + 1; k < lines.length; k++)
+    if ((lines[k] ?? "").trimStart().startsWith(marker)) return k + 1;
+  return lines.length;
+}
+
+interface Heading {
+  level: number;
+  text: string;
+  date: string | null;
+}
+
 export function parseEntries(path: string, text: string): ParsedText {
   const lines = splitLines(text);
   const { data: frontmatter, end: fmEnd } = parseFrontmatter(lines);
@@ -77,82 +97,126 @@ export function parseEntries(path: string, text: string): ParsedText {
   const fileDate = dailyDate ?? fmDate;
   const fileSource: DateSource | null = dailyDate ? "filename" : fmDate ? "frontmatter" : null;
   const entries: Entry[] = [];
-  let headingDate: string | null = null;
-  let inFence = false;
+  const headings: Heading[] = [];
   let i = fmEnd;
 
-  const push = (start: number, end: number, kind: EntryKind) => {
+  const enterHeading = (level: number, text: string) => {
+    while (headings.length && (headings[headings.length - 1]?.level ?? 0) >= level) headings.pop();
+    // Only a heading that *is* a date ("## 2026-03-04", "## 2026-03-04 (Tue)") dates what is under it;
+    // "## Review of the 2024-01-01 incident" does not.
+    headings.push({ level, text, date: DATE_HEADING.test(text) ? validDate(text) : null });
+  };
+  const push = (start: number, end: number, kind: EntryKind, ordered: boolean) => {
     const body = lines.slice(start, end + 1);
     const inline = validDate(LEADING_DATE.exec(body[0] ?? "")?.[1]);
+    const headingDate = [...headings].reverse().find((h) => h.date)?.date ?? null;
     const writtenOn = inline ?? headingDate ?? fileDate;
     const dateSource: DateSource | null = inline ? "inline" : headingDate ? "heading" : fileSource;
-    entries.push({ path, startLine: start + 1, endLine: end + 1, kind, lines: body, writtenOn, dateSource });
+    const section = headings.map((h) => h.text).join(" > ");
+    entries.push({
+      path,
+      startLine: start + 1,
+      endLine: end + 1,
+      kind,
+      ordered,
+      section,
+      lines: body,
+      writtenOn,
+      dateSource,
+    });
   };
 
   while (i < lines.length) {
     const line = lines[i] ?? "";
     if (FENCE.test(line)) {
-      inFence = !inFence;
+      i = fenceEnd(lines, i);
+      continue;
+    }
+    if (line.trim() === "" || RULE.test(line)) {
       i++;
       continue;
     }
-    if (inFence || line.trim() === "" || RULE.test(line)) {
-      i++;
-      continue;
-    }
-    if (HEADING.test(line)) {
-      headingDate = validDate(line);
+    const atx = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
+    if (atx) {
+      enterHeading(atx[1]?.length ?? 1, atx[2] ?? "");
       i++;
       continue;
     }
     const bullet = BULLET.exec(line);
+    if (!bullet && SETEXT.test(lines[i + 1] ?? "")) {
+      enterHeading((lines[i + 1] ?? "").trim().startsWith("=") ? 1 : 2, line.trim());
+      i += 2;
+      continue;
+    }
     if (bullet) {
       const indent = bullet[1]?.length ?? 0;
       let j = i + 1;
       while (j < lines.length) {
         const next = lines[j] ?? "";
-        if (next.trim() === "" || indentOf(next) <= indent || FENCE.test(next)) break;
+        if (next.trim() === "") {
+          // A loose list: blank lines inside an item, then more of the item (indented deeper).
+          let k = j;
+          while (k < lines.length && (lines[k] ?? "").trim() === "") k++;
+          if (k < lines.length && indentOf(lines[k] ?? "") > indent) {
+            j = k;
+            continue;
+          }
+          break;
+        }
+        if (FENCE.test(next)) {
+          // A fence indented under the item, or right after it, belongs to it.
+          if (indentOf(next) > indent || j === i + 1 || (lines[j - 1] ?? "").trim() !== "") {
+            j = fenceEnd(lines, j);
+            continue;
+          }
+          break;
+        }
+        if (indentOf(next) <= indent) break;
         j++;
       }
-      push(i, j - 1, "bullet");
+      push(i, j - 1, "bullet", /\d/.test(bullet[0] ?? ""));
       i = j;
       continue;
     }
     let j = i + 1;
     while (j < lines.length) {
       const next = lines[j] ?? "";
-      if (
-        next.trim() === "" ||
-        HEADING.test(next) ||
-        BULLET.test(next) ||
-        FENCE.test(next) ||
-        RULE.test(next)
-      )
+      if (FENCE.test(next)) {
+        j = fenceEnd(lines, j);
         break;
+      }
+      if (next.trim() === "" || HEADING.test(next) || BULLET.test(next) || RULE.test(next)) break;
       j++;
     }
-    push(i, j - 1, "paragraph");
+    push(i, j - 1, "paragraph", false);
     i = j;
   }
   return { lines, entries, frontmatter };
 }
 
 /**
- * The comparison form of an entry: case, emphasis, quotes, whitespace and trailing punctuation folded.
- * Numbers, versions, ids, paths and checkbox state are kept, so "v1.2" and "v1.3" never compare equal.
+ * The comparison form of an entry: case of plain words, emphasis, quotes, whitespace and trailing
+ * punctuation are folded. Code spans are kept verbatim, and so are identifiers (GITHUB_TOKEN, v1.2,
+ * camelCase), numbers and checkbox state, so "v1.2" and "v1.3" never compare equal.
  */
 export function normalizeEntry(lines: string[]): string {
   return lines
     .map((l) => l.replace(BULLET, ""))
     .join(" ")
-    .toLowerCase()
-    .replace(/[\u201c\u201d]/g, '"')
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/(\*\*|__|`)/g, "")
-    .replace(/(^|\s)[*_](\S)/g, "$1$2")
-    .replace(/(\S)[*_](?=\s|$)/g, "$1")
+    .split(/(`[^`]*`)/)
+    .map((part, i) => (i % 2 === 1 ? part.slice(1, -1) : foldProse(part)))
+    .join("")
     .replace(/\s+/g, " ")
     .trim()
     .replace(/[.!;,]+$/, "")
     .trim();
+}
+
+function foldProse(s: string): string {
+  return s
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/(^|[\s(])(\*\*|__|\*|_)(?=\S)/g, "$1")
+    .replace(/(\S)(\*\*|__|\*|_)(?=$|[\s).,;:!?])/g, "$1")
+    .replace(/\b[A-Za-z][a-z]*\b/g, (w) => w.toLowerCase());
 }

@@ -17,8 +17,8 @@ async function run(
 describe("offline engine", () => {
   it("merges exact and normalized duplicates, keeping the topic file's copy", async () => {
     const { operations } = await run({
-      "notes/2026-03-02.md": "# 2026-03-02\n\n- **Prefers** small PRs.\n",
-      "profile.md": "# Profile\n\n- prefers small PRs\n- Prefers small PRs.\n",
+      "notes/2026-03-02.md": "# 2026-03-02\n\n- **Prefers** small PRs with tests.\n",
+      "profile.md": "# Profile\n\n- prefers small PRs with tests\n- Prefers small PRs with tests.\n",
     });
     expect(operations).toHaveLength(1);
     const [op] = operations;
@@ -75,6 +75,54 @@ describe("offline engine", () => {
     const { operations, notes } = await run({ "infra.md": "- The channel moved last week.\n" });
     expect(operations).toEqual([]);
     expect(notes).toEqual(["infra.md:1: relative date left as written (no date for this note)"]);
+  });
+
+  it("never merges what only looks alike: code under items, loose lists, short items in other sections, steps, identifiers", async () => {
+    const { operations } = await run({
+      "a.md": [
+        "- Run this before the deploy:",
+        "```",
+        "make migrate",
+        "```",
+        "- Run this before the deploy:",
+        "```",
+        "make rollback",
+        "```",
+        "",
+        "- Project A",
+        "",
+        "  - status: done and shipped",
+        "",
+        "- Project B",
+        "",
+        "  - status: done and shipped",
+        "",
+        "## Blockers",
+        "- None",
+        "## Risks",
+        "- None",
+        "",
+        "1. Apply the schema migration first",
+        "2. Apply the schema migration first",
+        "",
+        "Overview",
+        "--------",
+        "",
+        "Overview",
+        "--------",
+        "",
+        "- The token variable is GITHUB_TOKEN",
+        "- the token variable is github_token",
+      ].join("\n"),
+    });
+    expect(operations).toEqual([]);
+  });
+
+  it("dates entries only from headings that are dates", async () => {
+    const { operations } = await run({
+      "notes/2026-03-05.md": "## Review of the 2024-01-01 incident\n- We fixed it yesterday.\n",
+    });
+    expect(operations[0]?.changes[0]?.after).toEqual(["- We fixed it on 2026-03-04."]);
   });
 
   it("removes a duplicate paragraph with its blank line and leaves code blocks alone", async () => {

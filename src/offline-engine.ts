@@ -46,8 +46,19 @@ function plan(note: NoteFile, notes: string[]): Planned[] {
       if (r.rewrites.length) rewrites.push({ line: entry.startLine + i, rewrites: r.rewrites });
       return r.text;
     });
-    return { entry, after, rewrites, key: normalizeEntry(after) };
+    return { entry, after, rewrites, key: dedupKey(entry, after) };
   });
+}
+
+/**
+ * What must be equal for two entries to be duplicates. Numbered items are steps: never merged. Short
+ * entries ("None", "TBD", "done") mean something only in their section, so they merge only within it.
+ */
+function dedupKey(entry: Entry, after: string[]): string {
+  if (entry.ordered) return "";
+  const norm = normalizeEntry(after);
+  if (norm.split(" ").length < 4) return `${entry.path}\0${entry.section}\0${norm}`;
+  return norm;
 }
 
 /** Remove an entry; a paragraph also takes one following blank line so no double gap is left. */

@@ -38,6 +38,15 @@ describe("rewriteRelativeDates", () => {
     expect(rw("run `git log --since yesterday` first")).toBe("run `git log --since yesterday` first");
     expect(rw("deployed on 2026-03-01")).toBe("deployed on 2026-03-01");
     expect(rw("todays and yesterdays")).toBe("todays and yesterdays");
+    expect(rw("See https://example.com/today/report and docs/yesterday-notes.md")).toBe(
+      "See https://example.com/today/report and docs/yesterday-notes.md",
+    );
+    expect(rw("[today](notes/today.md), [[yesterday]], <https://x.org/today>")).toBe(
+      "[today](notes/today.md), [[yesterday]], <https://x.org/today>",
+    );
+    expect(rw("#today today-ish a.today")).toBe("#today today-ish a.today");
+    expect(rw("done in a week or two")).toBe("done in a week or two");
+    expect(rw("deploy tonight")).toBe("deploy on the night of 2026-03-04");
   });
 
   it("is idempotent and reports each rewrite", () => {

@@ -71,7 +71,11 @@ const PHRASES = [
   `(?:last|next|this) ${WEEKDAY}`,
   "(?:last|next|this) (?:week|month|year)",
 ];
-const PATTERN = new RegExp(`\\b(?:${PHRASES.join("|")})\\b`, "gi");
+// Word boundaries that also exclude path, id and URL characters: "docs/yesterday-notes.md", "#today" and
+// "today-ish" are not dates. "in a week or two" is a range, not a day.
+const PATTERN = new RegExp(`(?<![\\w/#@.\\\\-])(?:${PHRASES.join("|")})(?![\\w/\\\\-]|\\s+or\\s)`, "gi");
+// Spans that are not prose: code, markdown and wiki links, autolinks, bare URLs.
+const PROTECTED = /(`[^`]*`|!?\[[^\]]*\]\([^)]*\)|\[\[[^\]]*\]\]|<[^>\s]+>|[a-z][a-z0-9+.-]*:\/\/\S+)/gi;
 
 function addDays(iso: string, days: number): string {
   return new Date(Date.parse(`${iso}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
@@ -93,10 +97,10 @@ function resolve(phrase: string, ref: string): { text: string; prep: "on" | "in"
     "the day after tomorrow": 2,
     yesterday: -1,
     today: 0,
-    tonight: 0,
     tomorrow: 1,
   };
   if (p in fixed) return { text: addDays(ref, fixed[p] ?? 0), prep: "on" };
+  if (p === "tonight") return { text: `the night of ${ref}`, prep: "on" };
   let m = /^this (morning|afternoon|evening)$/.exec(p);
   if (m) return { text: `the ${m[1]} of ${ref}`, prep: "on" };
   m = new RegExp(`^${NUM} (day|week)s? ago$`).exec(p);
@@ -149,8 +153,8 @@ function rewriteSegment(seg: string, ref: string, out: DateRewrite[]): string {
 /** Rewrite every relative date in `text` against `ref` (YYYY-MM-DD, the day the text was written). */
 export function rewriteRelativeDates(text: string, ref: string): { text: string; rewrites: DateRewrite[] } {
   const rewrites: DateRewrite[] = [];
-  // Odd segments are inside backticks: code, paths and commands are not prose.
-  const parts = text.split("`");
-  const rewritten = parts.map((seg, i) => (i % 2 === 0 ? rewriteSegment(seg, ref, rewrites) : seg)).join("`");
+  // split() with a capturing group alternates prose (even) and protected spans (odd).
+  const parts = text.split(PROTECTED);
+  const rewritten = parts.map((seg, i) => (i % 2 === 0 ? rewriteSegment(seg, ref, rewrites) : seg)).join("");
   return { text: rewritten, rewrites };
 }

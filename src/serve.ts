@@ -5,7 +5,7 @@ import { serve as serveHttp } from "@hono/node-server";
 import { ensureApiToken } from "./api-token.ts";
 import { createApp, type Readiness } from "./app.ts";
 import type { Config } from "./config.ts";
-import { dreamDirsAndLimits } from "./dream.ts";
+import { assertLayout, dreamDirsAndLimits } from "./dream.ts";
 import { createDreamRunner } from "./dream-runner.ts";
 import { createEngine } from "./engine.ts";
 import { errorMessage } from "./errors.ts";
@@ -58,6 +58,7 @@ export async function startServer(
   log: Logger,
   now: () => Date = () => new Date(),
 ): Promise<Server> {
+  await assertLayout(dreamDirsAndLimits(cfg));
   await mkdir(cfg.proposalsDir, { recursive: true });
   const token = await ensureApiToken(cfg.apiToken, cfg.proposalsDir);
   if (token.path) log.info("API token generated for mutating routes", { tokenFile: token.path });

@@ -82,7 +82,7 @@ describe("dreamd CLI", () => {
       [
         ["dream", "--engine", "gpt"],
         {},
-        "dreamd: invalid config: DREAMD_ENGINE must be one of auto, offline, claude\n",
+        "dreamd: invalid config: --engine must be one of auto, offline, claude\n",
       ],
       [
         ["verify", join(work, "missing.tar.gz")],
@@ -90,6 +90,11 @@ describe("dreamd CLI", () => {
         `dreamd: snapshot ${join(work, "missing.tar.gz")} not found\n`,
       ],
       [["frobnicate"], {}, "dreamd: unknown command frobnicate (see dreamd --help)\n"],
+      [
+        ["dream", "--memory", join(work, "memory"), "--out", join(work, "memory", "out")],
+        {},
+        "dreamd: invalid config: DREAMD_PROPOSALS_DIR (--out) must not be inside DREAMD_MEMORY_DIR (the memory is never written)\n",
+      ],
     ];
     for (const [args, env, stderr] of cases) {
       const r = await dreamd(args, env);

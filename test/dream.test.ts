@@ -179,3 +179,14 @@ describe("recovery after a killed dream", () => {
     expect(state.lastAttempt).toMatchObject({ dreamId: r.dreamId, status: "complete" });
   });
 });
+
+describe("a memory dir reached through a symlink (Kubernetes mounts)", () => {
+  it("follows the root link and dreams normally", async () => {
+    const { symlink } = await import("node:fs/promises");
+    const link = join(work, "memory-link");
+    await symlink(join(EXAMPLES, "memory"), link);
+    const r = await runDream(options(link, join(work, "via-link")), deps);
+    expect(r.manifest.base.files).toHaveLength(14);
+    expect(r.manifest.operations.length).toBeGreaterThan(5);
+  });
+});
