@@ -59,6 +59,7 @@ export function usage(): string {
     "      --once: only when the gates are met and the memory is quiet (init containers, Jobs, CI)",
     "  dreamd serve            run the sidecar: API, status, review",
     "  dreamd verify SNAPSHOT  check a snapshot archive against its manifest",
+    "  dreamd healthcheck      exit 0 when the local API answers /readyz with 200 (the image's HEALTHCHECK)",
     "",
     "Exit codes: 0 ok, 1 failure, 2 bad input or config.",
     "",

@@ -122,6 +122,21 @@ async function verifyCommand(archive: string | undefined, io: CliIo): Promise<nu
   return 1;
 }
 
+/** For the image's HEALTHCHECK: no curl in the image, so dreamd asks its own /readyz. */
+async function healthcheckCommand(cfg: Config, io: CliIo): Promise<number> {
+  const host = cfg.apiHost === "0.0.0.0" || cfg.apiHost === "::" ? "127.0.0.1" : cfg.apiHost;
+  try {
+    const res = await fetch(`http://${host.includes(":") ? `[${host}]` : host}:${cfg.apiPort}/readyz`, {
+      signal: AbortSignal.timeout(3_000),
+    });
+    if (res.ok) return 0;
+    io.stderr(`not ready: ${await res.text()}\n`);
+  } catch (err) {
+    io.stderr(`not reachable: ${errorMessage(err)}\n`);
+  }
+  return 1;
+}
+
 /** Run a command; returns the exit code (0 ok, 1 failure, 2 bad input or config). */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   try {
@@ -137,6 +152,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await dreamCommand(cfg, now, args.once, io);
       case "verify":
         return await verifyCommand(args.positionals[0], io);
+      case "healthcheck":
+        return await healthcheckCommand(cfg, io);
       case "serve":
         if (!io.serve) throw new ConfigError("serve is not available here");
         return await io.serve(cfg);

@@ -1,0 +1,58 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import Docker from "dockerode";
+import { GenericContainer } from "testcontainers";
+
+const run = promisify(execFile);
+export const ROOT = new URL("..", import.meta.url).pathname;
+export const IMAGE = "dreamd:test";
+export const LOCAL_BASE = process.env.DREAMD_TEST_BASE_IMAGE ?? "dreamd-local/node:24";
+
+/**
+ * Why container tests cannot run here, or null when they can. Under DREAMD_REQUIRE_DOCKER=1 (CI) a
+ * missing engine is a failure, not a skip.
+ */
+export async function dockerUnavailable(): Promise<string | null> {
+  try {
+    await new Docker().ping();
+    return null;
+  } catch (err) {
+    const why = `no Docker engine reachable (${(err as Error).message})`;
+    if (process.env.DREAMD_REQUIRE_DOCKER === "1") throw new Error(`DREAMD_REQUIRE_DOCKER=1 but ${why}`);
+    console.log(`skipping container tests: ${why}`);
+    return why;
+  }
+}
+
+/** No registry is reachable here: build the local Node base, then the dreamd image on it. */
+export async function buildImage(): Promise<void> {
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= "true";
+  await run("bash", [`${ROOT}scripts/local-base-image.sh`, LOCAL_BASE], { cwd: ROOT });
+  await run(
+    "docker",
+    [
+      "build",
+      "-q",
+      "-f",
+      "images/Dockerfile",
+      "--build-arg",
+      `BUILD_IMAGE=${LOCAL_BASE}`,
+      "--build-arg",
+      `BASE_IMAGE=${LOCAL_BASE}`,
+      "-t",
+      IMAGE,
+      ".",
+    ],
+    { cwd: ROOT, maxBuffer: 1 << 24 },
+  );
+}
+
+/** testcontainers has no switch for it, so: the container's root filesystem is read-only. */
+export class ReadOnlyContainer extends GenericContainer {
+  constructor(image: string) {
+    super(image);
+    this.hostConfig.ReadonlyRootfs = true;
+  }
+}
+
+export const docker = () => new Docker();
