@@ -1,4 +1,8 @@
 import { execFile } from "node:child_process";
+import { mkdir, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import Docker from "dockerode";
 import { GenericContainer } from "testcontainers";
@@ -24,9 +28,30 @@ export async function dockerUnavailable(): Promise<string | null> {
   }
 }
 
-/** No registry is reachable here: build the local Node base, then the dreamd image on it. */
+/**
+ * No registry is reachable here: build the local Node base, then the dreamd image on it. Test files run
+ * in parallel workers; a directory lock makes them build one at a time (the second is a cache hit).
+ */
 export async function buildImage(): Promise<void> {
   process.env.TESTCONTAINERS_RYUK_DISABLED ??= "true";
+  const lock = join(tmpdir(), "dreamd-image-build.lock");
+  for (let i = 0; ; i++) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch {
+      if (i > 1200) await rm(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    await build();
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+async function build(): Promise<void> {
   await run("bash", [`${ROOT}scripts/local-base-image.sh`, LOCAL_BASE], { cwd: ROOT });
   await run(
     "docker",
@@ -56,3 +81,16 @@ export class ReadOnlyContainer extends GenericContainer {
 }
 
 export const docker = () => new Docker();
+
+export const sh = run;
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
