@@ -171,6 +171,19 @@ export const configFields = {
     description: "This instance's name in the lock; empty means hostname-pid-random.",
     schema: z.string().default(""),
   }),
+  dockerAgentLabel: field({
+    env: "DREAMD_DOCKER_AGENT_LABEL",
+    flag: "docker-agent-label",
+    description:
+      "With a Docker socket mounted: each `die` of a container with this label counts as a session.",
+    schema: z.string().default(""),
+  }),
+  dockerSocket: field({
+    env: "DREAMD_DOCKER_SOCKET",
+    flag: "docker-socket",
+    description: "Docker socket used for DREAMD_DOCKER_AGENT_LABEL.",
+    schema: z.string().default("/var/run/docker.sock"),
+  }),
   logLevel: field({
     env: "DREAMD_LOG_LEVEL",
     flag: "log-level",

@@ -26,6 +26,8 @@ export interface GateChecker {
 export function createGateChecker(
   cfg: Pick<Config, "sessionsDir" | "minHours" | "minSessions" | "triggerMode">,
   registry: FormatRegistry,
+  /** Sessions counted elsewhere (Docker `die` events of the agent) since the last success. */
+  extraSessions?: (since: Date | null) => number,
 ): GateChecker {
   const cache = new Map<string, string>();
   return {
@@ -50,6 +52,7 @@ export function createGateChecker(
         }
         if (!processed.has(hash)) sessionsSinceLast++;
       }
+      sessionsSinceLast += extraSessions?.(last === null ? null : new Date(last)) ?? 0;
       const sessionGate = sessionsSinceLast >= cfg.minSessions;
       const due = cfg.triggerMode === "all" ? timeGate && sessionGate : timeGate || sessionGate;
       return { hoursSinceLast, sessionsSinceLast, timeGate, sessionGate, due };

@@ -2,9 +2,11 @@ import { type FSWatcher, watch } from "node:fs";
 import { access, constants, mkdir, stat } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { serve as serveHttp } from "@hono/node-server";
+import Dockerode from "dockerode";
 import { ensureApiToken } from "./api-token.ts";
 import { createApp, type Readiness } from "./app.ts";
 import type { Config } from "./config.ts";
+import { createDockerSessions } from "./docker-sessions.ts";
 import { assertLayout, dreamDirsAndLimits } from "./dream.ts";
 import { createDreamRunner } from "./dream-runner.ts";
 import { createEngine } from "./engine.ts";
@@ -76,7 +78,18 @@ export async function startServer(
     },
     lock: (onLost) => createLock({ ...lockOptionsOf(cfg, holder), onLost }),
   });
-  const gates = createGateChecker(cfg, registry);
+  const dockerSessions = cfg.dockerAgentLabel
+    ? createDockerSessions({
+        docker: new Dockerode({ socketPath: cfg.dockerSocket }),
+        label: cfg.dockerAgentLabel,
+        log,
+      })
+    : null;
+  const gates = createGateChecker(
+    cfg,
+    registry,
+    dockerSessions ? (since) => dockerSessions.countSince(since) : undefined,
+  );
   const readStateLogged = () => readState(cfg.proposalsDir, (msg) => log.warn(msg));
   const scheduler = createScheduler({
     runner,
@@ -128,6 +141,14 @@ export async function startServer(
   });
   const addr = server.address() as AddressInfo;
   const url = `http://${addr.family === "IPv6" ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  if (dockerSessions) {
+    const last = (await readStateLogged()).lastSuccess?.at;
+    dockerSessions.start(last ? new Date(last) : null);
+    log.info("counting agent sessions from docker events", {
+      label: cfg.dockerAgentLabel,
+      socket: cfg.dockerSocket,
+    });
+  }
   if (cfg.schedule === "on") scheduler.start();
   log.info("dreamd listening", {
     url,
@@ -146,6 +167,7 @@ export async function startServer(
     async drain() {
       draining = true;
       scheduler.stop();
+      dockerSessions?.stop();
       await runner.shutdown();
       await close();
     },
