@@ -28,8 +28,10 @@ export interface AppDeps {
   scheduler?: () => { enabled: boolean; last: Decision | null };
   /** Who holds the dream lock on the proposals volume. */
   lock?: () => Promise<LockInfo | null>;
-  /** Prometheus registry served at /metrics. */
-  metrics?: Registry;
+  /** Prometheus registry served at /metrics (loaded lazily by the caller). */
+  metrics?: () => Promise<Registry>;
+  /** How long /status may reuse what it read from the volumes (default 1 s). */
+  statusTtlMs?: number;
   /** Heartbeat interval for /events, so proxies keep the stream open. */
   heartbeatMs?: number;
 }
@@ -94,22 +96,39 @@ export function createApp(deps: AppDeps): Hono {
     const r = await deps.readiness();
     return c.json(r, r.ready ? 200 : 503);
   });
-  app.get("/status", async (c) => {
+  // /status is polled (dashboards, probes, load balancers): the part that reads the volumes is shared by
+  // concurrent requests and reused for statusTtlMs; any dream event makes it stale at once.
+  let shared: { at: number; body: Promise<object> } | null = null;
+  deps.runner.subscribe(() => {
+    shared = null;
+  });
+  const ttl = deps.statusTtlMs ?? 1_000;
+  const volumeStatus = async () => {
     const state = await deps.state();
-    const gates = await deps.gates(state);
-    return c.json({
-      ...deps.runner.status(),
+    return {
       lastSuccess: state.lastSuccess,
       lastAttempt: state.lastAttempt,
       consecutiveFailures: state.consecutiveFailures,
-      gates,
-      scheduler: deps.scheduler?.() ?? null,
+      gates: await deps.gates(state),
       lock: (await deps.lock?.()) ?? null,
-    });
+    };
+  };
+  app.get("/status", async (c) => {
+    const now = Date.now();
+    if (!shared || now - shared.at > ttl) {
+      const body = volumeStatus();
+      shared = { at: now, body };
+      body.catch(() => {
+        if (shared?.body === body) shared = null;
+      });
+    }
+    const vol = await shared.body;
+    return c.json({ ...deps.runner.status(), ...vol, scheduler: deps.scheduler?.() ?? null });
   });
   app.get("/metrics", async (c) => {
     if (!deps.metrics) return c.json({ error: "metrics are not enabled" }, 404);
-    return c.body(await deps.metrics.metrics(), 200, { "content-type": deps.metrics.contentType });
+    const registry = await deps.metrics();
+    return c.body(await registry.metrics(), 200, { "content-type": registry.contentType });
   });
   app.get("/openapi.json", (c) => c.json(openApiDocument()));
 

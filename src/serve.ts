@@ -2,19 +2,18 @@ import { type FSWatcher, watch } from "node:fs";
 import { access, constants, mkdir, stat } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { serve as serveHttp } from "@hono/node-server";
-import Dockerode from "dockerode";
 import { ensureApiToken } from "./api-token.ts";
 import { createApp, type Readiness } from "./app.ts";
 import type { Config } from "./config.ts";
 import { createDockerSessions } from "./docker-sessions.ts";
 import { assertLayout, dreamDirsAndLimits } from "./dream.ts";
-import { createDreamRunner } from "./dream-runner.ts";
+import { createDreamRunner, type RunnerEvent } from "./dream-runner.ts";
 import { createEngine } from "./engine.ts";
 import { errorMessage } from "./errors.ts";
 import { createGateChecker } from "./gates.ts";
 import { createLock, holderIdOf, lockOptionsOf } from "./lock.ts";
 import type { Logger } from "./logger.ts";
-import { createMetrics } from "./metrics.ts";
+import type { Metrics } from "./metrics.ts";
 import { createProposals } from "./proposals.ts";
 import { createScheduler, newestMtime } from "./scheduler.ts";
 import { readState } from "./state.ts";
@@ -78,9 +77,10 @@ export async function startServer(
     },
     lock: (onLost) => createLock({ ...lockOptionsOf(cfg, holder), onLost }),
   });
+  // dockerode costs ~30 MB and ~180 ms to load: only when Docker events are asked for.
   const dockerSessions = cfg.dockerAgentLabel
     ? createDockerSessions({
-        docker: new Dockerode({ socketPath: cfg.dockerSocket }),
+        docker: new (await import("dockerode")).default({ socketPath: cfg.dockerSocket }),
         label: cfg.dockerAgentLabel,
         log,
       })
@@ -116,16 +116,30 @@ export async function startServer(
     ).filter((r): r is string => r !== null);
     return { ready: reasons.length === 0, reasons };
   };
-  const metrics = createMetrics({
-    sessionsPending: async () => (await gates.check(await readStateLogged(), now())).sessionsSinceLast ?? 0,
-    lastSuccess: async () => {
-      const at = (await readStateLogged()).lastSuccess?.at;
-      return at ? Date.parse(at) / 1000 : null;
-    },
-  });
-  runner.subscribe((e) => metrics.observe(e));
+  // prom-client loads after the server listens (it is not needed to become ready); events that happen
+  // before then are replayed into it.
+  const early: RunnerEvent[] = [];
+  let metrics: Metrics | null = null;
+  runner.subscribe((e) => (metrics ? metrics.observe(e) : early.push(e)));
+  let metricsLoading: Promise<Metrics> | null = null;
+  const loadMetrics = () => {
+    metricsLoading ??= import("./metrics.ts").then(({ createMetrics }) => {
+      const m = createMetrics({
+        sessionsPending: async () =>
+          (await gates.check(await readStateLogged(), now())).sessionsSinceLast ?? 0,
+        lastSuccess: async () => {
+          const at = (await readStateLogged()).lastSuccess?.at;
+          return at ? Date.parse(at) / 1000 : null;
+        },
+      });
+      for (const e of early.splice(0)) m.observe(e);
+      metrics = m;
+      return m;
+    });
+    return metricsLoading;
+  };
   const app = createApp({
-    metrics: metrics.registry,
+    metrics: async () => (await loadMetrics()).registry,
     runner,
     proposals: createProposals(cfg.proposalsDir),
     token: token.token,
@@ -150,6 +164,12 @@ export async function startServer(
     });
   }
   if (cfg.schedule === "on") scheduler.start();
+  setImmediate(
+    () =>
+      void loadMetrics().catch((err: unknown) =>
+        log.error("metrics failed to load", { error: errorMessage(err) }),
+      ),
+  );
   log.info("dreamd listening", {
     url,
     engine: engine.name,
