@@ -178,6 +178,13 @@ export const configFields = {
       "With a Docker socket mounted: each `die` of a container with this label counts as a session.",
     schema: z.string().default(""),
   }),
+  dockerPauseAgent: field({
+    env: "DREAMD_DOCKER_PAUSE_AGENT",
+    flag: "docker-pause-agent",
+    description:
+      "on: pause the labelled agent containers while the memory is snapshotted (point-in-time copy).",
+    schema: z.enum(["on", "off"], { error: "must be one of on, off" }).default("off"),
+  }),
   dockerSocket: field({
     env: "DREAMD_DOCKER_SOCKET",
     flag: "docker-socket",

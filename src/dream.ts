@@ -35,6 +35,8 @@ export interface DreamOptions {
   dreamId?: string;
   signal?: AbortSignal;
   onEvent?: (e: DreamEvent) => void;
+  /** Runs the snapshot and the memory read (e.g. with the agent container paused). */
+  freeze?: <T>(fn: () => Promise<T>) => Promise<T>;
   warn?: (msg: string) => void;
 }
 
@@ -177,15 +179,19 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
       throw new DreamError(`memory dir ${opts.memoryDir} is not a readable directory`);
     await mkdir(opts.proposalsDir, { recursive: true });
     const stamp = dreamId.split("-")[0] ?? dreamId;
-    const snapshot = await createSnapshot({
-      memoryDir: memoryRoot,
-      snapshotsDir: opts.snapshotsDir,
-      name: `${stamp}-${dreamId}`,
-      now: opts.now,
-      signal,
+    const freeze = opts.freeze ?? (<T>(fn: () => Promise<T>) => fn());
+    const { snapshot, memory } = await freeze(async () => {
+      const snapshot = await createSnapshot({
+        memoryDir: memoryRoot,
+        snapshotsDir: opts.snapshotsDir,
+        name: `${stamp}-${dreamId}`,
+        now: opts.now,
+        signal,
+      });
+      const memory: MemoryStore = await readMemory(memoryRoot, { maxFileBytes: opts.maxFileBytes, signal });
+      return { snapshot, memory };
     });
     const baseHashes = new Map(snapshot.files.map((f) => [f.path, f.sha256]));
-    const memory: MemoryStore = await readMemory(memoryRoot, { maxFileBytes: opts.maxFileBytes, signal });
     for (const n of memory.notes) {
       if (baseHashes.get(n.path) !== n.sha256) {
         throw new DreamError(`${n.path} changed while the snapshot was taken; the next dream will retry`);

@@ -2,6 +2,7 @@ import { type FSWatcher, watch } from "node:fs";
 import { access, constants, mkdir, stat } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { serve as serveHttp } from "@hono/node-server";
+import { createAgentFreezer } from "./agent-freezer.ts";
 import { ensureApiToken } from "./api-token.ts";
 import { createApp, type Readiness } from "./app.ts";
 import type { Config } from "./config.ts";
@@ -65,6 +66,16 @@ export async function startServer(
   if (token.path) log.info("API token generated for mutating routes", { tokenFile: token.path });
   const registry = createFormatRegistry();
   const engine = createEngine(cfg);
+  // dockerode costs ~30 MB and ~180 ms to load: only when Docker is asked for.
+  const docker = cfg.dockerAgentLabel
+    ? new (await import("dockerode")).default({ socketPath: cfg.dockerSocket })
+    : null;
+  const dockerSessions = docker ? createDockerSessions({ docker, label: cfg.dockerAgentLabel, log }) : null;
+  const freezer =
+    docker && cfg.dockerPauseAgent === "on" ? createAgentFreezer(docker, cfg.dockerAgentLabel, log) : null;
+  await freezer
+    ?.recover()
+    .catch((err: unknown) => log.warn("cannot check for paused agents", { error: errorMessage(err) }));
   const holder = holderIdOf(cfg);
   const runner = createDreamRunner({
     engine,
@@ -74,17 +85,10 @@ export async function startServer(
     options: {
       ...dreamDirsAndLimits(cfg),
       warn: (msg) => log.warn(msg),
+      ...(freezer ? { freeze: freezer.around } : {}),
     },
     lock: (onLost) => createLock({ ...lockOptionsOf(cfg, holder), onLost }),
   });
-  // dockerode costs ~30 MB and ~180 ms to load: only when Docker events are asked for.
-  const dockerSessions = cfg.dockerAgentLabel
-    ? createDockerSessions({
-        docker: new (await import("dockerode")).default({ socketPath: cfg.dockerSocket }),
-        label: cfg.dockerAgentLabel,
-        log,
-      })
-    : null;
   const gates = createGateChecker(
     cfg,
     registry,

@@ -24,3 +24,39 @@ describe.skipIf(skip)("docker events from a real engine", () => {
     ds.stop();
   });
 });
+
+describe.skipIf(skip)("pausing the agent for a point-in-time snapshot", () => {
+  it("pauses labelled running containers around the snapshot, and recovers ones left paused", async () => {
+    const { createAgentFreezer } = await import("../src/agent-freezer.ts");
+    const label = `dreamd.test.freeze=${process.pid}`;
+    const { stdout } = await sh("docker", [
+      "run",
+      "-d",
+      "--label",
+      label,
+      "--network",
+      "none",
+      LOCAL_BASE,
+      "node",
+      "-e",
+      "setInterval(() => {}, 1000)",
+    ]);
+    const id = stdout.trim();
+    const docker = new Docker();
+    const paused = async () => (await docker.getContainer(id).inspect()).State.Paused;
+    try {
+      const freezer = createAgentFreezer(docker, label, silentLogger);
+      expect(await freezer.around(paused)).toBe(true);
+      expect(await paused()).toBe(false);
+      await expect(freezer.around(async () => Promise.reject(new Error("snapshot failed")))).rejects.toThrow(
+        "snapshot failed",
+      );
+      expect(await paused()).toBe(false);
+      await docker.getContainer(id).pause();
+      expect(await freezer.recover()).toBe(1);
+      expect(await paused()).toBe(false);
+    } finally {
+      await sh("docker", ["rm", "-f", id]);
+    }
+  });
+});
