@@ -77,6 +77,13 @@ const load = await autocannon({
   duration: 10,
   connections: 10,
 });
+// The same load on /healthz (no I/O at all) separates the handler's cost from the machine's tail.
+const floor = await autocannon({
+  url: `http://127.0.0.1:${port}/healthz`,
+  overallRate: 1000,
+  duration: 10,
+  connections: 10,
+});
 const loadedRss = await rssOf(server.pid ?? 0);
 server.kill("SIGTERM");
 await new Promise((r) => server.once("exit", r));
@@ -91,6 +98,7 @@ try {
 } catch {}
 
 const l = load.latency as unknown as { p99: number; p50: number; max: number };
+const f = floor.latency as unknown as { p99: number; p50: number; max: number };
 process.stdout.write(
   [
     `footprint (${runs} runs, medians where repeated)`,
@@ -98,6 +106,7 @@ process.stdout.write(
     `  cold start to /readyz 200: ${median(cold).toFixed(0)} ms (target ≤ 500 ms); bare node -e 0: ${median(bare).toFixed(0)} ms; ratio ${(median(cold) / median(bare)).toFixed(2)}×`,
     image,
     `  GET /status at ${load.requests.average.toFixed(0)} req/s (target rate 1000, ${load.requests.total} requests, ${load.non2xx} non-2xx, ${load.errors} errors): p50 ${l.p50} ms, p99 ${l.p99} ms (target ≤ 5 ms), max ${l.max} ms`,
+    `  GET /healthz, same load, for scale: p50 ${f.p50} ms, p99 ${f.p99} ms, max ${f.max} ms`,
     "",
   ].join("\n"),
 );
