@@ -7,7 +7,10 @@ const memory = memoryFrom({
   "MEMORY.md": "# Memory\n- [Prefs](prefs.md)\n",
   "prefs.md": "# Prefs\n- Use pnpm.\n- Use pnpm.\n- Region eu-west-1.\n",
 });
-const sessions = [sessionFrom("s1.jsonl", [["user", "We moved to us-east-1 last week."]])];
+const sessions = [
+  sessionFrom("s1.jsonl", [["user", "We moved to us-east-1 last week."]]),
+  sessionFrom("s2.jsonl", [["user", "Reminder: the region is us-east-1 now."]]),
+];
 const base = {
   notes: new Map(memory.notes.map((n) => [n.path, n.parsed.lines])),
   sessions: new Map(sessions.map((s) => [s.id, s.messages])),
@@ -124,14 +127,53 @@ describe("checkOperations", () => {
     expect(r.refused.map((x) => x.rule)).toEqual(["overlap"]);
   });
 
-  it("lets a create add a new file when it cites evidence", () => {
+  it("lets a create add a new file only when it cites at least two sessions", () => {
     const create: ProposedOperation = {
       kind: "create",
       targets: ["region.md"],
       reason: "new fact",
-      evidence: [{ source: "session", session: "s1.jsonl", index: 0, quote: "We moved to us-east-1" }],
+      evidence: [
+        { source: "session", session: "s1.jsonl", index: 0, quote: "We moved to us-east-1" },
+        { source: "session", session: "s2.jsonl", index: 0, quote: "the region is us-east-1 now" },
+      ],
       changes: [{ path: "region.md", startLine: 1, endLine: 0, before: [], after: ["- Region us-east-1."] }],
     };
     expect(check(create).refused).toEqual([]);
+    expect(rule({ ...create, evidence: create.evidence.slice(0, 1) })).toEqual(["create-needs-sessions"]);
+  });
+});
+
+describe("deletion budget", () => {
+  it("refuses every removal when the dream would remove more than the budget, and keeps the rest", () => {
+    const normalize: ProposedOperation = {
+      kind: "normalize",
+      targets: ["prefs.md"],
+      reason: "x",
+      evidence: [{ source: "memory", path: "prefs.md", line: 4, quote: "Region eu-west-1." }],
+      changes: [
+        {
+          path: "prefs.md",
+          startLine: 4,
+          endLine: 4,
+          before: ["- Region eu-west-1."],
+          after: ["- Region: eu-west-1."],
+        },
+      ],
+    };
+    const over = checkOperations({
+      operations: [goodMerge, normalize],
+      base,
+      opaque: new Set(),
+      maxRemovals: 0,
+    });
+    expect(over.accepted.map((o) => [o.id, o.kind])).toEqual([["op-001", "normalize"]]);
+    expect(over.refused.map((r) => r.rule)).toEqual(["deletion-budget"]);
+    const within = checkOperations({
+      operations: [goodMerge, normalize],
+      base,
+      opaque: new Set(),
+      maxRemovals: 1,
+    });
+    expect(within.refused).toEqual([]);
   });
 });

@@ -15,6 +15,8 @@ export interface CheckInput {
   base: EvidenceBase;
   /** Paths of files that exist in the store but may not be edited (binary, oversized, not notes). */
   opaque: ReadonlySet<string>;
+  /** Most entries one dream may remove, e.g. 25% of the store's entries; above it, no removal passes. */
+  maxRemovals?: number;
 }
 
 export interface CheckResult {
@@ -90,6 +92,11 @@ function checkOne(op: ProposedOperation, input: CheckInput, accepted: readonly O
     const why = checkEvidence(ev, input.base);
     if (why) throw new Refusal("evidence-not-found", why);
   }
+  if (op.kind === "create") {
+    const sessions = new Set(op.evidence.flatMap((ev) => (ev.source === "session" ? [ev.session] : [])));
+    if (sessions.size < 2)
+      throw new Refusal("create-needs-sessions", "a new note must cite at least 2 sessions");
+  }
   const removals = op.changes.filter((c) => c.after.length === 0);
   if (removals.length) {
     const survivor = op.evidence.some(
@@ -124,6 +131,26 @@ function checkOne(op: ProposedOperation, input: CheckInput, accepted: readonly O
 }
 
 export function checkOperations(input: CheckInput): CheckResult {
+  const result = checkEach(input);
+  const removals = result.accepted.reduce(
+    (n, op) => n + op.changes.filter((c) => c.after.length === 0).length,
+    0,
+  );
+  if (input.maxRemovals === undefined || removals <= input.maxRemovals) return result;
+  // Over budget: this dream would delete too much to trust. Nothing is removed; everything else stands.
+  const keep = result.accepted.filter((op) => op.changes.every((c) => c.after.length > 0));
+  const dropped = result.accepted.filter((op) => !keep.includes(op));
+  const detail = `the dream would remove ${removals} entries, over the deletion budget of ${input.maxRemovals}`;
+  return {
+    accepted: keep.map((op, i) => ({ ...op, id: `op-${String(i + 1).padStart(3, "0")}` })),
+    refused: [
+      ...result.refused,
+      ...dropped.map(({ id: _id, ...operation }) => ({ operation, rule: "deletion-budget", detail })),
+    ],
+  };
+}
+
+function checkEach(input: CheckInput): CheckResult {
   const accepted: Operation[] = [];
   const refused: Refused[] = [];
   for (const op of input.operations) {

@@ -128,6 +128,17 @@ export const configFields = {
     description: "Transcripts larger than this are skipped and reported.",
     schema: positiveInt(1).default(33_554_432),
   }),
+  deletionBudget: field({
+    env: "DREAMD_DELETION_BUDGET",
+    flag: "deletion-budget",
+    description:
+      "Largest share of entries one dream may remove (0–1); a dream over it removes nothing and says so.",
+    schema: z.coerce
+      .number({ error: "must be a number" })
+      .min(0, { error: "must be between 0 and 1" })
+      .max(1, { error: "must be between 0 and 1" })
+      .default(0.25),
+  }),
   schedule: field({
     env: "DREAMD_SCHEDULE",
     flag: "schedule",

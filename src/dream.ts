@@ -31,6 +31,8 @@ export interface DreamOptions {
   maxSessions: number;
   maxFileBytes: number;
   maxTranscriptBytes: number;
+  /** Share of entries one dream may remove (default 0.25). */
+  deletionBudget?: number;
   now: Date;
   dreamId?: string;
   signal?: AbortSignal;
@@ -50,6 +52,7 @@ export function dreamDirsAndLimits(cfg: Config) {
     maxSessions: cfg.maxSessions,
     maxFileBytes: cfg.maxFileBytes,
     maxTranscriptBytes: cfg.maxTranscriptBytes,
+    deletionBudget: cfg.deletionBudget,
   } satisfies Partial<DreamOptions>;
 }
 
@@ -233,6 +236,8 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
         sessions: new Map(loaded.sessions.map((s) => [s.id, s.messages])),
       },
       opaque: new Set(memory.opaque.map((f) => f.path)),
+      // At least one, so a tiny store can still lose its one duplicate; a removal must always cite a survivor.
+      maxRemovals: Math.max(1, Math.floor((opts.deletionBudget ?? 0.25) * entries)),
     });
     emit("consolidate", "done", { operations: accepted.length, refused: refused.length });
 

@@ -18,6 +18,8 @@ export interface NoteFile {
   text: string;
   finalNewline: boolean;
   parsed: ParsedText;
+  /** The file's mtime as YYYY-MM-DD: the last resort for dating its entries. */
+  mtimeDay: string | null;
 }
 
 /** Any other regular file: carried into the proposal byte for byte, never edited. */
@@ -81,6 +83,7 @@ export async function readMemory(root: string, opts: ReadMemoryOptions): Promise
       text,
       finalNewline: text.endsWith("\n"),
       parsed: parseEntries(item.path, text),
+      mtimeDay: new Date(r.mtimeMs).toISOString().slice(0, 10),
     });
   }
   return store;

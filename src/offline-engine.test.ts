@@ -1,14 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { memoryFrom } from "../test/fixtures.ts";
+import { memoryFrom, sessionFrom } from "../test/fixtures.ts";
 import type { ProposedOperation } from "./engine.ts";
 import { createOfflineEngine } from "./offline-engine.ts";
+import type { Session } from "./transcripts/session.ts";
 
 async function run(
   files: Record<string, string>,
+  sessions: Session[] = [],
 ): Promise<{ operations: ProposedOperation[]; notes: string[] }> {
   return createOfflineEngine().consolidate({
     memory: memoryFrom(files),
-    sessions: [],
+    sessions,
     now: new Date("2026-03-20T00:00:00Z"),
     signal: new AbortController().signal,
   });
@@ -132,5 +134,97 @@ describe("offline engine", () => {
     expect(operations[0]?.changes).toEqual([
       { path: "a.md", startLine: 5, endLine: 6, before: ["Same para.", ""], after: [] },
     ]);
+  });
+});
+
+describe("offline engine: near-duplicates, contradictions, patterns", () => {
+  it("merges a near-duplicate and a contained wording into the most informative entry", async () => {
+    const { operations } = await run({
+      "pets.md":
+        "- Rex is a 3-year-old golden retriever who loves the beach\n- Rex is a golden retriever who loves the beach\n",
+      "prefs.md":
+        "- Prefers small pull requests with a short summary and a test plan\n- Prefers small pull requests with a summary and a test plan\n",
+    });
+    expect(operations.map((o) => o.kind)).toEqual(["merge", "merge"]);
+    const removedLines = operations.flatMap((o) => o.changes.map((c) => c.before[0])).sort();
+    expect(removedLines).toEqual([
+      "- Prefers small pull requests with a summary and a test plan",
+      "- Rex is a golden retriever who loves the beach",
+    ]);
+  });
+
+  it("never merges hard negatives that differ in one number, id, version or date", async () => {
+    const { operations } = await run({
+      "a.md": [
+        "- Deploy billing-api v2.3.1 to the staging cluster before the review",
+        "- Deploy billing-api v2.3.2 to the staging cluster before the review",
+        "- Ticket BILL-482 covers the rounding of invoice totals per line",
+        "- Ticket BILL-483 covers the rounding of invoice totals per line",
+        "- The quarterly report for finance is due on 2026-03-14 this year",
+        "- The quarterly report for finance is due on 2026-06-14 this year",
+      ].join("\n"),
+    });
+    expect(operations).toEqual([]);
+  });
+
+  it("supersedes the older value of a slot: the latest written wins, the old one stays in the manifest", async () => {
+    const { operations } = await run({
+      "notes/2026-03-02.md": "# 2026-03-02\n- Deploy region is eu-west-1.\n",
+      "notes/2026-03-09.md": "# 2026-03-09\n- Deploy region is us-east-1.\n",
+      "notes/2026-03-05.md": "# 2026-03-05\n- Deploy region is eu-central-1.\n",
+    });
+    expect(operations).toHaveLength(1);
+    const [op] = operations;
+    expect(op?.kind).toBe("supersede");
+    expect(op?.evidence[0]).toMatchObject({
+      path: "notes/2026-03-09.md",
+      quote: "- Deploy region is us-east-1.",
+    });
+    expect(op?.changes.map((c) => [c.path, c.before])).toEqual([
+      ["notes/2026-03-02.md", ["- Deploy region is eu-west-1."]],
+      ["notes/2026-03-05.md", ["- Deploy region is eu-central-1."]],
+    ]);
+  });
+
+  it("leaves a contradiction without dates for review", async () => {
+    const { operations, notes } = await run({ "a.md": "- Owner is Dana\n- Owner is Marco\n" });
+    expect(operations).toEqual([]);
+    expect(notes[0]).toMatch(/"owner" has conflicting values/);
+  });
+
+  it("turns an instruction repeated in 3 sessions into a feedback note, not one seen twice", async () => {
+    const s = (id: string, text: string) =>
+      sessionFrom(id, [
+        ["user", text],
+        ["assistant", "ok"],
+      ]);
+    const sessions = [
+      s("a.jsonl", "Please never squash merge the release branches."),
+      s("b.jsonl", "Again: never squash merge release branches!"),
+      s("c.jsonl", "Reminder, never squash merge the release branches please."),
+      s("d.jsonl", "Use tabs in the Makefile."),
+      s("e.jsonl", "Use tabs in the Makefile, remember."),
+    ];
+    const { operations } = await run(
+      { "MEMORY.md": "# Memory\n- [Prefs](prefs.md)\n", "prefs.md": "- Prefers dark mode\n" },
+      sessions,
+    );
+    expect(operations.map((o) => o.kind)).toEqual(["create"]);
+    const [op] = operations;
+    expect(op?.targets).toEqual(["feedback_never_squash_merge_release.md", "MEMORY.md"]);
+    expect(new Set(op?.evidence.map((e) => (e.source === "session" ? e.session : "")))).toEqual(
+      new Set(["a.jsonl", "b.jsonl", "c.jsonl"]),
+    );
+    expect(op?.changes[1]).toMatchObject({ path: "MEMORY.md", startLine: 3, endLine: 2, before: [] });
+  });
+
+  it("does not write a pattern the memory already holds", async () => {
+    const s = (id: string) => sessionFrom(id, [["user", "Never squash merge the release branches."]]);
+    const { operations } = await run({ "prefs.md": "- Never squash merge release branches\n" }, [
+      s("a"),
+      s("b"),
+      s("c"),
+    ]);
+    expect(operations).toEqual([]);
   });
 });

@@ -53,7 +53,7 @@ describe("dreamd CLI", () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split("\n");
     expect(lines[0]).toMatch(/^dream 20260320T180000Z-[0-9a-f]{6} \(offline engine\)$/);
-    expect(r.stdout).toMatch(/proposed {2}\d+ operations \(\d+ merge, \d+ normalize\)/);
+    expect(r.stdout).toMatch(/proposed {2}\d+ operations \(\d+ merge, 1 supersede, \d+ normalize\)/);
     const dir = lines.at(-1) ?? "";
     expect(JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")).dreamId).toBe(
       dir.split("/").at(-1),

@@ -43,7 +43,9 @@ describe("a dream on examples/", () => {
 
     const manifest = manifestSchema.parse(JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")));
     expect(manifest.operations.length).toBeGreaterThan(5);
-    expect(new Set(manifest.operations.map((o) => o.kind))).toEqual(new Set(["merge", "normalize"]));
+    expect(new Set(manifest.operations.map((o) => o.kind))).toEqual(
+      new Set(["merge", "supersede", "normalize"]),
+    );
     expect(manifest.sessions).toHaveLength(6);
     expect(manifest.base.files.map((f) => [f.path, f.sha256])).toEqual(Object.entries(before).sort());
 

@@ -22,6 +22,7 @@ export function memoryFrom(files: Record<string, string>): MemoryStore {
         sha256: createHash("sha256").update(text).digest("hex"),
         finalNewline: text.endsWith("\n"),
         parsed: parseEntries(path, text),
+        mtimeDay: null,
       })),
   };
 }
