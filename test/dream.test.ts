@@ -75,6 +75,13 @@ describe("a dream on examples/", () => {
     );
   });
 
+  it("is idempotent: a dream over the proposed store proposes nothing", async () => {
+    const first = await runDream(options(join(EXAMPLES, "memory"), join(work, "idem1")), deps);
+    const second = await runDream(options(join(first.dir, "store"), join(work, "idem2")), deps);
+    expect(first.manifest.operations.length).toBeGreaterThan(5);
+    expect(second.manifest.operations).toEqual([]);
+  });
+
   it("reads each transcript once: a second dream on the same volume has no new sessions", async () => {
     const memory = join(EXAMPLES, "memory");
     const out = join(work, "ledger");
