@@ -1,10 +1,30 @@
 import type { ProposedOperation } from "./engine.ts";
 import { evidenceOf, keepRank, type Planned, removal, where } from "./offline-plan.ts";
-import { containment, jaccard, lshCandidates, mergeGuard, minhash } from "./similarity.ts";
+import {
+  containment,
+  jaccard,
+  lshCandidates,
+  mergeGuard,
+  minhash,
+  rareTokenCandidates,
+} from "./similarity.ts";
 
 /** Near-duplicates: at least this Jaccard on content words (and the guard), or fully contained. */
 export const NEAR_JACCARD = 0.75;
 const MIN_WORDS = 4;
+const LINK_LINE = /^\s*\[[^\]]+\]\([^)]+\)/;
+
+function dedupePairs(pairs: [number, number][]): [number, number][] {
+  const seen = new Set<string>();
+  return pairs
+    .filter(([i, j]) => {
+      const k = `${i},${j}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    })
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+}
 
 /** Entries equal after folding case, emphasis, punctuation and dates: keep one copy. */
 export function exactMerges(planned: readonly Planned[], removed: Set<Planned>): ProposedOperation[] {
@@ -43,10 +63,15 @@ function informative(a: Planned, b: Planned): number {
  * most informative wording and cites every copy.
  */
 export function nearMerges(planned: readonly Planned[], removed: Set<Planned>): ProposedOperation[] {
+  // Link lines ("- [Title](file.md) — summary") point at facts; they are not facts to merge into.
   const pool = planned.filter(
-    (p) => p.key && !removed.has(p) && !p.entry.ordered && p.words.size >= MIN_WORDS,
+    (p) =>
+      p.key && !removed.has(p) && !p.entry.ordered && p.words.size >= MIN_WORDS && !LINK_LINE.test(p.text),
   );
-  const pairs = lshCandidates(pool.map((p) => minhash(p.words)));
+  const pairs = dedupePairs([
+    ...lshCandidates(pool.map((p) => minhash(p.words))),
+    ...rareTokenCandidates(pool.map((p) => p.words)),
+  ]);
   const links = new Map<Planned, Set<Planned>>();
   for (const [i, j] of pairs) {
     const a = pool[i];

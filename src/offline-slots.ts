@@ -14,9 +14,9 @@ export interface Slot {
 
 const PATTERNS = [
   // "<subject> is (now) <value>", "<subject> moved to <value>", "<subject> changed to <value>"
-  /^(?:the\s+|our\s+)?(?<subject>[a-z][a-z0-9 /_-]{2,40}?)\s+(?:is|are)\s+(?:now\s+)?(?<value>[^,;()]{1,40}?)[.!]?$/i,
-  /^(?:the\s+|our\s+)?(?<subject>[a-z][a-z0-9 /_-]{2,40}?)\s+(?:moved|changed|switched)\s+to\s+(?<value>[^,;()]{1,40}?)[.!]?$/i,
-  /^(?:the\s+|our\s+)?(?<subject>[a-z][a-z0-9 /_-]{2,40}?)\s*[:=]\s+(?<value>[^,;()]{1,40}?)[.!]?$/i,
+  /^(?:the\s+|our\s+)?(?<subject>[a-z][a-z0-9 /_-]{2,60}?)\s+(?:is|are)\s+(?:now\s+)?(?<value>[^,;()]{1,40}?)[.!]?$/i,
+  /^(?:the\s+|our\s+)?(?<subject>[a-z][a-z0-9 /_-]{2,60}?)\s+(?:moved|changed|switched)\s+to\s+(?<value>[^,;()]{1,40}?)[.!]?$/i,
+  /^(?:the\s+|our\s+)?(?<subject>[a-z][a-z0-9 /_-]{2,60}?)\s*[:=]\s+(?<value>[^,;()]{1,40}?)[.!]?$/i,
 ];
 // Subjects that read as a slot but are not one ("this", "it", "everything").
 const VAGUE = /^(it|this|that|there|everything|nothing|something|he|she|they|we|i)$/i;

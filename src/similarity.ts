@@ -40,6 +40,7 @@ const HARD = [
   /\b[A-Z][A-Z0-9]*[-_][A-Z0-9_-]*\b|\b[A-Z]{2,}\d+\b/g, // ids, env vars (BILL-482, GITHUB_TOKEN)
   /[\w.-]*\/[\w./-]+|\b[\w-]+\.(?:md|ts|js|mjs|py|go|rs|json|ya?ml|toml|sql|txt|sh|env)\b/gi, // paths
   /#[\w-]+|@[\w.-]+/g, // channels, handles
+  /\b[\p{L}\p{N}]+(?:[-_][\p{L}\p{N}]+)+\b/gu, // kebab/snake names: billing-api, eu-west-1, invoice_render
   /(?<=[\p{Ll}\p{N},;:] )\p{Lu}[\p{L}\p{N}_-]*/gu, // names mid-sentence: "Project A", "met Dana"
 ];
 
@@ -125,5 +126,45 @@ export function lshCandidates(signatures: readonly Uint32Array[]): [number, numb
       }
     }
   }
+  return out.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+}
+
+/**
+ * Candidate pairs for containment ("golden retriever Rex" ⊂ "3-year-old golden retriever Rex"), which
+ * LSH misses when the short entry is much shorter: entries that share one of each other's rarest words.
+ * Posting lists longer than `cap` are common words, not evidence, and are skipped.
+ */
+export function rareTokenCandidates(
+  sets: readonly ReadonlySet<string>[],
+  perEntry = 2,
+  cap = 50,
+): [number, number][] {
+  const postings = new Map<string, number[]>();
+  sets.forEach((s, i) => {
+    for (const w of s) {
+      const p = postings.get(w);
+      if (p) p.push(i);
+      else postings.set(w, [i]);
+    }
+  });
+  const seen = new Set<string>();
+  const out: [number, number][] = [];
+  sets.forEach((s, i) => {
+    const rare = [...s]
+      .map((w) => [w, postings.get(w)?.length ?? 0] as const)
+      .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, perEntry);
+    for (const [w, df] of rare) {
+      if (df < 2 || df > cap) continue;
+      for (const j of postings.get(w) ?? []) {
+        if (j === i) continue;
+        const [a, b] = i < j ? [i, j] : [j, i];
+        const key = `${a},${b}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push([a, b]);
+      }
+    }
+  });
   return out.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
 }

@@ -1,0 +1,277 @@
+/**
+ * A seeded memory world with labels: what a consolidated store must keep, merge, supersede, rewrite and
+ * create. Rendered in the three styles agents write (a MEMORY.md index with frontmatter topic files,
+ * dated daily notes, a Cline-style memory-bank document) plus Claude Code JSONL and Messages JSON
+ * transcripts. Every labelled item has a unique subject, so the scorer can find it by text.
+ */
+
+export interface Instance {
+  path: string;
+  line: number;
+  text: string;
+}
+
+export interface Labels {
+  /** Groups that should collapse to one entry (exact, normalized, near, contained). */
+  dupGroups: { kind: "exact" | "normalized" | "near" | "contained"; members: Instance[]; keep: string }[];
+  /** Pairs that look alike but differ in a number, id, version or date: must both survive. */
+  hardNegatives: [Instance, Instance][];
+  /** Slots whose value changed: the store must hold `current` and none of `superseded`. */
+  slots: { subject: string; current: string; superseded: string[] }[];
+  /** Relative dates: the store's entry must read `expected`. */
+  relativeDates: { original: string; expected: string }[];
+  /** Instructions repeated in ≥ 3 sessions (must become notes) and decoys seen once or twice (must not). */
+  patterns: { key: string; sessions: number }[];
+  decoys: { key: string; sessions: number }[];
+  /** Facts stated once: must survive verbatim. */
+  singletons: string[];
+}
+
+export interface World {
+  memory: Record<string, string>;
+  sessions: Record<string, string>;
+  labels: Labels;
+}
+
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SERVICES = [
+  "billing",
+  "search",
+  "ledger",
+  "auth",
+  "notify",
+  "report",
+  "catalog",
+  "gateway",
+  "export",
+  "invoice",
+];
+const NOUNS = [
+  "worker",
+  "api",
+  "service",
+  "cron",
+  "queue",
+  "pipeline",
+  "store",
+  "proxy",
+  "indexer",
+  "scheduler",
+];
+const ATTRS: [string, string[]][] = [
+  ["deploy region", ["eu-west-1", "us-east-1", "eu-central-1", "ap-south-1"]],
+  ["package manager", ["pnpm", "npm", "yarn", "bun"]],
+  ["test command", ["make test", "pnpm test", "go test ./...", "cargo nextest"]],
+  ["owner", ["Priya", "Marco", "Dana", "Chen", "Ines"]],
+  ["api version", ["v1", "v2", "v3", "v4"]],
+];
+const PEOPLE = ["Priya", "Marco", "Dana", "Chen", "Ines", "Tomas", "Aiko", "Ravi"];
+const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+const INSTRUCTIONS = [
+  "never squash merge the release branches",
+  "always run the linter before pushing",
+  "avoid default exports in the shared packages",
+  "keep database migrations backwards compatible",
+  "never log customer email addresses",
+  "use feature flags for risky changes",
+  "avoid mocking the database in integration tests",
+  "always pin exact versions of base images",
+];
+
+const day = (i: number) => new Date(Date.UTC(2026, 0, 5) + i * 86_400_000).toISOString().slice(0, 10);
+const addDays = (d: string, n: number) =>
+  new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+export interface WorldOptions {
+  seed: number;
+  /** Roughly how many labelled items of each kind. */
+  size: number;
+  sessions: number;
+}
+
+export function generateWorld(opts: WorldOptions): World {
+  const r = rng(opts.seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+  const n = opts.size;
+  let uid = 0;
+  const subject = () => `${pick(SERVICES)}-${pick(NOUNS)}-${(++uid).toString(36)}`;
+  const days = Math.max(10, Math.ceil(n / 2));
+  const daily: string[][] = Array.from({ length: days }, () => []);
+  const topic: string[] = [];
+  const bank: string[] = [];
+  const labels: Labels = {
+    dupGroups: [],
+    hardNegatives: [],
+    slots: [],
+    relativeDates: [],
+    patterns: [],
+    decoys: [],
+    singletons: [],
+  };
+  // Where each labelled instance lands; path and line are filled in once the files are rendered.
+  const put = (file: "topic" | "bank" | number, text: string): Instance => {
+    const list = file === "topic" ? topic : file === "bank" ? bank : (daily[file] as string[]);
+    list.push(text);
+    const path =
+      file === "topic"
+        ? "services.md"
+        : file === "bank"
+          ? "memory-bank/systemPatterns.md"
+          : `notes/${day(file)}.md`;
+    // Header lines before the first entry: frontmatter + title (topic), title + section (bank), title (daily).
+    const offset = file === "topic" ? 9 : file === "bank" ? 5 : 3;
+    return { path, line: list.length - 1 + offset, text };
+  };
+
+  for (let i = 0; i < 2 * n; i++) {
+    const s = subject();
+    const text = `- The ${s} retries failed jobs ${2 + (i % 5)} times before paging ${pick(PEOPLE)}.`;
+    put(pick(["topic", "bank", Math.floor(r() * days)] as const), text);
+    labels.singletons.push(text);
+  }
+  for (let i = 0; i < Math.ceil(n / 3); i++) {
+    const s = subject();
+    const base = `The ${s} exports its nightly report to the shared finance bucket`;
+    const kind = pick(["exact", "normalized", "near", "contained"] as const);
+    const a = `- ${base}.`;
+    const b =
+      kind === "exact"
+        ? a
+        : kind === "normalized"
+          ? `- **${base.toLowerCase()}**`
+          : kind === "near"
+            ? `- The ${s} exports its nightly report to the team finance bucket.`
+            : `- The ${s} exports its nightly report.`;
+    const keep = a;
+    labels.dupGroups.push({
+      kind,
+      members: [put("topic", a), put(Math.floor(r() * days), b)],
+      keep,
+    });
+  }
+  for (let i = 0; i < Math.ceil(n / 4); i++) {
+    const s = subject();
+    const v = 10 + Math.floor(r() * 80);
+    const [a, b] =
+      i % 3 === 0
+        ? [
+            `- The ${s} keeps ${v} days of audit logs in cold storage.`,
+            `- The ${s} keeps ${v + 1} days of audit logs in cold storage.`,
+          ]
+        : i % 3 === 1
+          ? [
+              `- The ${s} pins runtime version 1.${v}.0 in production builds.`,
+              `- The ${s} pins runtime version 1.${v}.1 in production builds.`,
+            ]
+          : [
+              `- The ${s} tracks incident INC-${v * 7} in the postmortem doc.`,
+              `- The ${s} tracks incident INC-${v * 7 + 1} in the postmortem doc.`,
+            ];
+    labels.hardNegatives.push([put("topic", a), put("bank", b)]);
+  }
+  for (let i = 0; i < Math.ceil(n / 4); i++) {
+    const s = subject();
+    const [attr, values] = pick(ATTRS);
+    const history = [...values].sort(() => r() - 0.5).slice(0, 2 + Math.floor(r() * 2));
+    const when = history.map((_, k) => Math.min(days - 1, Math.floor((k + r()) * (days / history.length))));
+    const texts = history.map((v) => `- The ${attr} for ${s} is ${v}.`);
+    // Out-of-order writes: written to daily notes by date, listed in whatever order the files sort.
+    texts.forEach((t, k) => {
+      put(when[k] ?? 0, t);
+    });
+    const last = texts.length - 1;
+    const latestDay = Math.max(...when);
+    if (when.filter((w) => w === latestDay).length > 1) continue; // no clear latest: not labelled
+    const current = texts[when.indexOf(latestDay)] ?? texts[last] ?? "";
+    labels.slots.push({
+      subject: `${attr} for ${s}`,
+      current,
+      superseded: texts.filter((t) => t !== current),
+    });
+  }
+  for (let i = 0; i < Math.ceil(n / 4); i++) {
+    const d = 3 + Math.floor(r() * (days - 3));
+    const s = subject();
+    const kind = i % 3;
+    const ref = day(d);
+    const phrase =
+      kind === 0
+        ? "yesterday"
+        : kind === 1
+          ? "3 days ago"
+          : `last ${WEEKDAYS[new Date(`${ref}T00:00:00Z`).getUTCDay()] === "monday" ? "friday" : "monday"}`;
+    const target =
+      kind === 0
+        ? addDays(ref, -1)
+        : kind === 1
+          ? addDays(ref, -3)
+          : (() => {
+              const want = phrase.endsWith("friday") ? 5 : 1;
+              const today = new Date(`${ref}T00:00:00Z`).getUTCDay();
+              return addDays(ref, -(((today - want + 6) % 7) + 1));
+            })();
+    const original = `- Rolled back the ${s} ${phrase} after the error budget alert.`;
+    put(d, original);
+    labels.relativeDates.push({
+      original,
+      expected: `- Rolled back the ${s} on ${target} after the error budget alert.`,
+    });
+  }
+
+  const memory: Record<string, string> = {};
+  const topicLines = [
+    "---",
+    "name: Services",
+    "description: what each service does",
+    "type: project",
+    "---",
+    "",
+    "# Services",
+    "",
+    ...topic,
+  ];
+  memory["MEMORY.md"] =
+    "# Memory Index\n\n- [Services](services.md) — what each service does\n- [Memory bank](memory-bank/systemPatterns.md) — system patterns\n";
+  memory["services.md"] = `${topicLines.join("\n")}\n`;
+  memory["memory-bank/systemPatterns.md"] = `# System Patterns\n\n## Operations\n\n${bank.join("\n")}\n`;
+  daily.forEach((entries, i) => {
+    if (entries.length) memory[`notes/${day(i)}.md`] = `# ${day(i)}\n\n${entries.join("\n")}\n`;
+  });
+  const sessions: Record<string, string> = {};
+  const said: string[][] = Array.from({ length: opts.sessions }, () => []);
+  INSTRUCTIONS.forEach((instr, k) => {
+    const times = k % 2 === 0 ? 3 + (k % 3) : 1 + (k % 2);
+    const chosen = new Set<number>();
+    while (chosen.size < Math.min(times, opts.sessions)) chosen.add(Math.floor(r() * opts.sessions));
+    for (const si of chosen) said[si]?.push(`Please ${instr}.`);
+    (times >= 3 ? labels.patterns : labels.decoys).push({ key: instr, sessions: chosen.size });
+  });
+  said.forEach((lines, i) => {
+    const ts = `${day(Math.min(days - 1, i))}T10:00:00.000Z`;
+    const turns = [`Working on task ${i}.`, ...lines].map((text) => ({ role: "user", content: text }));
+    const withReplies = turns.flatMap((t) => [t, { role: "assistant", content: "Understood." }]);
+    if (i % 2 === 0) {
+      sessions[`s${String(i).padStart(3, "0")}.jsonl`] = `${withReplies
+        .map((m, j) =>
+          JSON.stringify({ type: m.role, sessionId: `s${i}`, timestamp: ts, uuid: `${i}-${j}`, message: m }),
+        )
+        .join("\n")}\n`;
+    } else {
+      sessions[`s${String(i).padStart(3, "0")}.json`] = JSON.stringify({
+        id: `s${i}`,
+        created_at: ts,
+        messages: withReplies,
+      });
+    }
+  });
+  return { memory, sessions, labels };
+}

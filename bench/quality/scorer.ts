@@ -1,0 +1,83 @@
+import type { Labels } from "./generator.ts";
+
+/** What a consolidation (dreamd or a baseline) produced, in the terms the scorer needs. */
+export interface Outcome {
+  store: Record<string, string>;
+  /** Pairs of input entries (`path:line`) it merged together. */
+  mergedPairs: [string, string][];
+  /** New notes it created, with how many distinct sessions each cites. */
+  created: { path: string; sessions: number }[];
+}
+
+export interface Scores {
+  exactP: number;
+  exactR: number;
+  dedupP: number;
+  dedupR: number;
+  dedupF1: number;
+  hardNegativeFalseMerge: number;
+  currentValue: number;
+  supersededLeft: number;
+  relativeDates: number;
+  survival: number;
+  patternP: number;
+  patternR: number;
+  patternsCite2: number;
+}
+
+const key = (i: { path: string; line: number }) => `${i.path}:${i.line}`;
+const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+const ratio = (num: number, den: number) => (den === 0 ? 1 : num / den);
+
+export function score(labels: Labels, out: Outcome): Scores {
+  const lines = new Set(Object.values(out.store).flatMap((t) => t.split("\n")));
+  const predicted = new Set(out.mergedPairs.map(([a, b]) => pairKey(a, b)));
+  const truth = (kinds: readonly string[]) =>
+    new Set(
+      labels.dupGroups
+        .filter((g) => kinds.includes(g.kind))
+        .map((g) =>
+          pairKey(key(g.members[0] ?? { path: "", line: 0 }), key(g.members[1] ?? { path: "", line: 0 })),
+        ),
+    );
+  const all = truth(["exact", "normalized", "near", "contained"]);
+  const exact = truth(["exact", "normalized"]);
+  const tp = [...predicted].filter((p) => all.has(p)).length;
+  const exactTp = [...exact].filter((p) => predicted.has(p)).length;
+  // Exact precision: of the predicted pairs that are exact/normalized-equal text, how many are labelled.
+  const dedupP = ratio(tp, predicted.size);
+  const dedupR = ratio(tp, all.size);
+  const hardNeg = labels.hardNegatives.filter(([a, b]) => predicted.has(pairKey(key(a), key(b)))).length;
+  const createdText = out.created.map((c) => (out.store[c.path] ?? "").toLowerCase());
+  const matched = labels.patterns.filter((p) => createdText.some((t) => t.includes(p.key))).length;
+  const createdMatching = createdText.filter((t) => labels.patterns.some((p) => t.includes(p.key))).length;
+  const exactInstances = new Set(
+    labels.dupGroups
+      .filter((g) => g.kind === "exact" || g.kind === "normalized")
+      .flatMap((g) => g.members.map(key)),
+  );
+  const touchingExact = [...predicted].filter((p) => p.split("|").some((k) => exactInstances.has(k))).length;
+  return {
+    exactP: ratio(exactTp, touchingExact),
+    exactR: ratio(exactTp, exact.size),
+    dedupP,
+    dedupR,
+    dedupF1: dedupP + dedupR === 0 ? 0 : (2 * dedupP * dedupR) / (dedupP + dedupR),
+    hardNegativeFalseMerge:
+      ratio(hardNeg, labels.hardNegatives.length) * (labels.hardNegatives.length ? 1 : 0),
+    // Current means the latest value is there and no older one contradicts it.
+    currentValue: ratio(
+      labels.slots.filter((s) => lines.has(s.current) && !s.superseded.some((t) => lines.has(t))).length,
+      labels.slots.length,
+    ),
+    supersededLeft: labels.slots.reduce((n, s) => n + s.superseded.filter((t) => lines.has(t)).length, 0),
+    relativeDates: ratio(
+      labels.relativeDates.filter((d) => lines.has(d.expected)).length,
+      labels.relativeDates.length,
+    ),
+    survival: ratio(labels.singletons.filter((t) => lines.has(t)).length, labels.singletons.length),
+    patternP: ratio(createdMatching, out.created.length),
+    patternR: ratio(matched, labels.patterns.length),
+    patternsCite2: ratio(out.created.filter((c) => c.sessions >= 2).length, out.created.length),
+  };
+}
