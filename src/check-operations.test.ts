@@ -177,3 +177,41 @@ describe("deletion budget", () => {
     expect(within.refused).toEqual([]);
   });
 });
+
+describe("overlaps", () => {
+  const insert = (id: string, startLine: number): ProposedOperation => ({
+    kind: "create",
+    targets: [`${id}.md`, "prefs.md"],
+    reason: "x",
+    evidence: [
+      { source: "session", session: "s1.jsonl", index: 0, quote: "us-east-1" },
+      { source: "session", session: "s2.jsonl", index: 0, quote: "us-east-1" },
+    ],
+    changes: [
+      { path: `${id}.md`, startLine: 1, endLine: 0, before: [], after: ["- x"] },
+      { path: "prefs.md", startLine, endLine: startLine - 1, before: [], after: [`- [${id}](${id}.md)`] },
+    ],
+  });
+  it("lets several insertions share a gap, but not a replacement that spans it", () => {
+    const replaceAcross: ProposedOperation = {
+      kind: "normalize",
+      targets: ["prefs.md"],
+      reason: "x",
+      evidence: [{ source: "memory", path: "prefs.md", line: 4, quote: "Region eu-west-1." }],
+      changes: [
+        {
+          path: "prefs.md",
+          startLine: 3,
+          endLine: 4,
+          before: ["- Use pnpm.", "- Region eu-west-1."],
+          after: ["- y"],
+        },
+      ],
+    };
+    const r = check(insert("a", 5), insert("b", 5), insert("c", 4), replaceAcross);
+    expect(r.accepted.map((o) => o.targets[0])).toEqual(["a.md", "b.md", "c.md"]);
+    expect(r.refused.map((x) => [x.rule, x.detail])).toEqual([
+      ["overlap", "prefs.md:3-4 is already changed by op-003"],
+    ]);
+  });
+});

@@ -80,7 +80,63 @@ function removedRange(c: Change, line: number, path: string): boolean {
   return c.path === path && c.after.length === 0 && line >= c.startLine && line <= c.endLine;
 }
 
-function checkOne(op: ProposedOperation, input: CheckInput, accepted: readonly Operation[]): void {
+/**
+ * Line ranges already changed, per file, sorted, so each overlap check is a binary search rather than a
+ * scan of every accepted operation. An insertion (endLine = startLine - 1) is a point in the gap before
+ * startLine: it conflicts with a replacement that spans that gap, never with another insertion.
+ */
+class Taken {
+  private ranges = new Map<string, { start: number; end: number; id: string }[]>();
+  private points = new Map<string, { at: number; id: string }[]>();
+
+  private static firstAtOrAfter<T>(list: T[], value: number, key: (t: T) => number): number {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (key(list[mid] as T) < value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  find(c: Change): string | null {
+    const ranges = this.ranges.get(c.path) ?? [];
+    if (c.endLine < c.startLine) {
+      const at = c.startLine - 0.5;
+      const hit = ranges[Taken.firstAtOrAfter(ranges, at, (r) => r.end)];
+      return hit && hit.start <= at ? hit.id : null;
+    }
+    const hit = ranges[Taken.firstAtOrAfter(ranges, c.startLine, (r) => r.end)];
+    if (hit && hit.start <= c.endLine) return hit.id;
+    const points = this.points.get(c.path) ?? [];
+    const p = points[Taken.firstAtOrAfter(points, c.startLine, (x) => x.at)];
+    return p && p.at <= c.endLine ? p.id : null;
+  }
+
+  add(c: Change, id: string): void {
+    if (c.endLine < c.startLine) {
+      const points = this.points.get(c.path) ?? [];
+      const at = c.startLine - 0.5;
+      points.splice(
+        Taken.firstAtOrAfter(points, at, (x) => x.at),
+        0,
+        { at, id },
+      );
+      this.points.set(c.path, points);
+      return;
+    }
+    const ranges = this.ranges.get(c.path) ?? [];
+    ranges.splice(
+      Taken.firstAtOrAfter(ranges, c.startLine, (r) => r.start),
+      0,
+      { start: c.startLine, end: c.endLine, id },
+    );
+    this.ranges.set(c.path, ranges);
+  }
+}
+
+function checkOne(op: ProposedOperation, input: CheckInput, taken: Taken): void {
   for (const t of op.targets) checkPath(t);
   for (const c of op.changes) checkChange(c, input.base, input.opaque, op.kind);
   for (const c of op.changes) {
@@ -117,16 +173,10 @@ function checkOne(op: ProposedOperation, input: CheckInput, accepted: readonly O
         `${c.path}:${c.startLine}-${c.endLine} is changed twice by the same operation`,
       );
   });
-  for (const prior of accepted) {
-    for (const c of op.changes) {
-      for (const pc of prior.changes) {
-        if (overlaps(c, pc))
-          throw new Refusal(
-            "overlap",
-            `${c.path}:${c.startLine}-${c.endLine} is already changed by ${prior.id}`,
-          );
-      }
-    }
+  for (const c of op.changes) {
+    const prior = taken.find(c);
+    if (prior)
+      throw new Refusal("overlap", `${c.path}:${c.startLine}-${c.endLine} is already changed by ${prior}`);
   }
 }
 
@@ -153,10 +203,13 @@ export function checkOperations(input: CheckInput): CheckResult {
 function checkEach(input: CheckInput): CheckResult {
   const accepted: Operation[] = [];
   const refused: Refused[] = [];
+  const taken = new Taken();
   for (const op of input.operations) {
     try {
-      checkOne(op, input, accepted);
-      accepted.push({ id: `op-${String(accepted.length + 1).padStart(3, "0")}`, ...op });
+      checkOne(op, input, taken);
+      const id = `op-${String(accepted.length + 1).padStart(3, "0")}`;
+      for (const c of op.changes) taken.add(c, id);
+      accepted.push({ id, ...op });
     } catch (err) {
       if (!(err instanceof Refusal)) throw err;
       refused.push({ operation: op, rule: err.rule, detail: err.message });
