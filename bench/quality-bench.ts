@@ -66,6 +66,8 @@ const metrics: [keyof Row, string, string, "mean" | "max" | "min"][] = [
   ["hardNegativeFalseMerge", "hard-negative false merges", "≤ 0.01", "max"],
   ["currentValue", "current-value accuracy", "≥ 0.97", "min"],
   ["supersededLeft", "superseded values left", "0", "max"],
+  ["staleP", "stale TODO precision", "", "min"],
+  ["staleR", "stale TODO recall", "", "min"],
   ["relativeDates", "relative dates correct", "1", "min"],
   ["survival", "unique-fact survival", "1", "min"],
   ["patternP", "pattern precision", "≥ 0.9", "min"],

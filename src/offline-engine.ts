@@ -3,13 +3,15 @@ import { exactMerges, nearMerges } from "./offline-dedupe.ts";
 import { patterns } from "./offline-patterns.ts";
 import { evidenceOf, type Planned, plan } from "./offline-plan.ts";
 import { supersedes } from "./offline-slots.ts";
+import { closedTodos } from "./offline-stale.ts";
 
 /**
  * The embedded engine: deterministic (same input → same operations), no network, no key. Rules, in order:
  * 1. normalize: relative dates become absolute, against the day each entry was written — first, so
  *    "deployed yesterday" written on two different days never merges;
  * 2. merge: exact/normalized duplicates, then near-duplicates and contained wordings (offline-dedupe);
- * 3. supersede: one slot, different values, the latest written wins (offline-slots);
+ * 3. supersede: one slot, different values, the latest written wins (offline-slots); prune: an open
+ *    TODO that a later session reports done (offline-stale);
  * 4. create: an instruction the user repeated in ≥ 3 sessions becomes a feedback note (offline-patterns).
  * Every operation cites its evidence; code checks all of it again before anything reaches a proposal.
  */
@@ -53,6 +55,7 @@ export function createOfflineEngine(): Engine {
       const ops = [...exactMerges(planned, removed), ...nearMerges(planned, removed)];
       ctx.signal.throwIfAborted();
       ops.push(...supersedes(planned, removed, notes));
+      ops.push(...closedTodos(planned, removed, ctx.sessions));
       ops.push(...normalizations(planned, removed));
       const index = ctx.memory.notes.find((n) => n.path === "MEMORY.md");
       ops.push(

@@ -29,7 +29,14 @@ describe("quality benchmark: generator and scorer", () => {
       world.labels,
       baselines["no-op"]?.(world) ?? { store: {}, mergedPairs: [], created: [] },
     );
-    expect(noop).toMatchObject({ dedupR: 0, currentValue: 0, relativeDates: 0, patternR: 0, survival: 1 });
+    expect(noop).toMatchObject({
+      dedupR: 0,
+      currentValue: 0,
+      relativeDates: 0,
+      patternR: 0,
+      survival: 1,
+      staleR: 0,
+    });
     expect(noop.supersededLeft).toBeGreaterThan(0);
     const wipe = score(world.labels, { store: {}, mergedPairs: [], created: [] });
     expect(wipe).toMatchObject({ survival: 0, currentValue: 0 });

@@ -25,6 +25,8 @@ export interface Labels {
   decoys: { key: string; sessions: number }[];
   /** Facts stated once: must survive verbatim. */
   singletons: string[];
+  /** Open TODOs; `closed` ones are reported done by a later session and should be pruned. */
+  todos: { text: string; closed: boolean }[];
 }
 
 export interface World {
@@ -116,6 +118,7 @@ export function generateWorld(opts: WorldOptions): World {
     patterns: [],
     decoys: [],
     singletons: [],
+    todos: [],
   };
   // Where each labelled instance lands; path and line are filled in once the files are rendered.
   const put = (file: "topic" | "bank" | number, text: string): Instance => {
@@ -227,6 +230,20 @@ export function generateWorld(opts: WorldOptions): World {
     });
   }
 
+  const said: string[][] = Array.from({ length: opts.sessions }, () => []);
+  const lastSessionDay = Math.min(days - 1, opts.sessions - 1);
+  for (let i = 0; i < Math.ceil(n / 6); i++) {
+    const s = subject();
+    const d = Math.floor(r() * Math.max(1, lastSessionDay));
+    const text = `- [ ] Rotate the ${s} signing keys before the audit`;
+    put(d, text);
+    const closed = i % 2 === 0;
+    if (closed) {
+      const si = d + 1 + Math.floor(r() * Math.max(1, lastSessionDay - d));
+      said[Math.min(si, opts.sessions - 1)]?.push(`The ${s} signing keys are rotated, that TODO is done.`);
+    }
+    labels.todos.push({ text, closed });
+  }
   const memory: Record<string, string> = {};
   const topicLines = [
     "---",
@@ -247,7 +264,6 @@ export function generateWorld(opts: WorldOptions): World {
     if (entries.length) memory[`notes/${day(i)}.md`] = `# ${day(i)}\n\n${entries.join("\n")}\n`;
   });
   const sessions: Record<string, string> = {};
-  const said: string[][] = Array.from({ length: opts.sessions }, () => []);
   INSTRUCTIONS.forEach((instr, k) => {
     const times = k % 2 === 0 ? 3 + (k % 3) : 1 + (k % 2);
     const chosen = new Set<number>();

@@ -23,6 +23,8 @@ export interface Scores {
   patternP: number;
   patternR: number;
   patternsCite2: number;
+  staleP: number;
+  staleR: number;
 }
 
 const key = (i: { path: string; line: number }) => `${i.path}:${i.line}`;
@@ -79,5 +81,13 @@ export function score(labels: Labels, out: Outcome): Scores {
     patternP: ratio(createdMatching, out.created.length),
     patternR: ratio(matched, labels.patterns.length),
     patternsCite2: ratio(out.created.filter((c) => c.sessions >= 2).length, out.created.length),
+    staleP: ratio(
+      labels.todos.filter((t) => t.closed && !lines.has(t.text)).length,
+      labels.todos.filter((t) => !lines.has(t.text)).length,
+    ),
+    staleR: ratio(
+      labels.todos.filter((t) => t.closed && !lines.has(t.text)).length,
+      labels.todos.filter((t) => t.closed).length,
+    ),
   };
 }
