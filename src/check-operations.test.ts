@@ -215,3 +215,29 @@ describe("overlaps", () => {
     ]);
   });
 });
+
+describe("dangling index links", () => {
+  const prune = (line: number, text: string): ProposedOperation => ({
+    kind: "prune",
+    targets: ["MEMORY.md"],
+    reason: "dangling",
+    evidence: [{ source: "memory", path: "MEMORY.md", line, quote: text }],
+    changes: [{ path: "MEMORY.md", startLine: line, endLine: line, before: [text], after: [] }],
+  });
+  it("may remove a link line whose target is missing, never one whose target exists", () => {
+    const idx = memoryFrom({
+      "MEMORY.md": "# Memory\n- [Prefs](prefs.md)\n- [Gone](gone.md)\n",
+      "prefs.md": "- x\n",
+    });
+    const b = { notes: new Map(idx.notes.map((n) => [n.path, n.parsed.lines])), sessions: new Map() };
+    const paths = new Set(["MEMORY.md", "prefs.md"]);
+    const r = checkOperations({
+      operations: [prune(3, "- [Gone](gone.md)"), prune(2, "- [Prefs](prefs.md)")],
+      base: b,
+      opaque: new Set(),
+      paths,
+    });
+    expect(r.accepted.map((o) => o.changes[0]?.before[0])).toEqual(["- [Gone](gone.md)"]);
+    expect(r.refused.map((x) => x.rule)).toEqual(["removal-without-evidence"]);
+  });
+});

@@ -1,3 +1,4 @@
+import { danglingTarget } from "./dangling-links.ts";
 import type { ProposedOperation } from "./engine.ts";
 import type { PathError } from "./errors.ts";
 import { checkEvidence, type EvidenceBase } from "./evidence.ts";
@@ -17,6 +18,8 @@ export interface CheckInput {
   opaque: ReadonlySet<string>;
   /** Most entries one dream may remove, e.g. 25% of the store's entries; above it, no removal passes. */
   maxRemovals?: number;
+  /** Every file in the store: an index line linking to none of them may go without further evidence. */
+  paths?: ReadonlySet<string>;
 }
 
 export interface CheckResult {
@@ -158,7 +161,15 @@ function checkOne(op: ProposedOperation, input: CheckInput, taken: Taken): void 
     const survivor = op.evidence.some(
       (ev) => ev.source === "session" || !removals.some((c) => removedRange(c, ev.line, ev.path)),
     );
-    if (!survivor) {
+    // The one removal that needs no surviving quote: a link line whose target code can see is missing.
+    const dangling =
+      input.paths !== undefined &&
+      removals.every((c) =>
+        c.before.every(
+          (l) => l.trim() === "" || danglingTarget(l, c.path, input.paths ?? new Set()) !== null,
+        ),
+      );
+    if (!survivor && !dangling) {
       throw new Refusal(
         "removal-without-evidence",
         "a removal must cite evidence that is not itself removed",

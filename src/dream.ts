@@ -236,6 +236,7 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
         sessions: new Map(loaded.sessions.map((s) => [s.id, s.messages])),
       },
       opaque: new Set(memory.opaque.map((f) => f.path)),
+      paths: new Set([...memory.notes.map((n) => n.path), ...memory.opaque.map((f) => f.path)]),
       // At least one, so a tiny store can still lose its one duplicate; a removal must always cite a survivor.
       maxRemovals: Math.max(1, Math.floor((opts.deletionBudget ?? 0.25) * entries)),
     });

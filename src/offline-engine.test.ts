@@ -261,3 +261,29 @@ describe("offline engine: stale TODOs", () => {
     expect(operations).toEqual([]);
   });
 });
+
+describe("offline engine: index maintenance", () => {
+  it("removes index lines that link to files missing from the store, and only those", async () => {
+    const { operations } = await run({
+      "MEMORY.md":
+        "# Memory\n- [Prefs](prefs.md) — preferences\n- [Gone](old/gone.md) — removed topic\n- [Docs](https://example.com/x.md)\n",
+      "prefs.md": "- Prefers dark mode in every editor\n",
+    });
+    expect(operations.map((o) => [o.kind, o.changes[0]?.before[0]])).toEqual([
+      ["prune", "- [Gone](old/gone.md) — removed topic"],
+    ]);
+  });
+});
+
+describe("offline engine: index limits", () => {
+  it("does not grow MEMORY.md past 200 lines", async () => {
+    const s = (id: string) => sessionFrom(id, [["user", "Never squash merge the release branches."]]);
+    const index = `# Memory\n${Array.from({ length: 199 }, (_, i) => `- [T${i}](t${i}.md) — topic ${i}`).join("\n")}\n`;
+    const files: Record<string, string> = { "MEMORY.md": index };
+    for (let i = 0; i < 199; i++) files[`t${i}.md`] = `- topic number ${i} holds notes\n`;
+    const { operations } = await run(files, [s("a"), s("b"), s("c")]);
+    const create = operations.find((o) => o.kind === "create");
+    expect(create?.targets).toEqual(["feedback_never_squash_merge_release.md"]);
+    expect(create?.reason).toMatch(/200-line/);
+  });
+});

@@ -1,5 +1,6 @@
 import type { DreamContext, Engine, EngineResult, ProposedOperation } from "./engine.ts";
 import { exactMerges, nearMerges } from "./offline-dedupe.ts";
+import { danglingIndexLinks } from "./offline-index.ts";
 import { patterns } from "./offline-patterns.ts";
 import { evidenceOf, type Planned, plan } from "./offline-plan.ts";
 import { supersedes } from "./offline-slots.ts";
@@ -56,6 +57,11 @@ export function createOfflineEngine(): Engine {
       ctx.signal.throwIfAborted();
       ops.push(...supersedes(planned, removed, notes));
       ops.push(...closedTodos(planned, removed, ctx.sessions));
+      const paths = new Set([
+        ...ctx.memory.notes.map((n) => n.path),
+        ...ctx.memory.opaque.map((f) => f.path),
+      ]);
+      ops.push(...danglingIndexLinks(planned, removed, paths));
       ops.push(...normalizations(planned, removed));
       const index = ctx.memory.notes.find((n) => n.path === "MEMORY.md");
       ops.push(

@@ -11,6 +11,8 @@ import type { Session } from "./transcripts/session.ts";
  * in memory, it is not written again.
  */
 export const MIN_SESSIONS = 3;
+const INDEX_MAX_LINES = 200;
+const INDEX_MAX_BYTES = 25 * 1024;
 const SIMILAR = 0.5;
 const CUE = /\b(always|never|don't|do not|dont|please|prefer|use|avoid|stop|make sure|keep|no more)\b/i;
 const FILLER = new Set(["please", "always", "also", "here", "now", "again", "thanks", "ok", "okay"]);
@@ -62,6 +64,7 @@ export function patterns(
   }
   const ops: ProposedOperation[] = [];
   const taken = new Set(notePaths);
+  let linked = 0;
   for (const cluster of clusters) {
     const first = cluster[0];
     if (!first) continue;
@@ -93,7 +96,13 @@ export function patterns(
     ];
     const changes = [{ path, startLine: 1, endLine: 0, before: [], after: body }];
     const targets = [path];
-    if (indexLines) {
+    // MEMORY.md is loaded into every session: it stays within 200 lines and 25 KB, linked or not.
+    const indexFull =
+      indexLines !== null &&
+      (indexLines.length + linked >= INDEX_MAX_LINES ||
+        Buffer.byteLength(indexLines.join("\n")) + linked * 120 >= INDEX_MAX_BYTES);
+    if (indexLines && !indexFull) {
+      linked++;
       const n = indexLines.length;
       changes.push({
         path: "MEMORY.md",
@@ -107,7 +116,9 @@ export function patterns(
     ops.push({
       kind: "create",
       targets,
-      reason: `the user said this in ${bySession.size} sessions (${[...bySession.keys()].join(", ")}) and no memory entry covers it`,
+      reason:
+        `the user said this in ${bySession.size} sessions (${[...bySession.keys()].join(", ")}) and no memory entry covers it` +
+        (indexFull ? "; MEMORY.md is at its 200-line / 25 KB limit, so the note is not linked from it" : ""),
       evidence,
       changes,
     });
