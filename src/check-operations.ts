@@ -1,4 +1,5 @@
 import { danglingTarget } from "./dangling-links.ts";
+import { expiredDeadline } from "./deadlines.ts";
 import type { ProposedOperation } from "./engine.ts";
 import type { PathError } from "./errors.ts";
 import { checkEvidence, type EvidenceBase } from "./evidence.ts";
@@ -20,6 +21,8 @@ export interface CheckInput {
   maxRemovals?: number;
   /** Every file in the store: an index line linking to none of them may go without further evidence. */
   paths?: ReadonlySet<string>;
+  /** Entries with a deadline before this day (YYYY-MM-DD) may go without further evidence. */
+  expiredBefore?: string;
 }
 
 export interface CheckResult {
@@ -161,7 +164,11 @@ function checkOne(op: ProposedOperation, input: CheckInput, taken: Taken): void 
     const survivor = op.evidence.some(
       (ev) => ev.source === "session" || !removals.some((c) => removedRange(c, ev.line, ev.path)),
     );
-    // The one removal that needs no surviving quote: a link line whose target code can see is missing.
+    // Removals that need no surviving quote, because code checks the reason itself: a link line whose
+    // target is missing, or a deadline already past.
+    const expired =
+      input.expiredBefore !== undefined &&
+      removals.every((c) => c.before.some((l) => expiredDeadline(l, input.expiredBefore ?? "") !== null));
     const dangling =
       input.paths !== undefined &&
       removals.every((c) =>
@@ -169,7 +176,7 @@ function checkOne(op: ProposedOperation, input: CheckInput, taken: Taken): void 
           (l) => l.trim() === "" || danglingTarget(l, c.path, input.paths ?? new Set()) !== null,
         ),
       );
-    if (!survivor && !dangling) {
+    if (!survivor && !dangling && !expired) {
       throw new Refusal(
         "removal-without-evidence",
         "a removal must cite evidence that is not itself removed",

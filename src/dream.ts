@@ -7,6 +7,7 @@ import type { Engine } from "./engine.ts";
 import { CancelledError, ConfigError, DreamError, errorMessage } from "./errors.ts";
 import type { Manifest } from "./manifest.ts";
 import { type MemoryStore, readMemory } from "./memory-reader.ts";
+import { GRACE_DAYS } from "./offline-deadlines.ts";
 import { writeProposal } from "./proposal-writer.ts";
 import { createSnapshot } from "./snapshot.ts";
 import { readState, type State, writeState } from "./state.ts";
@@ -237,6 +238,7 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
       },
       opaque: new Set(memory.opaque.map((f) => f.path)),
       paths: new Set([...memory.notes.map((n) => n.path), ...memory.opaque.map((f) => f.path)]),
+      expiredBefore: new Date(opts.now.getTime() - GRACE_DAYS * 86_400_000).toISOString().slice(0, 10),
       // At least one, so a tiny store can still lose its one duplicate; a removal must always cite a survivor.
       maxRemovals: Math.max(1, Math.floor((opts.deletionBudget ?? 0.25) * entries)),
     });

@@ -1,4 +1,5 @@
 import type { DreamContext, Engine, EngineResult, ProposedOperation } from "./engine.ts";
+import { expiredDeadlines } from "./offline-deadlines.ts";
 import { exactMerges, nearMerges } from "./offline-dedupe.ts";
 import { danglingIndexLinks } from "./offline-index.ts";
 import { patterns } from "./offline-patterns.ts";
@@ -62,6 +63,7 @@ export function createOfflineEngine(): Engine {
         ...ctx.memory.opaque.map((f) => f.path),
       ]);
       ops.push(...danglingIndexLinks(planned, removed, paths));
+      ops.push(...expiredDeadlines(planned, removed, ctx.now));
       ops.push(...normalizations(planned, removed));
       const index = ctx.memory.notes.find((n) => n.path === "MEMORY.md");
       ops.push(

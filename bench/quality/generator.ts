@@ -25,7 +25,7 @@ export interface Labels {
   decoys: { key: string; sessions: number }[];
   /** Facts stated once: must survive verbatim. */
   singletons: string[];
-  /** Open TODOs; `closed` ones are reported done by a later session and should be pruned. */
+  /** Stale items: open TODOs reported done by a later session, and deadlines long past (`closed`: should go). */
   todos: { text: string; closed: boolean }[];
 }
 
@@ -243,6 +243,14 @@ export function generateWorld(opts: WorldOptions): World {
       said[Math.min(si, opts.sessions - 1)]?.push(`The ${s} signing keys are rotated, that TODO is done.`);
     }
     labels.todos.push({ text, closed });
+  }
+  // Deadlines: half long past at the dream's date (2026-06-01), half still ahead.
+  for (let i = 0; i < Math.ceil(n / 8); i++) {
+    const s = subject();
+    const past = i % 2 === 0;
+    const text = `- The ${s} certificate renewal is due on ${past ? "2026-02-10" : "2026-09-10"}.`;
+    put(Math.floor(r() * days), text);
+    labels.todos.push({ text, closed: past });
   }
   const memory: Record<string, string> = {};
   const topicLines = [
