@@ -89,6 +89,7 @@ export const manifestSchema = z.object({
     entries: z.number().int(),
     sessions: z.number().int(),
     deferredSessions: z.number().int(),
+    /** Orient + consolidate, up to the start of output (the manifest is part of the output). */
     durationMs: z.number(),
   }),
 });

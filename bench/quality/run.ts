@@ -43,25 +43,21 @@ export interface DreamdRun {
 }
 
 /** Dreamd end to end on a world written to disk; `shuffle` reverses write order and mtimes. */
+/** Write a world to `<work>/memory` and `<work>/sessions`; `shuffle` reverses write order and mtimes. */
+export async function writeWorld(world: World, work: string, shuffle = false): Promise<void> {
+  const mem = Object.keys(world.memory).sort();
+  const ses = Object.keys(world.sessions).sort();
+  await writeAll(join(work, "memory"), world.memory, shuffle ? mem.reverse() : mem, Date.UTC(2026, 2, 1));
+  await writeAll(join(work, "sessions"), world.sessions, shuffle ? ses.reverse() : ses, Date.UTC(2026, 2, 1));
+}
+
+/** Dreamd end to end on a world written to disk. */
 export async function runDreamd(
   world: World,
   opts: { shuffle?: boolean; work?: string } = {},
 ): Promise<DreamdRun> {
   const work = opts.work ?? (await mkdtemp(join(tmpdir(), "dreamd-quality-")));
-  const mem = Object.keys(world.memory).sort();
-  const ses = Object.keys(world.sessions).sort();
-  await writeAll(
-    join(work, "memory"),
-    world.memory,
-    opts.shuffle ? mem.reverse() : mem,
-    Date.UTC(2026, 2, 1),
-  );
-  await writeAll(
-    join(work, "sessions"),
-    world.sessions,
-    opts.shuffle ? ses.reverse() : ses,
-    Date.UTC(2026, 2, 1),
-  );
+  await writeWorld(world, work, opts.shuffle);
   const result = await runDream(
     {
       memoryDir: join(work, "memory"),
