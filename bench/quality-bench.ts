@@ -66,7 +66,7 @@ const metrics: [keyof Row, string, string, "mean" | "max" | "min"][] = [
   ["hardNegativeFalseMerge", "hard-negative false merges", "≤ 0.01", "max"],
   ["currentValue", "current-value accuracy", "≥ 0.97", "min"],
   ["supersededLeft", "superseded values left", "0", "max"],
-  ["staleP", "stale items precision (done TODOs, past deadlines)", "", "min"],
+  ["staleP", "stale items precision (done TODOs, past deadlines, removed things)", "", "min"],
   ["staleR", "stale items recall", "", "min"],
   ["relativeDates", "relative dates correct", "1", "min"],
   ["survival", "unique-fact survival", "1", "min"],

@@ -4,6 +4,7 @@ import { exactMerges, nearMerges } from "./offline-dedupe.ts";
 import { danglingIndexLinks } from "./offline-index.ts";
 import { patterns } from "./offline-patterns.ts";
 import { evidenceOf, type Planned, plan } from "./offline-plan.ts";
+import { removedReferences } from "./offline-removed.ts";
 import { supersedes } from "./offline-slots.ts";
 import { closedTodos } from "./offline-stale.ts";
 
@@ -13,7 +14,8 @@ import { closedTodos } from "./offline-stale.ts";
  *    "deployed yesterday" written on two different days never merges;
  * 2. merge: exact/normalized duplicates, then near-duplicates and contained wordings (offline-dedupe);
  * 3. supersede: one slot, different values, the latest written wins (offline-slots); prune: an open
- *    TODO that a later session reports done (offline-stale);
+ *    TODO that a later session reports done (offline-stale), entries about something a later session
+ *    says was removed (offline-removed), expired deadlines and dangling index links;
  * 4. create: an instruction the user repeated in ≥ 3 sessions becomes a feedback note (offline-patterns).
  * Every operation cites its evidence; code checks all of it again before anything reaches a proposal.
  */
@@ -58,6 +60,7 @@ export function createOfflineEngine(): Engine {
       ctx.signal.throwIfAborted();
       ops.push(...supersedes(planned, removed, notes));
       ops.push(...closedTodos(planned, removed, ctx.sessions));
+      ops.push(...removedReferences(planned, removed, ctx.sessions));
       const paths = new Set([
         ...ctx.memory.notes.map((n) => n.path),
         ...ctx.memory.opaque.map((f) => f.path),

@@ -244,6 +244,21 @@ export function generateWorld(opts: WorldOptions): World {
     }
     labels.todos.push({ text, closed });
   }
+  // Dependent facts about something a later session says was removed: both should go.
+  for (let i = 0; i < Math.ceil(n / 10); i++) {
+    const s = subject();
+    const d = Math.floor(r() * Math.max(1, lastSessionDay - 1));
+    const facts = [
+      `- The ${s} runs nightly and writes to the reporting replica.`,
+      `- The ${s} alerts go to the on-call rotation.`,
+    ];
+    for (const f of facts) {
+      put(d, f);
+      labels.todos.push({ text: f, closed: true });
+    }
+    const si = Math.min(opts.sessions - 1, d + 1 + Math.floor(r() * Math.max(1, lastSessionDay - d - 1)));
+    said[si]?.push(`Heads up: the ${s} was decommissioned.`);
+  }
   // Deadlines: half long past at the dream's date (2026-06-01), half still ahead.
   for (let i = 0; i < Math.ceil(n / 8); i++) {
     const s = subject();
