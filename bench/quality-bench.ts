@@ -61,6 +61,8 @@ const metrics: [keyof Row, string, string, "mean" | "max" | "min"][] = [
   ["exactP", "exact dup precision", "1", "min"],
   ["exactR", "exact dup recall", "1", "min"],
   ["dedupF1", "dedup F1 (exact+near+contained)", "≥ 0.95", "min"],
+  ["paraphraseR", "paraphrase recall (same fact, other words)", "", "min"],
+  ["dedupF1All", "dedup F1 including paraphrases", "≥ 0.95", "min"],
   ["dedupP", "dedup precision", "", "min"],
   ["dedupR", "dedup recall", "", "min"],
   ["hardNegativeFalseMerge", "hard-negative false merges", "≤ 0.01", "max"],

@@ -13,7 +13,11 @@ export interface Instance {
 
 export interface Labels {
   /** Groups that should collapse to one entry (exact, normalized, near, contained). */
-  dupGroups: { kind: "exact" | "normalized" | "near" | "contained"; members: Instance[]; keep: string }[];
+  dupGroups: {
+    kind: "exact" | "normalized" | "near" | "contained" | "paraphrase";
+    members: Instance[];
+    keep: string;
+  }[];
   /** Pairs that look alike but differ in a number, id, version or date: must both survive. */
   hardNegatives: [Instance, Instance][];
   /** Slots whose value changed: the store must hold `current` and none of `superseded`. */
@@ -144,7 +148,7 @@ export function generateWorld(opts: WorldOptions): World {
   for (let i = 0; i < Math.ceil(n / 3); i++) {
     const s = subject();
     const base = `The ${s} exports its nightly report to the shared finance bucket`;
-    const kind = pick(["exact", "normalized", "near", "contained"] as const);
+    const kind = pick(["exact", "normalized", "near", "contained", "paraphrase"] as const);
     const a = `- ${base}.`;
     const b =
       kind === "exact"
@@ -153,7 +157,10 @@ export function generateWorld(opts: WorldOptions): World {
           ? `- **${base.toLowerCase()}**`
           : kind === "near"
             ? `- The ${s} exports its nightly report to the team finance bucket.`
-            : `- The ${s} exports its nightly report.`;
+            : kind === "contained"
+              ? `- The ${s} exports its nightly report.`
+              : // Same fact, different words: needs meaning, not word overlap.
+                `- Every night ${s} ships the report it produces into the accounting team's storage.`;
     const keep = a;
     labels.dupGroups.push({
       kind,

@@ -15,6 +15,8 @@ export interface Scores {
   dedupP: number;
   dedupR: number;
   dedupF1: number;
+  paraphraseR: number;
+  dedupF1All: number;
   hardNegativeFalseMerge: number;
   currentValue: number;
   supersededLeft: number;
@@ -43,6 +45,7 @@ export function score(labels: Labels, out: Outcome): Scores {
         ),
     );
   const all = truth(["exact", "normalized", "near", "contained"]);
+  const paraphrase = truth(["paraphrase"]);
   const exact = truth(["exact", "normalized"]);
   const tp = [...predicted].filter((p) => all.has(p)).length;
   const exactTp = [...exact].filter((p) => predicted.has(p)).length;
@@ -65,6 +68,14 @@ export function score(labels: Labels, out: Outcome): Scores {
     dedupP,
     dedupR,
     dedupF1: dedupP + dedupR === 0 ? 0 : (2 * dedupP * dedupR) / (dedupP + dedupR),
+    paraphraseR: ratio([...paraphrase].filter((p) => predicted.has(p)).length, paraphrase.size),
+    dedupF1All: (() => {
+      const truthAll = new Set([...all, ...paraphrase]);
+      const tpAll = [...predicted].filter((p) => truthAll.has(p)).length;
+      const pr = ratio(tpAll, predicted.size);
+      const rc = ratio(tpAll, truthAll.size);
+      return pr + rc === 0 ? 0 : (2 * pr * rc) / (pr + rc);
+    })(),
     hardNegativeFalseMerge:
       ratio(hardNeg, labels.hardNegatives.length) * (labels.hardNegatives.length ? 1 : 0),
     // Current means the latest value is there and no older one contradicts it.
