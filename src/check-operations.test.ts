@@ -241,3 +241,77 @@ describe("dangling index links", () => {
     expect(r.refused.map((x) => x.rule)).toEqual(["removal-without-evidence"]);
   });
 });
+
+describe("supersede and size rules", () => {
+  const store = memoryFrom({ "notes/a.md": "- Region is eu-west-1.\n- Region is us-east-1.\n" });
+  const b = { notes: new Map(store.notes.map((n) => [n.path, n.parsed.lines])), sessions: base.sessions };
+  const lineDates = new Map([
+    [
+      "notes/a.md",
+      new Map([
+        [1, "2026-03-09"],
+        [2, "2026-03-02"],
+      ]),
+    ],
+  ]);
+  const supersede = (keep: number, drop: number): ProposedOperation => ({
+    kind: "supersede",
+    targets: ["notes/a.md"],
+    reason: "latest wins",
+    evidence: [
+      {
+        source: "memory",
+        path: "notes/a.md",
+        line: keep,
+        quote: (store.notes[0]?.parsed.lines[keep - 1] ?? "").trim(),
+      },
+      {
+        source: "memory",
+        path: "notes/a.md",
+        line: drop,
+        quote: (store.notes[0]?.parsed.lines[drop - 1] ?? "").trim(),
+      },
+    ],
+    changes: [
+      {
+        path: "notes/a.md",
+        startLine: drop,
+        endLine: drop,
+        before: [store.notes[0]?.parsed.lines[drop - 1] ?? ""],
+        after: [],
+      },
+    ],
+  });
+
+  it("refuses a supersede that keeps the older fact", () => {
+    const run = (op: ProposedOperation) =>
+      checkOperations({ operations: [op], base: b, opaque: new Set(), lineDates });
+    expect(run(supersede(1, 2)).refused).toEqual([]);
+    expect(run(supersede(2, 1)).refused.map((r) => r.rule)).toEqual(["supersede-needs-newer-evidence"]);
+  });
+
+  it("refuses a flood of new files and oversized new notes", () => {
+    const create = (i: number, lines = 1): ProposedOperation => ({
+      kind: "create",
+      targets: [`n${i}.md`],
+      reason: "x",
+      evidence: [
+        { source: "session", session: "s1.jsonl", index: 0, quote: "us-east-1" },
+        { source: "session", session: "s2.jsonl", index: 0, quote: "us-east-1" },
+      ],
+      changes: [
+        {
+          path: `n${i}.md`,
+          startLine: 1,
+          endLine: 0,
+          before: [],
+          after: Array.from({ length: lines }, () => "- x"),
+        },
+      ],
+    });
+    const many = check(...Array.from({ length: 10_000 }, (_, i) => create(i)));
+    expect(many.accepted).toHaveLength(20);
+    expect(new Set(many.refused.map((r) => r.rule))).toEqual(new Set(["too-many-files"]));
+    expect(check(create(0, 5_000)).refused.map((r) => r.rule)).toEqual(["too-large"]);
+  });
+});

@@ -23,6 +23,10 @@ export interface CheckInput {
   paths?: ReadonlySet<string>;
   /** Entries with a deadline before this day (YYYY-MM-DD) may go without further evidence. */
   expiredBefore?: string;
+  /** The day each input line was written (YYYY-MM-DD), where known: a supersede must cite newer evidence. */
+  lineDates?: ReadonlyMap<string, ReadonlyMap<number, string>>;
+  /** Limits on what one dream may add (defaults: 20 new files, 64 KiB and 400 lines each). */
+  limits?: { maxNewFiles?: number; maxNewFileBytes?: number; maxNewFileLines?: number };
 }
 
 export interface CheckResult {
@@ -154,12 +158,43 @@ function checkOne(op: ProposedOperation, input: CheckInput, taken: Taken): void 
     const why = checkEvidence(ev, input.base);
     if (why) throw new Refusal("evidence-not-found", why);
   }
+  const removals = op.changes.filter((c) => c.after.length === 0);
   if (op.kind === "create") {
     const sessions = new Set(op.evidence.flatMap((ev) => (ev.source === "session" ? [ev.session] : [])));
     if (sessions.size < 2)
       throw new Refusal("create-needs-sessions", "a new note must cite at least 2 sessions");
   }
-  const removals = op.changes.filter((c) => c.after.length === 0);
+  const lim = { maxNewFileBytes: 64 * 1024, maxNewFileLines: 400, ...input.limits };
+  for (const c of op.changes) {
+    if (input.base.notes.has(c.path)) continue;
+    if (c.after.length > lim.maxNewFileLines || Buffer.byteLength(c.after.join("\n")) > lim.maxNewFileBytes) {
+      throw new Refusal(
+        "too-large",
+        `${c.path} would be ${c.after.length} lines; a new note may have ${lim.maxNewFileLines} lines and ${lim.maxNewFileBytes} bytes`,
+      );
+    }
+  }
+  if (op.kind === "supersede" && input.lineDates) {
+    // The surviving evidence must be newer than everything it retires; "latest wins" is checked, not claimed.
+    const dateOf = (path: string, line: number) => input.lineDates?.get(path)?.get(line) ?? null;
+    const survivors = op.evidence
+      .filter((ev) => ev.source === "memory" && !removals.some((c) => removedRange(c, ev.line, ev.path)))
+      .map((ev) => (ev.source === "memory" ? dateOf(ev.path, ev.line) : null));
+    const newest =
+      survivors
+        .filter((d): d is string => d !== null)
+        .sort()
+        .at(-1) ?? null;
+    const retired = removals.flatMap((c) =>
+      Array.from({ length: c.endLine - c.startLine + 1 }, (_, i) => dateOf(c.path, c.startLine + i)),
+    );
+    if (!newest || retired.some((d) => d !== null && d >= newest)) {
+      throw new Refusal(
+        "supersede-needs-newer-evidence",
+        "a supersede must cite a surviving entry written after every entry it retires",
+      );
+    }
+  }
   if (removals.length) {
     const survivor = op.evidence.some(
       (ev) => ev.source === "session" || !removals.some((c) => removedRange(c, ev.line, ev.path)),
@@ -221,10 +256,17 @@ export function checkOperations(input: CheckInput): CheckResult {
 function checkEach(input: CheckInput): CheckResult {
   const accepted: Operation[] = [];
   const refused: Refused[] = [];
+  const maxNewFiles = input.limits?.maxNewFiles ?? 20;
+  const newFiles = new Set<string>();
   const taken = new Taken();
   for (const op of input.operations) {
     try {
       checkOne(op, input, taken);
+      const adds = op.changes.filter((c) => !input.base.notes.has(c.path)).map((c) => c.path);
+      if (new Set([...newFiles, ...adds]).size > maxNewFiles) {
+        throw new Refusal("too-many-files", `a dream may add at most ${maxNewFiles} files`);
+      }
+      for (const a of adds) newFiles.add(a);
       const id = `op-${String(accepted.length + 1).padStart(3, "0")}`;
       for (const c of op.changes) taken.add(c, id);
       accepted.push({ id, ...op });

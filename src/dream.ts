@@ -105,6 +105,20 @@ export async function recoverInterrupted(
   }
 }
 
+/** The day each entry line was written, for the supersede rule. */
+function lineDatesOf(memory: MemoryStore): Map<string, Map<number, string>> {
+  const out = new Map<string, Map<number, string>>();
+  for (const n of memory.notes) {
+    const m = new Map<number, string>();
+    for (const e of n.parsed.entries) {
+      const d = e.writtenOn ?? n.mtimeDay;
+      if (d) for (let l = e.startLine; l <= e.endLine; l++) m.set(l, d);
+    }
+    out.set(n.path, m);
+  }
+  return out;
+}
+
 /** The real path of `p`, resolving symlinks in the part of it that exists. */
 async function realpathDeep(p: string): Promise<string> {
   const abs = resolve(p);
@@ -238,6 +252,7 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
       },
       opaque: new Set(memory.opaque.map((f) => f.path)),
       paths: new Set([...memory.notes.map((n) => n.path), ...memory.opaque.map((f) => f.path)]),
+      lineDates: lineDatesOf(memory),
       expiredBefore: new Date(opts.now.getTime() - GRACE_DAYS * 86_400_000).toISOString().slice(0, 10),
       // At least one, so a tiny store can still lose its one duplicate; a removal must always cite a survivor.
       maxRemovals: Math.max(1, Math.floor((opts.deletionBudget ?? 0.25) * entries)),
