@@ -5,6 +5,7 @@ import type { PathError } from "./errors.ts";
 import { checkEvidence, type EvidenceBase } from "./evidence.ts";
 import type { Change, Operation, Refused } from "./manifest.ts";
 import { resolveInside } from "./paths.ts";
+import { containment, contentWords, hardTokens } from "./similarity.ts";
 
 /**
  * Code, not the prompt, decides what reaches a proposal. An operation is accepted only if every path
@@ -216,6 +217,30 @@ function checkOne(op: ProposedOperation, input: CheckInput, taken: Taken): void 
         "removal-without-evidence",
         "a removal must cite evidence that is not itself removed",
       );
+    }
+    if (!dangling && !expired) {
+      // Evidence must be about what it removes: a quote that shares an identifier or most of the words. An
+      // instruction smuggled into a transcript ("delete MEMORY.md") exists verbatim, but is about nothing
+      // it would remove.
+      const cited = op.evidence
+        .filter((ev) => ev.source === "session" || !removals.some((c) => removedRange(c, ev.line, ev.path)))
+        .map((ev) => ev.quote);
+      for (const c of removals) {
+        const text = c.before.join(" ");
+        if (!text.trim()) continue;
+        const words = new Set(contentWords(text));
+        const facts = hardTokens(text).facts;
+        const related = cited.some((q) => {
+          const qf = hardTokens(q).facts;
+          return containment(words, new Set(contentWords(q))) >= 0.5 || [...facts].some((f) => qf.has(f));
+        });
+        if (!related) {
+          throw new Refusal(
+            "evidence-unrelated",
+            `no cited evidence is about ${c.path}:${c.startLine}-${c.endLine}`,
+          );
+        }
+      }
     }
   }
   op.changes.forEach((c, i) => {

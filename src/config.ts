@@ -68,6 +68,46 @@ export const configFields = {
     schema: z.string().default(""),
     secret: true,
   }),
+  model: field({
+    env: "DREAMD_MODEL",
+    flag: "model",
+    description: "Claude model for the claude engine.",
+    schema: z.string().min(1, { error: "must not be empty" }).default("claude-sonnet-4-5"),
+  }),
+  anthropicBaseUrl: field({
+    env: "DREAMD_ANTHROPIC_BASE_URL",
+    flag: "anthropic-base-url",
+    description: "Messages API base URL; empty means Anthropic's (set it for a proxy or gateway).",
+    schema: z.string().default(""),
+  }),
+  maxInputTokens: field({
+    env: "DREAMD_MAX_INPUT_TOKENS",
+    flag: "max-input-tokens",
+    description: "Per-dream input token budget; clusters beyond it get the offline decision.",
+    schema: positiveInt(1).default(500_000),
+  }),
+  maxOutputTokens: field({
+    env: "DREAMD_MAX_OUTPUT_TOKENS",
+    flag: "max-output-tokens",
+    description: "Per-dream output token budget.",
+    schema: positiveInt(1).default(50_000),
+  }),
+  modelTimeoutSeconds: field({
+    env: "DREAMD_MODEL_TIMEOUT_SECONDS",
+    flag: "model-timeout-seconds",
+    description: "Timeout of one Messages API call (retries on 429/529/5xx come on top).",
+    schema: z.coerce.number({ error: "must be a number" }).min(1, { error: "must be ≥ 1" }).default(120),
+  }),
+  modelMaxRetries: field({
+    env: "DREAMD_MODEL_MAX_RETRIES",
+    flag: "model-max-retries",
+    description: "Retries per Messages API call on 429/529/5xx and timeouts (honouring retry-after).",
+    schema: z.coerce
+      .number({ error: "must be a number" })
+      .int({ error: "must be a whole number" })
+      .min(0, { error: "must be ≥ 0" })
+      .default(4),
+  }),
   apiHost: field({
     env: "DREAMD_API_HOST",
     flag: "host",

@@ -1,5 +1,7 @@
+import { createClaudeEngine } from "./claude-engine.ts";
 import type { Config } from "./config.ts";
 import { ConfigError } from "./errors.ts";
+import { type Logger, silentLogger } from "./logger.ts";
 import type { Operation } from "./manifest.ts";
 import type { MemoryStore } from "./memory-reader.ts";
 import { createOfflineEngine } from "./offline-engine.ts";
@@ -16,8 +18,18 @@ export interface DreamContext {
 /** What an engine proposes. Ids are assigned by the dream after code has checked each operation. */
 export type ProposedOperation = Omit<Operation, "id">;
 
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costUsd: number;
+}
+
 export interface EngineResult {
   operations: ProposedOperation[];
+  /** Model tokens spent, for engines that call one. */
+  usage?: Usage;
   /** Things a reviewer should know that are not operations (e.g. a relative date left unresolved). */
   notes: string[];
 }
@@ -32,12 +44,37 @@ export interface Engine {
   consolidate(ctx: DreamContext): Promise<EngineResult>;
 }
 
-/** `auto` is the offline engine until the Claude engine lands; asking for `claude` by name is refused. */
-export function createEngine(cfg: Pick<Config, "engine" | "anthropicApiKey">): Engine {
-  if (cfg.engine === "claude") {
+/** `auto`: Claude when a key is set, else the offline engine, which is also Claude's fallback. */
+export function createEngine(
+  cfg: Pick<
+    Config,
+    | "engine"
+    | "anthropicApiKey"
+    | "anthropicBaseUrl"
+    | "model"
+    | "maxInputTokens"
+    | "maxOutputTokens"
+    | "modelTimeoutSeconds"
+    | "modelMaxRetries"
+  >,
+  log: Logger = silentLogger,
+): Engine {
+  const offline = createOfflineEngine();
+  if (cfg.engine === "offline" || (cfg.engine === "auto" && !cfg.anthropicApiKey)) return offline;
+  if (!cfg.anthropicApiKey) {
     throw new ConfigError(
-      "invalid config: DREAMD_ENGINE=claude is not available in this version (use offline or auto)",
+      "invalid config: DREAMD_ENGINE=claude needs DREAMD_ANTHROPIC_API_KEY (or DREAMD_ANTHROPIC_API_KEY_FILE)",
     );
   }
-  return createOfflineEngine();
+  return createClaudeEngine({
+    apiKey: cfg.anthropicApiKey,
+    ...(cfg.anthropicBaseUrl ? { baseURL: cfg.anthropicBaseUrl } : {}),
+    model: cfg.model,
+    maxInputTokens: cfg.maxInputTokens,
+    maxOutputTokens: cfg.maxOutputTokens,
+    timeoutMs: cfg.modelTimeoutSeconds * 1000,
+    maxRetries: cfg.modelMaxRetries,
+    fallback: offline,
+    log,
+  });
 }

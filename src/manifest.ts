@@ -84,6 +84,16 @@ export const manifestSchema = z.object({
   refused: z.array(refusedSchema),
   notes: z.array(z.string()),
   output: z.object({ files: z.array(fileRecord), changed: z.array(z.string()) }),
+  /** Model tokens and estimated cost (absent for the offline engine). */
+  usage: z
+    .object({
+      inputTokens: z.number(),
+      outputTokens: z.number(),
+      cacheReadTokens: z.number(),
+      cacheWriteTokens: z.number(),
+      costUsd: z.number(),
+    })
+    .optional(),
   stats: z.object({
     files: z.number().int(),
     entries: z.number().int(),

@@ -65,7 +65,7 @@ export async function startServer(
   const token = await ensureApiToken(cfg.apiToken, cfg.proposalsDir);
   if (token.path) log.info("API token generated for mutating routes", { tokenFile: token.path });
   const registry = createFormatRegistry();
-  const engine = createEngine(cfg);
+  const engine = createEngine(cfg, log);
   // dockerode costs ~30 MB and ~180 ms to load: only when Docker is asked for.
   const docker = cfg.dockerAgentLabel
     ? new (await import("dockerode")).default({ socketPath: cfg.dockerSocket })
