@@ -1,0 +1,117 @@
+import { createHash } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+
+/**
+ * A stand-in for the Anthropic Messages API on 127.0.0.1, for tests: each request is answered by a
+ * script. It counts tokens the way the real API reports them, caching included: a system prefix seen
+ * before is a cache read, a new one a cache write.
+ */
+export interface FakeReply {
+  status?: number;
+  headers?: Record<string, string>;
+  json?: unknown;
+  delayMs?: number;
+}
+export type Script = (body: MessagesBody, n: number) => FakeReply;
+
+export interface MessagesBody {
+  model: string;
+  max_tokens: number;
+  system?: { type: string; text: string; cache_control?: unknown }[];
+  messages: { role: string; content: unknown }[];
+  tools?: unknown[];
+}
+
+export interface FakeApi {
+  url: string;
+  requests: MessagesBody[];
+  totals: { input: number; cacheRead: number; cacheWrite: number; output: number };
+  close(): Promise<void>;
+}
+
+const tokens = (s: string) => Math.ceil(s.length / 4);
+
+export async function startFakeApi(script: Script): Promise<FakeApi> {
+  const requests: MessagesBody[] = [];
+  const cached = new Set<string>();
+  const totals = { input: 0, cacheRead: 0, cacheWrite: 0, output: 0 };
+  const app = new Hono();
+  app.post("/v1/messages", async (c) => {
+    const body = (await c.req.json()) as MessagesBody;
+    requests.push(body);
+    const reply = script(body, requests.length - 1);
+    if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
+    const status = reply.status ?? 200;
+    if (status !== 200) {
+      const error = reply.json ?? {
+        type: "error",
+        error: { type: "overloaded_error", message: "Overloaded" },
+      };
+      return new Response(JSON.stringify(error), {
+        status,
+        headers: { "content-type": "application/json", ...reply.headers },
+      });
+    }
+    const prefix = (body.system ?? []).map((b) => b.text).join("");
+    const key = createHash("sha256").update(prefix).digest("hex");
+    const prefixTokens = tokens(prefix);
+    const rest = tokens(JSON.stringify(body.messages));
+    const read = cached.has(key) ? prefixTokens : 0;
+    const write = cached.has(key) ? 0 : prefixTokens;
+    cached.add(key);
+    const msg = reply.json as { usage?: Record<string, number> };
+    const out = msg.usage?.output_tokens ?? 50;
+    totals.input += rest;
+    totals.cacheRead += read;
+    totals.cacheWrite += write;
+    totals.output += out;
+    return c.json({
+      ...msg,
+      usage: {
+        input_tokens: rest,
+        output_tokens: out,
+        cache_read_input_tokens: read,
+        cache_creation_input_tokens: write,
+      },
+    });
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    totals,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+/** A tool_use answer with the given operations. */
+export function answer(operations: unknown, stop: "tool_use" | "max_tokens" = "tool_use"): FakeReply {
+  return {
+    json: {
+      id: "msg_fake",
+      type: "message",
+      role: "assistant",
+      model: "fake",
+      content: [{ type: "tool_use", id: "toolu_1", name: "propose", input: { operations } }],
+      stop_reason: stop,
+      stop_sequence: null,
+      usage: { output_tokens: 80 },
+    },
+  };
+}
+
+/** The offline proposal the engine sent for this cluster. */
+export function offlineProposal(body: MessagesBody): unknown {
+  const first = body.messages[0]?.content;
+  const text = typeof first === "string" ? first : "";
+  const m = /Offline proposal:\n<data>\n([\s\S]*)\n<\/data>$/.exec(text);
+  return m?.[1] ? JSON.parse(m[1]) : null;
+}
+
+/** A script that agrees with every offline proposal. */
+export const approveAll: Script = (body) => answer([offlineProposal(body)]);
