@@ -34,11 +34,18 @@ const proposedSchema = z.object({
   evidence: z.array(evidenceSchema).min(1),
   changes: z.array(changeSchema).min(1),
 });
-const answerSchema = z.object({ operations: z.array(proposedSchema).max(50) });
+/** Clusters decided per call: the cached prefix is paid once per batch, not once per cluster. */
+const BATCH = 8;
+const answerSchema = z.object({
+  decisions: z
+    .array(z.object({ cluster: z.number().int().min(0), operations: z.array(proposedSchema).max(50) }))
+    .max(BATCH),
+});
 
-const SYSTEM = `You consolidate an AI agent's memory store. You receive one cluster of memory entries (and
+const SYSTEM = `You consolidate an AI agent's memory store. You receive numbered clusters of memory entries (and
 sometimes transcript quotes) that an offline pass thinks should be merged, superseded, pruned, normalized or
-created, together with its proposal. Decide the cluster by calling the tool "propose" exactly once:
+created, each with its proposal. Decide every cluster in one call of the tool "propose", one decision per
+cluster number:
 - return the proposal unchanged if it is right;
 - return an improved operation (better wording kept, a missed duplicate added) if you are sure;
 - return an empty list if the change is wrong or doubtful.
@@ -49,7 +56,7 @@ when it says so.`;
 
 const TOOL = {
   name: "propose",
-  description: "The operations to apply for this cluster (an empty list rejects it).",
+  description: "One decision per cluster: the operations to apply (an empty list rejects the cluster).",
   input_schema: z.toJSONSchema(answerSchema) as Anthropic.Messages.Tool.InputSchema,
 };
 
@@ -126,18 +133,23 @@ export function createClaudeEngine(opts: ClaudeEngineOptions): Engine {
         usage.cacheReadTokens += u.cache_read_input_tokens ?? 0;
         usage.cacheWriteTokens += u.cache_creation_input_tokens ?? 0;
       };
-      for (const [i, op] of offline.operations.entries()) {
+      const clusters = offline.operations;
+      for (let start = 0; start < clusters.length; start += BATCH) {
         ctx.signal.throwIfAborted();
-        const text = clusterText(op, ctx);
+        const batch = clusters.slice(start, start + BATCH).map((op, k) => ({ id: start + k, op }));
+        const text = batch
+          .map(({ id, op }) => `<cluster id=${id}>\n${clusterText(op, ctx)}\n</cluster>`)
+          .join("\n\n");
         const spent = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
-        const maxTokens = Math.min(4_096, opts.maxOutputTokens - usage.outputTokens);
+        const maxTokens = Math.min(8_192, opts.maxOutputTokens - usage.outputTokens);
         if (spent + prefixTokens + estimate(text) > opts.maxInputTokens || maxTokens < 256) {
-          operations.push(op);
-          offlineCount++;
+          for (const { op } of batch) operations.push(op);
+          offlineCount += batch.length;
           continue;
         }
         const messages: Anthropic.Messages.MessageParam[] = [{ role: "user", content: text }];
-        let decided: ProposedOperation[] | null = null;
+        let decided: z.infer<typeof answerSchema>["decisions"] | null = null;
+        let failure = "Claude's answer was invalid twice";
         try {
           for (let attempt = 0; attempt < 2 && !decided; attempt++) {
             const res = await client.messages.create(
@@ -156,7 +168,7 @@ export function createClaudeEngine(opts: ClaudeEngineOptions): Engine {
             const parsed =
               call && res.stop_reason !== "max_tokens" ? answerSchema.safeParse(call.input) : null;
             if (parsed?.success) {
-              decided = parsed.data.operations;
+              decided = parsed.data.decisions;
               break;
             }
             const why =
@@ -182,17 +194,21 @@ export function createClaudeEngine(opts: ClaudeEngineOptions): Engine {
           }
         } catch (err) {
           if (ctx.signal.aborted) throw err;
-          opts.log.warn("claude call failed; offline decision used for the cluster", {
-            cluster: i,
+          failure = `Claude call failed (${errorMessage(err)})`;
+          opts.log.warn("claude call failed; offline decisions used for the batch", {
+            clusters: batch.length,
             error: errorMessage(err),
           });
-          notes.push(`cluster ${i + 1}: Claude call failed (${errorMessage(err)}); offline decision used`);
         }
-        if (decided) operations.push(...decided);
-        else {
-          if (!notes.some((n) => n.startsWith(`cluster ${i + 1}:`)))
-            notes.push(`cluster ${i + 1}: Claude's answer was invalid twice; offline decision used`);
-          operations.push(op);
+        for (const { id, op } of batch) {
+          const d = decided?.find((x) => x.cluster === id);
+          if (d) operations.push(...d.operations);
+          else {
+            notes.push(
+              `cluster ${id + 1}: ${decided ? "no decision in Claude's answer" : failure}; offline decision used`,
+            );
+            operations.push(op);
+          }
         }
       }
       if (offlineCount) notes.push(`token budget reached: ${offlineCount} clusters decided offline`);

@@ -10,9 +10,9 @@ import { createFormatRegistry } from "../src/transcripts/registry.ts";
 import {
   answer,
   approveAll,
+  clusters,
+  decide,
   type FakeApi,
-  type MessagesBody,
-  offlineProposal,
   type Script,
   startFakeApi,
 } from "./fake-messages-api.ts";
@@ -64,17 +64,19 @@ async function dream(
   }
 }
 
-/** First cluster gets `evil`, the rest are approved. */
+/** The first cluster gets `evil` operations, every other cluster is approved. */
 const firstIs =
-  (evil: (body: MessagesBody) => unknown): Script =>
-  (body, i) =>
-    i === 0 ? answer(evil(body)) : approveAll(body, i);
+  (evil: (proposal: Record<string, unknown>) => unknown[]): Script =>
+  (body) =>
+    decide(body, (id, p) => (id === 0 ? evil(p) : null));
 
 describe("claude engine against a fake Messages API", () => {
   it("decides each cluster through the tool, caches the stable prefix and records usage", async () => {
     const { m, api } = await dream(approveAll);
     expect(m.engine.name).toBe("claude");
-    expect(m.operations.length).toBe(api.requests.length);
+    // Clusters go in batches: one cached prefix per call, not per cluster.
+    expect(api.requests.length).toBe(Math.ceil(m.operations.length / 8));
+    expect(api.requests.flatMap((r) => clusters(r).map((c) => c.id))).toEqual(m.operations.map((_, i) => i));
     expect(m.refused).toEqual([]);
     expect(api.requests[0]?.system?.every((b) => b.cache_control)).toBe(true);
     expect(m.usage?.cacheReadTokens).toBeGreaterThan(0);
@@ -89,7 +91,7 @@ describe("claude engine against a fake Messages API", () => {
       i < 2 ? { status: i === 0 ? 529 : 429, headers: { "retry-after": "0" } } : approveAll(body, i),
     );
     expect(m.refused).toEqual([]);
-    expect(api.requests.length).toBe(m.operations.length + 2);
+    expect(api.requests.length).toBe(Math.ceil(m.operations.length / 8) + 2);
     expect(m.notes.join("\n")).not.toMatch(/failed/);
   });
 
@@ -99,7 +101,12 @@ describe("claude engine against a fake Messages API", () => {
       /cluster 1: Claude's answer was invalid twice; offline decision used/,
     );
     const cut = await dream((body, i) =>
-      i < 2 ? answer([offlineProposal(body)], "max_tokens") : approveAll(body, i),
+      i < 2
+        ? answer(
+            clusters(body).map((c) => ({ cluster: c.id, operations: [c.proposal] })),
+            "max_tokens",
+          )
+        : approveAll(body, i),
     );
     expect(cut.m.notes.join("\n")).toMatch(/cluster 1: Claude's answer was invalid twice/);
     const good = await dream(approveAll);
@@ -126,7 +133,7 @@ describe("claude engine against a fake Messages API", () => {
 });
 
 describe("adversarial model answers are refused by code", () => {
-  const refusedRules = async (evil: (body: MessagesBody) => unknown, sessionsDir?: string) =>
+  const refusedRules = async (evil: (proposal: Record<string, unknown>) => unknown[], sessionsDir?: string) =>
     (await dream(firstIs(evil), {}, sessionsDir)).m.refused.map((r) => r.rule);
 
   it("delete every entry", async () => {
@@ -174,17 +181,17 @@ describe("adversarial model answers are refused by code", () => {
 
   it("a quote that does not exist, or sits on another line", async () => {
     expect(
-      await refusedRules((b) => [
+      await refusedRules((p) => [
         {
-          ...(offlineProposal(b) as object),
+          ...p,
           evidence: [{ source: "memory", path: "MEMORY.md", line: 3, quote: "rm -rf /" }],
         },
       ]),
     ).toEqual(["evidence-not-found"]);
     expect(
-      await refusedRules((b) => [
+      await refusedRules((p) => [
         {
-          ...(offlineProposal(b) as object),
+          ...p,
           evidence: [
             { source: "memory", path: "MEMORY.md", line: 4, quote: "- [User profile](user_profile.md)" },
           ],
@@ -256,18 +263,20 @@ describe("adversarial model answers are refused by code", () => {
   });
 
   it("10,000 new files, and a pattern citing one session", async () => {
-    const spam = () =>
-      answer(
-        Array.from({ length: 10_000 }, (_, i) => ({
-          kind: "create",
-          targets: [`spam${i}.md`],
-          reason: "x",
-          evidence: [{ source: "session", session: "2026-03-12-d4a7.md", index: 0, quote: "Please" }],
-          changes: [{ path: `spam${i}.md`, startLine: 1, endLine: 0, before: [], after: ["x"] }],
-        })),
+    const spam = (body: Parameters<Script>[0]) =>
+      decide(body, (id) =>
+        id !== 0
+          ? null
+          : Array.from({ length: 10_000 }, (_, i) => ({
+              kind: "create",
+              targets: [`spam${i}.md`],
+              reason: "x",
+              evidence: [{ source: "session", session: "2026-03-12-d4a7.md", index: 0, quote: "Please" }],
+              changes: [{ path: `spam${i}.md`, startLine: 1, endLine: 0, before: [], after: ["x"] }],
+            })),
       );
     // Asked again after the first refusal, it insists: the cluster gets the offline decision.
-    const many = await dream((body, i) => (i < 2 ? spam() : approveAll(body, i)));
+    const many = await dream((body, i) => (i < 2 ? spam(body) : approveAll(body, i)));
     expect(many.m.notes.join("\n")).toMatch(/cluster 1: Claude's answer was invalid twice/);
     expect(many.m.output.files.some((f) => f.path.startsWith("spam"))).toBe(false);
     const one = await refusedRules(() => [

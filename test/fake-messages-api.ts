@@ -89,15 +89,15 @@ export async function startFakeApi(script: Script): Promise<FakeApi> {
   };
 }
 
-/** A tool_use answer with the given operations. */
-export function answer(operations: unknown, stop: "tool_use" | "max_tokens" = "tool_use"): FakeReply {
+/** A tool_use answer with the given decisions (or anything, to test validation). */
+export function answer(decisions: unknown, stop: "tool_use" | "max_tokens" = "tool_use"): FakeReply {
   return {
     json: {
       id: "msg_fake",
       type: "message",
       role: "assistant",
       model: "fake",
-      content: [{ type: "tool_use", id: "toolu_1", name: "propose", input: { operations } }],
+      content: [{ type: "tool_use", id: "toolu_1", name: "propose", input: { decisions } }],
       stop_reason: stop,
       stop_sequence: null,
       usage: { output_tokens: 80 },
@@ -105,13 +105,31 @@ export function answer(operations: unknown, stop: "tool_use" | "max_tokens" = "t
   };
 }
 
-/** The offline proposal the engine sent for this cluster. */
-export function offlineProposal(body: MessagesBody): unknown {
+/** The clusters the engine sent, with their offline proposals. */
+export function clusters(body: MessagesBody): { id: number; proposal: Record<string, unknown> }[] {
   const first = body.messages[0]?.content;
   const text = typeof first === "string" ? first : "";
-  const m = /Offline proposal:\n<data>\n([\s\S]*)\n<\/data>$/.exec(text);
-  return m?.[1] ? JSON.parse(m[1]) : null;
+  const out: { id: number; proposal: Record<string, unknown> }[] = [];
+  for (const m of text.matchAll(
+    /<cluster id=(\d+)>[\s\S]*?Offline proposal:\n<data>\n(.*)\n<\/data>\n<\/cluster>/g,
+  )) {
+    out.push({ id: Number(m[1]), proposal: JSON.parse(m[2] ?? "null") as Record<string, unknown> });
+  }
+  return out;
+}
+
+/** Agree with every proposal, except that `change` may replace the operations of one cluster. */
+export function decide(
+  body: MessagesBody,
+  change?: (id: number, proposal: Record<string, unknown>) => unknown[] | null,
+): FakeReply {
+  return answer(
+    clusters(body).map(({ id, proposal }) => ({
+      cluster: id,
+      operations: change?.(id, proposal) ?? [proposal],
+    })),
+  );
 }
 
 /** A script that agrees with every offline proposal. */
-export const approveAll: Script = (body) => answer([offlineProposal(body)]);
+export const approveAll: Script = (body) => decide(body);
