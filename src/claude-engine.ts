@@ -1,6 +1,13 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { z } from "zod";
-import type { DreamContext, Engine, EngineResult, ProposedOperation, Usage } from "./engine.ts";
+import {
+  type DreamContext,
+  type Engine,
+  type EngineResult,
+  EngineStopped,
+  type ProposedOperation,
+  type Usage,
+} from "./engine.ts";
 import { errorMessage } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import { changeSchema, evidenceSchema, operationKinds } from "./manifest.ts";
@@ -135,7 +142,7 @@ export function createClaudeEngine(opts: ClaudeEngineOptions): Engine {
       };
       const clusters = offline.operations;
       for (let start = 0; start < clusters.length; start += BATCH) {
-        ctx.signal.throwIfAborted();
+        if (ctx.signal.aborted) throw new EngineStopped(withCost(usage), ctx.signal.reason);
         const batch = clusters.slice(start, start + BATCH).map((op, k) => ({ id: start + k, op }));
         const text = batch
           .map(({ id, op }) => `<cluster id=${id}>\n${clusterText(op, ctx)}\n</cluster>`)
@@ -193,7 +200,7 @@ export function createClaudeEngine(opts: ClaudeEngineOptions): Engine {
             });
           }
         } catch (err) {
-          if (ctx.signal.aborted) throw err;
+          if (ctx.signal.aborted) throw new EngineStopped(withCost(usage), err);
           failure = `Claude call failed (${errorMessage(err)})`;
           opts.log.warn("claude call failed; offline decisions used for the batch", {
             clusters: batch.length,
@@ -212,13 +219,18 @@ export function createClaudeEngine(opts: ClaudeEngineOptions): Engine {
         }
       }
       if (offlineCount) notes.push(`token budget reached: ${offlineCount} clusters decided offline`);
-      usage.costUsd =
-        (usage.inputTokens * price.input +
-          usage.outputTokens * price.output +
-          usage.cacheReadTokens * price.cacheRead +
-          usage.cacheWriteTokens * price.cacheWrite) /
-        1e6;
-      return { operations, notes, usage };
+      return { operations, notes, usage: withCost(usage) };
     },
   };
+  function withCost(u: Usage): Usage {
+    return {
+      ...u,
+      costUsd:
+        (u.inputTokens * price.input +
+          u.outputTokens * price.output +
+          u.cacheReadTokens * price.cacheRead +
+          u.cacheWriteTokens * price.cacheWrite) /
+        1e6,
+    };
+  }
 }

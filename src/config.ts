@@ -108,6 +108,17 @@ export const configFields = {
       .min(0, { error: "must be ≥ 0" })
       .default(4),
   }),
+  modelPrices: field({
+    env: "DREAMD_MODEL_PRICES",
+    flag: "model-prices",
+    description: "USD per million tokens for the cost estimate: input,output,cache-read,cache-write.",
+    schema: z
+      .string()
+      .regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?){3}\s*$/, {
+        error: "must be four numbers: input,output,cache-read,cache-write",
+      })
+      .default("3,15,0.3,3.75"),
+  }),
   apiHost: field({
     env: "DREAMD_API_HOST",
     flag: "host",

@@ -3,7 +3,7 @@ import { mkdir, readdir, realpath, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { checkOperations } from "./check-operations.ts";
 import { type Config, snapshotsDirOf } from "./config.ts";
-import type { Engine } from "./engine.ts";
+import { type Engine, EngineStopped, type Usage } from "./engine.ts";
 import { CancelledError, ConfigError, DreamError, errorMessage } from "./errors.ts";
 import type { Manifest } from "./manifest.ts";
 import { type MemoryStore, readMemory } from "./memory-reader.ts";
@@ -180,9 +180,9 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
   state.lastAttempt = { dreamId, at: wallNow(), status: "running" };
   state.recentStarts.push(wallNow());
   await writeState(opts.proposalsDir, state);
-  const record = async (status: "complete" | "failed" | "cancelled", error?: string) => {
+  const record = async (status: "complete" | "failed" | "cancelled", error?: string, usage?: Usage) => {
     const at = wallNow();
-    state.lastAttempt = { dreamId, at, status, ...(error ? { error } : {}) };
+    state.lastAttempt = { dreamId, at, status, ...(error ? { error } : {}), ...(usage ? { usage } : {}) };
     if (status === "complete") {
       state.lastSuccess = { dreamId, at };
       state.consecutiveFailures = 0;
@@ -301,15 +301,17 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
       },
     });
     state.processed.push(...loaded.consumed);
-    await record("complete");
+    await record("complete", undefined, result.usage);
     emit("output", "done", { dir: written.dir, changed: written.manifest.output.changed.length });
     return { dreamId, ...written };
   } catch (err) {
+    // An engine stopped part way still reports what it spent.
+    const spent = err instanceof EngineStopped ? err.usage : undefined;
     if (signal.aborted) {
-      await record("cancelled").catch(() => {});
+      await record("cancelled", undefined, spent).catch(() => {});
       throw new CancelledError(`dream ${dreamId} cancelled during ${phase}`, { cause: err });
     }
-    await record("failed", errorMessage(err)).catch(() => {});
+    await record("failed", errorMessage(err), spent).catch(() => {});
     if (err instanceof DreamError || err instanceof ConfigError) throw err;
     throw new DreamError(`dream ${dreamId} failed during ${phase}: ${errorMessage(err)}`, { cause: err });
   }

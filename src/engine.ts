@@ -26,6 +26,16 @@ export interface Usage {
   costUsd: number;
 }
 
+/** Thrown by an engine that stops part way (cancel, failure), carrying what it had spent. */
+export class EngineStopped extends Error {
+  override name = "EngineStopped";
+  readonly usage: Usage;
+  constructor(usage: Usage, cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.usage = usage;
+  }
+}
+
 export interface EngineResult {
   operations: ProposedOperation[];
   /** Model tokens spent, for engines that call one. */
@@ -56,6 +66,7 @@ export function createEngine(
     | "maxOutputTokens"
     | "modelTimeoutSeconds"
     | "modelMaxRetries"
+    | "modelPrices"
   >,
   log: Logger = silentLogger,
 ): Engine {
@@ -76,5 +87,11 @@ export function createEngine(
     maxRetries: cfg.modelMaxRetries,
     fallback: offline,
     log,
+    prices: pricesOf(cfg.modelPrices),
   });
+}
+
+function pricesOf(spec: string): { input: number; output: number; cacheRead: number; cacheWrite: number } {
+  const [input = 0, output = 0, cacheRead = 0, cacheWrite = 0] = spec.split(",").map((x) => Number(x.trim()));
+  return { input, output, cacheRead, cacheWrite };
 }

@@ -18,6 +18,16 @@ export const stateSchema = z.object({
       at: z.string(),
       status: z.enum(["running", "complete", "failed", "cancelled"]),
       error: z.string().optional(),
+      /** Model tokens spent, also when the dream failed or was cancelled part way. */
+      usage: z
+        .object({
+          inputTokens: z.number(),
+          outputTokens: z.number(),
+          cacheReadTokens: z.number(),
+          cacheWriteTokens: z.number(),
+          costUsd: z.number(),
+        })
+        .optional(),
     })
     .nullable(),
   consecutiveFailures: z.number().int().min(0),

@@ -337,3 +337,45 @@ describe("adversarial model answers are refused by code", () => {
     expect(rules).toEqual(["evidence-unrelated"]);
   });
 });
+
+describe("cancel during a Claude call", () => {
+  it("stops promptly and records the tokens spent so far", async () => {
+    const { readState } = await import("../src/state.ts");
+    const api = await startFakeApi((body, i) =>
+      i === 0 ? approveAll(body, i) : { ...approveAll(body, i), delayMs: 10_000 },
+    );
+    const out = join(work, "cancel");
+    const abort = new AbortController();
+    const cfg = loadConfig({
+      env: {
+        DREAMD_ENGINE: "claude",
+        DREAMD_ANTHROPIC_API_KEY: "k",
+        DREAMD_ANTHROPIC_BASE_URL: api.url,
+        DREAMD_MODEL_MAX_RETRIES: "0",
+      },
+    });
+    const t0 = Date.now();
+    const running = runDream(
+      {
+        memoryDir: join(EXAMPLES, "memory"),
+        sessionsDir: join(EXAMPLES, "sessions"),
+        proposalsDir: out,
+        snapshotsDir: join(out, "snapshots"),
+        maxSessions: 100,
+        maxFileBytes: 1 << 20,
+        maxTranscriptBytes: 1 << 25,
+        now: new Date("2026-03-20T18:00:00Z"),
+        signal: abort.signal,
+      },
+      { engine: createEngine(cfg), registry: createFormatRegistry() },
+    );
+    while (api.requests.length < 2) await new Promise((r) => setTimeout(r, 10));
+    abort.abort();
+    await expect(running).rejects.toThrow(/cancelled during consolidate/);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    const state = await readState(out);
+    expect(state.lastAttempt?.status).toBe("cancelled");
+    expect(state.lastAttempt?.usage?.inputTokens).toBeGreaterThan(0);
+    await api.close();
+  });
+});
