@@ -58,6 +58,14 @@ export const problemSchema = z.object({
   error: z.string(),
 });
 
+export const usageSchema = z.object({
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  cacheReadTokens: z.number(),
+  cacheWriteTokens: z.number(),
+  costUsd: z.number(),
+});
+
 const fileRecord = z.object({ path: z.string(), sha256: z.string(), bytes: z.number().int().min(0) });
 
 export const manifestSchema = z.object({
@@ -85,15 +93,7 @@ export const manifestSchema = z.object({
   notes: z.array(z.string()),
   output: z.object({ files: z.array(fileRecord), changed: z.array(z.string()) }),
   /** Model tokens and estimated cost (absent for the offline engine). */
-  usage: z
-    .object({
-      inputTokens: z.number(),
-      outputTokens: z.number(),
-      cacheReadTokens: z.number(),
-      cacheWriteTokens: z.number(),
-      costUsd: z.number(),
-    })
-    .optional(),
+  usage: usageSchema.optional(),
   stats: z.object({
     files: z.number().int(),
     entries: z.number().int(),

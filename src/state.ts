@@ -2,6 +2,7 @@ import { readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "./fs-atomic.ts";
+import { usageSchema } from "./manifest.ts";
 
 /**
  * dreamd's own memory, on the proposals volume: when it last dreamt and which transcripts (by content
@@ -19,15 +20,7 @@ export const stateSchema = z.object({
       status: z.enum(["running", "complete", "failed", "cancelled"]),
       error: z.string().optional(),
       /** Model tokens spent, also when the dream failed or was cancelled part way. */
-      usage: z
-        .object({
-          inputTokens: z.number(),
-          outputTokens: z.number(),
-          cacheReadTokens: z.number(),
-          cacheWriteTokens: z.number(),
-          costUsd: z.number(),
-        })
-        .optional(),
+      usage: usageSchema.optional(),
     })
     .nullable(),
   consecutiveFailures: z.number().int().min(0),

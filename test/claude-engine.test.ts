@@ -16,7 +16,7 @@ import {
   type Script,
   startFakeApi,
 } from "./fake-messages-api.ts";
-import { EXAMPLES } from "./fixtures.ts";
+import { dreamOptions, EXAMPLES } from "./fixtures.ts";
 
 let work: string;
 beforeAll(async () => {
@@ -45,19 +45,10 @@ async function dream(
       },
     });
     const out = join(work, `out-${n++}`);
-    const r = await runDream(
-      {
-        memoryDir: join(EXAMPLES, "memory"),
-        sessionsDir,
-        proposalsDir: out,
-        snapshotsDir: join(out, "snapshots"),
-        maxSessions: 100,
-        maxFileBytes: 1 << 20,
-        maxTranscriptBytes: 1 << 25,
-        now: new Date("2026-03-20T18:00:00Z"),
-      },
-      { engine: createEngine(cfg), registry: createFormatRegistry() },
-    );
+    const r = await runDream(dreamOptions(out, { sessionsDir }), {
+      engine: createEngine(cfg),
+      registry: createFormatRegistry(),
+    });
     return { m: r.manifest, api };
   } finally {
     await api.close();
@@ -355,20 +346,10 @@ describe("cancel during a Claude call", () => {
       },
     });
     const t0 = Date.now();
-    const running = runDream(
-      {
-        memoryDir: join(EXAMPLES, "memory"),
-        sessionsDir: join(EXAMPLES, "sessions"),
-        proposalsDir: out,
-        snapshotsDir: join(out, "snapshots"),
-        maxSessions: 100,
-        maxFileBytes: 1 << 20,
-        maxTranscriptBytes: 1 << 25,
-        now: new Date("2026-03-20T18:00:00Z"),
-        signal: abort.signal,
-      },
-      { engine: createEngine(cfg), registry: createFormatRegistry() },
-    );
+    const running = runDream(dreamOptions(out, { signal: abort.signal }), {
+      engine: createEngine(cfg),
+      registry: createFormatRegistry(),
+    });
     while (api.requests.length < 2) await new Promise((r) => setTimeout(r, 10));
     abort.abort();
     await expect(running).rejects.toThrow(/cancelled during consolidate/);

@@ -8,24 +8,13 @@ import { checkEvidence } from "../src/evidence.ts";
 import { manifestSchema } from "../src/manifest.ts";
 import { createOfflineEngine } from "../src/offline-engine.ts";
 import { createFormatRegistry } from "../src/transcripts/registry.ts";
-import { EXAMPLES, hashTree, writeTree } from "./fixtures.ts";
+import { dreamOptions, EXAMPLES, hashTree, writeTree } from "./fixtures.ts";
 
 let work: string;
 const deps = { engine: createOfflineEngine(), registry: createFormatRegistry() };
 
-function options(memoryDir: string, out: string, extra: Partial<DreamOptions> = {}): DreamOptions {
-  return {
-    memoryDir,
-    sessionsDir: join(EXAMPLES, "sessions"),
-    proposalsDir: out,
-    snapshotsDir: join(out, "snapshots"),
-    maxSessions: 100,
-    maxFileBytes: 1 << 20,
-    maxTranscriptBytes: 1 << 25,
-    now: new Date("2026-03-20T18:00:00Z"),
-    ...extra,
-  };
-}
+const options = (memoryDir: string, out: string, extra: Partial<DreamOptions> = {}) =>
+  dreamOptions(out, { memoryDir, ...extra });
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "dreamd-dream-"));

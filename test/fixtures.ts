@@ -1,11 +1,27 @@
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import type { DreamOptions } from "../src/dream.ts";
 import { parseEntries } from "../src/entries.ts";
 import type { MemoryStore } from "../src/memory-reader.ts";
 import type { Message, Session } from "../src/transcripts/session.ts";
 
 export const EXAMPLES = new URL("../examples/", import.meta.url).pathname;
+
+/** Dream options over a memory dir (examples/memory by default) with outputs under `out`. */
+export function dreamOptions(out: string, extra: Partial<DreamOptions> = {}): DreamOptions {
+  return {
+    memoryDir: join(EXAMPLES, "memory"),
+    sessionsDir: join(EXAMPLES, "sessions"),
+    proposalsDir: out,
+    snapshotsDir: join(out, "snapshots"),
+    maxSessions: 100,
+    maxFileBytes: 1 << 20,
+    maxTranscriptBytes: 1 << 25,
+    now: new Date("2026-03-20T18:00:00Z"),
+    ...extra,
+  };
+}
 
 /** An in-memory store from `{path: text}`, as readMemory would build it. */
 export function memoryFrom(files: Record<string, string>): MemoryStore {
