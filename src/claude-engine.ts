@@ -1,5 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { z } from "zod";
+import { type Caller, MAP_SYSTEM, mapSessions } from "./claude-map.ts";
 import {
   type DreamContext,
   type Engine,
@@ -11,6 +12,7 @@ import {
 import { errorMessage } from "./errors.ts";
 import type { Logger } from "./logger.ts";
 import { changeSchema, evidenceSchema, operationKinds } from "./manifest.ts";
+import { contentWords } from "./similarity.ts";
 
 /**
  * The Claude engine. Orientation is the offline engine's (no tokens): its operations are the candidate
@@ -219,6 +221,41 @@ export function createClaudeEngine(opts: ClaudeEngineOptions): Engine {
         }
       }
       if (offlineCount) notes.push(`token budget reached: ${offlineCount} clusters decided offline`);
+      if (ctx.sessions.length) {
+        const call: Caller = async ({ messages, tool, estimate: est }) => {
+          const spent = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
+          const maxTokens = Math.min(4_096, opts.maxOutputTokens - usage.outputTokens);
+          if (spent + estimate(MAP_SYSTEM) + est > opts.maxInputTokens || maxTokens < 256) return null;
+          try {
+            const res = await client.messages.create(
+              {
+                model: opts.model,
+                max_tokens: maxTokens,
+                system: [{ type: "text", text: MAP_SYSTEM, cache_control: { type: "ephemeral" } }],
+                messages,
+                tools: [tool],
+                tool_choice: { type: "tool", name: tool.name },
+              },
+              { signal: ctx.signal },
+            );
+            count(res.usage);
+            return res;
+          } catch (err) {
+            if (ctx.signal.aborted) throw new EngineStopped(withCost(usage), err);
+            notes.push(`map: Claude call failed (${errorMessage(err)}); sessions skipped`);
+            return { content: [], stop_reason: "end_turn" } as unknown as Anthropic.Messages.Message;
+          }
+        };
+        const memoryWords = ctx.memory.notes.flatMap((n) =>
+          n.parsed.entries.map((e) => new Set(contentWords(e.lines.join(" ")))),
+        );
+        const taken = new Set([
+          ...ctx.memory.notes.map((n) => n.path),
+          ...ctx.memory.opaque.map((f) => f.path),
+        ]);
+        for (const op of operations) for (const c of op.changes) taken.add(c.path);
+        operations.push(...(await mapSessions(ctx.sessions, memoryWords, taken, call, notes)));
+      }
       return { operations, notes, usage: withCost(usage) };
     },
   };

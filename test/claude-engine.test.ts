@@ -12,6 +12,7 @@ import {
   approveAll,
   clusters,
   decide,
+  extracted,
   type FakeApi,
   type Script,
   startFakeApi,
@@ -66,8 +67,11 @@ describe("claude engine against a fake Messages API", () => {
     const { m, api } = await dream(approveAll);
     expect(m.engine.name).toBe("claude");
     // Clusters go in batches: one cached prefix per call, not per cluster.
-    expect(api.requests.length).toBe(Math.ceil(m.operations.length / 8));
-    expect(api.requests.flatMap((r) => clusters(r).map((c) => c.id))).toEqual(m.operations.map((_, i) => i));
+    const decideCalls = api.requests.filter((r) => r.tool_choice?.name === "propose");
+    expect(decideCalls.length).toBe(Math.ceil(m.operations.length / 8));
+    expect(decideCalls.flatMap((r) => clusters(r).map((c) => c.id))).toEqual(m.operations.map((_, i) => i));
+    // The map step read the 6 sessions in one batch.
+    expect(api.requests.filter((r) => r.tool_choice?.name === "extract")).toHaveLength(1);
     expect(m.refused).toEqual([]);
     expect(api.requests[0]?.system?.every((b) => b.cache_control)).toBe(true);
     expect(m.usage?.cacheReadTokens).toBeGreaterThan(0);
@@ -82,7 +86,9 @@ describe("claude engine against a fake Messages API", () => {
       i < 2 ? { status: i === 0 ? 529 : 429, headers: { "retry-after": "0" } } : approveAll(body, i),
     );
     expect(m.refused).toEqual([]);
-    expect(api.requests.length).toBe(Math.ceil(m.operations.length / 8) + 2);
+    expect(api.requests.filter((r) => r.tool_choice?.name === "propose").length).toBe(
+      Math.ceil(m.operations.length / 8) + 2,
+    );
     expect(m.notes.join("\n")).not.toMatch(/failed/);
   });
 
@@ -358,5 +364,43 @@ describe("cancel during a Claude call", () => {
     expect(state.lastAttempt?.status).toBe("cancelled");
     expect(state.lastAttempt?.usage?.inputTokens).toBeGreaterThan(0);
     await api.close();
+  });
+});
+
+describe("the map step over sessions", () => {
+  it("turns a fact Claude finds in two sessions into a new note, and refuses one with a made-up quote", async () => {
+    const { m } = await dream((body, i) => {
+      if (body.tool_choice?.name !== "extract") return approveAll(body, i);
+      const text = JSON.stringify(body.messages);
+      const found = [
+        {
+          session: "2026-03-12-d4a7.md",
+          text: "Ask Priya before running any staging migration",
+          quotes: [
+            { index: 0, quote: "Please ask me before running the staging migration to Postgres 16.4." },
+          ],
+        },
+        {
+          session: "2026-03-16-e5b8.txt",
+          text: "Ask Priya before running any staging migration",
+          quotes: [{ index: 0, quote: "Priya said: never migrate staging without asking" }],
+        },
+        {
+          session: "2026-03-16-e5b8.txt",
+          text: "The refund handler uses early returns and an isRefundable flag",
+          quotes: [{ index: 3, quote: "Done, and I named the flag isRefundable." }],
+        },
+        {
+          session: "2026-03-12-d4a7.md",
+          text: "The refund handler has an isRefundable flag with early returns",
+          quotes: [{ index: 1, quote: "I will ask before running any migration, including on staging." }],
+        },
+      ];
+      // Each call sees a batch of sessions: answer for the ones in it.
+      return extracted(found.filter((f) => text.includes(`session id=\\"${f.session}\\"`)));
+    });
+    const creates = m.operations.filter((o) => o.kind === "create" && o.targets[0]?.startsWith("learned_"));
+    expect(creates.map((o) => o.targets[0])).toEqual(["learned_refund_handler_uses_early.md"]);
+    expect(m.refused.map((r) => r.rule)).toEqual(["evidence-not-found"]);
   });
 });

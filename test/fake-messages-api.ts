@@ -22,6 +22,7 @@ export interface MessagesBody {
   system?: { type: string; text: string; cache_control?: unknown }[];
   messages: { role: string; content: unknown }[];
   tools?: unknown[];
+  tool_choice?: { type: string; name?: string };
 }
 
 export interface FakeApi {
@@ -131,5 +132,22 @@ export function decide(
   );
 }
 
-/** A script that agrees with every offline proposal. */
-export const approveAll: Script = (body) => decide(body);
+/** An `extract` answer (the map step over sessions). */
+export function extracted(memories: unknown[]): FakeReply {
+  return {
+    json: {
+      id: "msg_fake",
+      type: "message",
+      role: "assistant",
+      model: "fake",
+      content: [{ type: "tool_use", id: "toolu_2", name: "extract", input: { memories } }],
+      stop_reason: "tool_use",
+      stop_sequence: null,
+      usage: { output_tokens: 60 },
+    },
+  };
+}
+
+/** A script that agrees with every offline proposal and finds nothing new in the sessions. */
+export const approveAll: Script = (body) =>
+  body.tool_choice?.name === "extract" ? extracted([]) : decide(body);
