@@ -61,3 +61,26 @@ describe("config", () => {
     expect(readme).toContain(configTable());
   });
 });
+
+describe("model price table", () => {
+  it("prices the configured model, falls back to *, and refuses a malformed table", async () => {
+    const { pricesOf } = await import("./engine.ts");
+    const table = loadConfig().modelPrices;
+    expect(pricesOf(table, "claude-sonnet-4-5")).toEqual({
+      input: 3,
+      output: 15,
+      cacheRead: 0.3,
+      cacheWrite: 3.75,
+    });
+    expect(pricesOf(`${table};*=1,2,3,4`, "some-new-model")).toEqual({
+      input: 1,
+      output: 2,
+      cacheRead: 3,
+      cacheWrite: 4,
+    });
+    expect(pricesOf(table, "unknown")).toEqual({ input: 0, output: 0, cacheRead: 0, cacheWrite: 0 });
+    expect(() => loadConfig({ env: { DREAMD_MODEL_PRICES: "sonnet=3,15" } })).toThrow(
+      "invalid config: DREAMD_MODEL_PRICES must be model=input,output,cache-read,cache-write entries separated by ;",
+    );
+  });
+});

@@ -111,13 +111,19 @@ export const configFields = {
   modelPrices: field({
     env: "DREAMD_MODEL_PRICES",
     flag: "model-prices",
-    description: "USD per million tokens for the cost estimate: input,output,cache-read,cache-write.",
+    description:
+      "Price table for the cost estimate, USD per million tokens: model=input,output,cache-read,cache-write;…",
     schema: z
       .string()
-      .regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?){3}\s*$/, {
-        error: "must be four numbers: input,output,cache-read,cache-write",
-      })
-      .default("3,15,0.3,3.75"),
+      .regex(
+        /^\s*[\w.*-]+\s*=\s*[\d.]+(\s*,\s*[\d.]+){3}(\s*;\s*[\w.*-]+\s*=\s*[\d.]+(\s*,\s*[\d.]+){3})*\s*;?\s*$/,
+        {
+          error: "must be model=input,output,cache-read,cache-write entries separated by ;",
+        },
+      )
+      .default(
+        "claude-sonnet-4-5=3,15,0.3,3.75;claude-opus-4-1=15,75,1.5,18.75;claude-haiku-4-5=1,5,0.1,1.25",
+      ),
   }),
   apiHost: field({
     env: "DREAMD_API_HOST",

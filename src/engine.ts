@@ -87,11 +87,25 @@ export function createEngine(
     maxRetries: cfg.modelMaxRetries,
     fallback: offline,
     log,
-    prices: pricesOf(cfg.modelPrices),
+    prices: pricesOf(cfg.modelPrices, cfg.model),
   });
 }
 
-function pricesOf(spec: string): { input: number; output: number; cacheRead: number; cacheWrite: number } {
-  const [input = 0, output = 0, cacheRead = 0, cacheWrite = 0] = spec.split(",").map((x) => Number(x.trim()));
+/** The configured model's prices from the table ("*" matches any model); zero when it has none. */
+export function pricesOf(
+  table: string,
+  model: string,
+): { input: number; output: number; cacheRead: number; cacheWrite: number } {
+  const rows = new Map(
+    table
+      .split(";")
+      .map((r) => r.trim())
+      .filter(Boolean)
+      .map((r) => {
+        const [name = "", nums = ""] = r.split("=");
+        return [name.trim(), nums.split(",").map((x) => Number(x.trim()))] as const;
+      }),
+  );
+  const [input = 0, output = 0, cacheRead = 0, cacheWrite = 0] = rows.get(model) ?? rows.get("*") ?? [];
   return { input, output, cacheRead, cacheWrite };
 }

@@ -110,6 +110,17 @@ describe("claude engine against a fake Messages API", () => {
     expect(cut.m.operations.map((o) => o.reason)).toEqual(good.m.operations.map((o) => o.reason));
   });
 
+  it("falls back when the API answers malformed JSON", async () => {
+    const { m } = await dream(
+      (body, i) => (i === 0 ? { raw: '{"id":"msg_1","type":"mess' } : approveAll(body, i)),
+      {
+        DREAMD_MODEL_MAX_RETRIES: "0",
+      },
+    );
+    expect(m.notes.join("\n")).toMatch(/cluster 1: Claude call failed/);
+    expect(m.operations.length).toBeGreaterThan(5);
+  });
+
   it("falls back when a call times out, and never fails the dream", async () => {
     const { m } = await dream(
       (body, i) => (i === 0 ? { ...approveAll(body, i), delayMs: 1_500 } : approveAll(body, i)),

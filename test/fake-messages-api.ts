@@ -9,6 +9,8 @@ import { Hono } from "hono";
  * before is a cache read, a new one a cache write.
  */
 export interface FakeReply {
+  /** A raw body instead of JSON (e.g. a truncated, malformed response). */
+  raw?: string;
   status?: number;
   headers?: Record<string, string>;
   json?: unknown;
@@ -45,6 +47,8 @@ export async function startFakeApi(script: Script): Promise<FakeApi> {
     const reply = script(body, requests.length - 1);
     if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
     const status = reply.status ?? 200;
+    if (reply.raw !== undefined)
+      return new Response(reply.raw, { status, headers: { "content-type": "application/json" } });
     if (status !== 200) {
       const error = reply.json ?? {
         type: "error",
