@@ -79,14 +79,6 @@ function checkChange(c: Change, base: EvidenceBase, opaque: ReadonlySet<string>,
   }
 }
 
-function overlaps(a: Change, b: Change): boolean {
-  if (a.path !== b.path) return false;
-  // An insertion (endLine = startLine - 1) occupies the gap before startLine.
-  const aEnd = Math.max(a.endLine, a.startLine - 0.5);
-  const bEnd = Math.max(b.endLine, b.startLine - 0.5);
-  return a.startLine <= bEnd && b.startLine <= aEnd;
-}
-
 function removedRange(c: Change, line: number, path: string): boolean {
   return c.path === path && c.after.length === 0 && line >= c.startLine && line <= c.endLine;
 }
@@ -243,14 +235,16 @@ function checkOne(op: ProposedOperation, input: CheckInput, taken: Taken): void 
       }
     }
   }
-  op.changes.forEach((c, i) => {
-    const other = op.changes.slice(i + 1).find((d) => overlaps(c, d));
-    if (other)
+  // Within one operation, the same interval rules as between operations.
+  const own = new Taken();
+  for (const c of op.changes) {
+    if (own.find(c))
       throw new Refusal(
         "overlap",
         `${c.path}:${c.startLine}-${c.endLine} is changed twice by the same operation`,
       );
-  });
+    own.add(c, "self");
+  }
   for (const c of op.changes) {
     const prior = taken.find(c);
     if (prior)

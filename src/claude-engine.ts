@@ -136,11 +136,35 @@ export function createClaudeEngine(opts: ClaudeEngineOptions): Engine {
       ];
       const prefixTokens = estimate(system.map((b) => b.text).join(""));
       let offlineCount = 0;
-      const count = (u: Anthropic.Messages.Usage) => {
-        usage.inputTokens += u.input_tokens;
-        usage.outputTokens += u.output_tokens;
-        usage.cacheReadTokens += u.cache_read_input_tokens ?? 0;
-        usage.cacheWriteTokens += u.cache_creation_input_tokens ?? 0;
+      /** Output tokens to allow for a call of about `tokens` input, or null when the budget cannot pay. */
+      const affordable = (tokens: number, cap: number): number | null => {
+        const spent = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
+        const maxTokens = Math.min(cap, opts.maxOutputTokens - usage.outputTokens);
+        return spent + tokens > opts.maxInputTokens || maxTokens < 256 ? null : maxTokens;
+      };
+      /** One forced tool call, its usage counted. */
+      const ask = async (
+        sys: Anthropic.Messages.TextBlockParam[],
+        messages: Anthropic.Messages.MessageParam[],
+        tool: Anthropic.Messages.Tool,
+        maxTokens: number,
+      ): Promise<Anthropic.Messages.Message> => {
+        const res = await client.messages.create(
+          {
+            model: opts.model,
+            max_tokens: maxTokens,
+            system: sys,
+            messages,
+            tools: [tool],
+            tool_choice: { type: "tool", name: tool.name },
+          },
+          { signal: ctx.signal },
+        );
+        usage.inputTokens += res.usage.input_tokens;
+        usage.outputTokens += res.usage.output_tokens;
+        usage.cacheReadTokens += res.usage.cache_read_input_tokens ?? 0;
+        usage.cacheWriteTokens += res.usage.cache_creation_input_tokens ?? 0;
+        return res;
       };
       const clusters = offline.operations;
       for (let start = 0; start < clusters.length; start += BATCH) {
@@ -149,9 +173,8 @@ export function createClaudeEngine(opts: ClaudeEngineOptions): Engine {
         const text = batch
           .map(({ id, op }) => `<cluster id=${id}>\n${clusterText(op, ctx)}\n</cluster>`)
           .join("\n\n");
-        const spent = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
-        const maxTokens = Math.min(8_192, opts.maxOutputTokens - usage.outputTokens);
-        if (spent + prefixTokens + estimate(text) > opts.maxInputTokens || maxTokens < 256) {
+        const maxTokens = affordable(prefixTokens + estimate(text), 8_192);
+        if (maxTokens === null) {
           for (const { op } of batch) operations.push(op);
           offlineCount += batch.length;
           continue;
@@ -161,18 +184,7 @@ export function createClaudeEngine(opts: ClaudeEngineOptions): Engine {
         let failure = "Claude's answer was invalid twice";
         try {
           for (let attempt = 0; attempt < 2 && !decided; attempt++) {
-            const res = await client.messages.create(
-              {
-                model: opts.model,
-                max_tokens: maxTokens,
-                system,
-                messages,
-                tools: [TOOL],
-                tool_choice: { type: "tool", name: "propose" },
-              },
-              { signal: ctx.signal },
-            );
-            count(res.usage);
+            const res = await ask(system, messages, TOOL, maxTokens);
             const call = res.content.find((b): b is Anthropic.Messages.ToolUseBlock => b.type === "tool_use");
             const parsed =
               call && res.stop_reason !== "max_tokens" ? answerSchema.safeParse(call.input) : null;
@@ -222,24 +234,14 @@ export function createClaudeEngine(opts: ClaudeEngineOptions): Engine {
       }
       if (offlineCount) notes.push(`token budget reached: ${offlineCount} clusters decided offline`);
       if (ctx.sessions.length) {
+        const mapSystem: Anthropic.Messages.TextBlockParam[] = [
+          { type: "text", text: MAP_SYSTEM, cache_control: { type: "ephemeral" } },
+        ];
         const call: Caller = async ({ messages, tool, estimate: est }) => {
-          const spent = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
-          const maxTokens = Math.min(4_096, opts.maxOutputTokens - usage.outputTokens);
-          if (spent + estimate(MAP_SYSTEM) + est > opts.maxInputTokens || maxTokens < 256) return null;
+          const maxTokens = affordable(estimate(MAP_SYSTEM) + est, 4_096);
+          if (maxTokens === null) return null;
           try {
-            const res = await client.messages.create(
-              {
-                model: opts.model,
-                max_tokens: maxTokens,
-                system: [{ type: "text", text: MAP_SYSTEM, cache_control: { type: "ephemeral" } }],
-                messages,
-                tools: [tool],
-                tool_choice: { type: "tool", name: tool.name },
-              },
-              { signal: ctx.signal },
-            );
-            count(res.usage);
-            return res;
+            return await ask(mapSystem, messages, tool, maxTokens);
           } catch (err) {
             if (ctx.signal.aborted) throw new EngineStopped(withCost(usage), err);
             notes.push(`map: Claude call failed (${errorMessage(err)}); sessions skipped`);
