@@ -96,16 +96,21 @@ export async function startFakeApi(script: Script): Promise<FakeApi> {
 
 /** A tool_use answer with the given decisions (or anything, to test validation). */
 export function answer(decisions: unknown, stop: "tool_use" | "max_tokens" = "tool_use"): FakeReply {
+  return toolReply("propose", { decisions }, stop, 80);
+}
+
+/** A Messages API reply whose only content is a call of `tool` with `input`. */
+function toolReply(tool: string, input: unknown, stop: string, outputTokens: number): FakeReply {
   return {
     json: {
       id: "msg_fake",
       type: "message",
       role: "assistant",
       model: "fake",
-      content: [{ type: "tool_use", id: "toolu_1", name: "propose", input: { decisions } }],
+      content: [{ type: "tool_use", id: `toolu_${tool}`, name: tool, input }],
       stop_reason: stop,
       stop_sequence: null,
-      usage: { output_tokens: 80 },
+      usage: { output_tokens: outputTokens },
     },
   };
 }
@@ -138,18 +143,7 @@ export function decide(
 
 /** An `extract` answer (the map step over sessions). */
 export function extracted(memories: unknown[]): FakeReply {
-  return {
-    json: {
-      id: "msg_fake",
-      type: "message",
-      role: "assistant",
-      model: "fake",
-      content: [{ type: "tool_use", id: "toolu_2", name: "extract", input: { memories } }],
-      stop_reason: "tool_use",
-      stop_sequence: null,
-      usage: { output_tokens: 60 },
-    },
-  };
+  return toolReply("extract", { memories }, "tool_use", 60);
 }
 
 /** A script that agrees with every offline proposal and finds nothing new in the sessions. */

@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { DreamOptions } from "../src/dream.ts";
 import { parseEntries } from "../src/entries.ts";
 import type { MemoryStore } from "../src/memory-reader.ts";
 import type { Message, Session } from "../src/transcripts/session.ts";
+import { walk } from "../src/walk.ts";
 
 export const EXAMPLES = new URL("../examples/", import.meta.url).pathname;
 
@@ -71,16 +72,9 @@ export async function writeTree(root: string, files: Record<string, string | Uin
 /** sha256 of every file under root, by relative path. */
 export async function hashTree(root: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  const visit = async (dir: string, prefix: string) => {
-    for (const d of await readdir(dir, { withFileTypes: true })) {
-      const rel = prefix ? `${prefix}/${d.name}` : d.name;
-      if (d.isDirectory()) await visit(join(dir, d.name), rel);
-      else
-        out[rel] = createHash("sha256")
-          .update(await readFile(join(dir, d.name)))
-          .digest("hex");
-    }
-  };
-  await visit(root, "");
+  for (const f of await walk(root))
+    out[f.path] = createHash("sha256")
+      .update(await readFile(f.abs))
+      .digest("hex");
   return out;
 }

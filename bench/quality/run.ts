@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { type DreamResult, runDream } from "../../src/dream.ts";
@@ -6,6 +6,7 @@ import { parseEntries } from "../../src/entries.ts";
 import { createOfflineEngine } from "../../src/offline-engine.ts";
 import { contentWords, jaccard, lshCandidates, minhash } from "../../src/similarity.ts";
 import { createFormatRegistry } from "../../src/transcripts/registry.ts";
+import { walk } from "../../src/walk.ts";
 import type { World } from "./generator.ts";
 import type { Outcome } from "./scorer.ts";
 
@@ -25,14 +26,7 @@ async function writeAll(
 
 export async function readTree(root: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  const visit = async (dir: string, prefix: string) => {
-    for (const d of await readdir(dir, { withFileTypes: true })) {
-      const rel = prefix ? `${prefix}/${d.name}` : d.name;
-      if (d.isDirectory()) await visit(join(dir, d.name), rel);
-      else out[rel] = await readFile(join(dir, d.name), "utf8");
-    }
-  };
-  await visit(root, "");
+  for (const f of await walk(root)) out[f.path] = await readFile(f.abs, "utf8");
   return out;
 }
 
