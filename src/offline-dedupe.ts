@@ -1,7 +1,9 @@
 import type { ProposedOperation } from "./engine.ts";
+import type { Lexicon } from "./lexicon/lexicon.ts";
 import { evidenceOf, keepRank, type Planned, removal, where } from "./offline-plan.ts";
 import {
   containment,
+  contrastGuard,
   jaccard,
   lshCandidates,
   mergeGuard,
@@ -59,10 +61,15 @@ function informative(a: Planned, b: Planned): number {
 
 /**
  * Near-duplicates and subsumed entries among what survived exact merging. Candidates come from MinHash
- * LSH (never all pairs); each is confirmed by Jaccard or containment and by the guard. A merge keeps the
- * most informative wording and cites every copy.
+ * LSH (never all pairs); each is confirmed by Jaccard or containment, by the guard on numbers, ids and
+ * negations, and by the lexicon on swapped words (opposites, alternatives, unknown names). A merge keeps
+ * the most informative wording and cites every copy.
  */
-export function nearMerges(planned: readonly Planned[], removed: Set<Planned>): ProposedOperation[] {
+export function nearMerges(
+  planned: readonly Planned[],
+  removed: Set<Planned>,
+  lexicon: Lexicon,
+): ProposedOperation[] {
   // Link lines ("- [Title](file.md) — summary") point at facts; they are not facts to merge into.
   const pool = planned.filter(
     (p) =>
@@ -82,6 +89,7 @@ export function nearMerges(planned: readonly Planned[], removed: Set<Planned>): 
     const subsumed = containment(small.words, big.words) === 1;
     if (sim < NEAR_JACCARD && !subsumed) continue;
     if (mergeGuard(small.text, big.text, subsumed) !== null) continue;
+    if (contrastGuard(small.text, big.text, lexicon) !== null) continue;
     for (const [x, y] of [
       [a, b],
       [b, a],
@@ -105,7 +113,7 @@ export function nearMerges(planned: readonly Planned[], removed: Set<Planned>): 
     ops.push({
       kind: "merge",
       targets: [...new Set([keep, ...drop].map((p) => p.entry.path))],
-      reason: `near-duplicate or contained wording (Jaccard ${scores}; numbers, ids, dates, paths and negations agree); kept the most informative, ${where(keep)}, removed ${drop.map(where).join(", ")}`,
+      reason: `near-duplicate or contained wording (Jaccard ${scores}; numbers, ids, dates, paths and negations agree; no word swapped for its opposite or an alternative); kept the most informative, ${where(keep)}, removed ${drop.map(where).join(", ")}`,
       evidence: [keep, ...drop].map(evidenceOf),
       changes: drop.map(removal),
     });

@@ -167,6 +167,40 @@ describe("offline engine: near-duplicates, contradictions, patterns", () => {
     expect(operations).toEqual([]);
   });
 
+  it("never merges a swap of opposites, alternatives or unknown names, however alike the rest", async () => {
+    const pairs = [
+      ["Run the database migrations before deploying the billing api to production servers.", "after"],
+      ["The search worker exports its nightly report to the shared finance bucket every night.", "imports"],
+      ["Rex the family dog sleeps in the kitchen basket next to the back door.", "cat"],
+      ["The weekly sync with the platform team happens on monday mornings in room four.", "tuesday"],
+      ["Enable verbose request logging on the staging gateway when debugging auth issues.", "Disable"],
+      ["The ledger service uses pnpm workspaces for installs across the whole monorepo.", "yarn"],
+    ] as const;
+    const swap: Record<string, string> = {
+      after: "before",
+      imports: "exports",
+      cat: "dog",
+      tuesday: "monday",
+      Disable: "Enable",
+      yarn: "pnpm",
+    };
+    const lines = pairs.flatMap(([text, other]) => [
+      `- ${text}`,
+      `- ${text.replace(swap[other] ?? "", other)}`,
+    ]);
+    expect(new Set(lines).size).toBe(12);
+    const { operations } = await run({ "a.md": `${lines.join("\n")}\n` });
+    expect(operations).toEqual([]);
+  });
+
+  it("still merges a change of wording that keeps the fact", async () => {
+    const { operations } = await run({
+      "a.md":
+        "- The search worker exports its nightly report to the shared finance bucket.\n- The search worker exports its nightly report to the team finance bucket.\n",
+    });
+    expect(operations.map((o) => o.kind)).toEqual(["merge"]);
+  });
+
   it("supersedes the older value of a slot: the latest written wins, the old one stays in the manifest", async () => {
     const { operations } = await run({
       "notes/2026-03-02.md": "# 2026-03-02\n- Deploy region is eu-west-1.\n",

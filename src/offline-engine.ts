@@ -1,4 +1,5 @@
 import type { DreamContext, Engine, EngineResult, ProposedOperation } from "./engine.ts";
+import { type Lexicon, loadLexicon } from "./lexicon/lexicon.ts";
 import { expiredDeadlines } from "./offline-deadlines.ts";
 import { exactMerges, nearMerges } from "./offline-dedupe.ts";
 import { danglingIndexLinks } from "./offline-index.ts";
@@ -12,14 +13,15 @@ import { closedTodos } from "./offline-stale.ts";
  * The embedded engine: deterministic (same input → same operations), no network, no key. Rules, in order:
  * 1. normalize: relative dates become absolute, against the day each entry was written — first, so
  *    "deployed yesterday" written on two different days never merges;
- * 2. merge: exact/normalized duplicates, then near-duplicates and contained wordings (offline-dedupe);
+ * 2. merge: exact/normalized duplicates, then near-duplicates and contained wordings (offline-dedupe),
+ *    never across a swap of opposites or alternatives (lexicon);
  * 3. supersede: one slot, different values, the latest written wins (offline-slots); prune: an open
  *    TODO that a later session reports done (offline-stale), entries about something a later session
  *    says was removed (offline-removed), expired deadlines and dangling index links;
  * 4. create: an instruction the user repeated in ≥ 3 sessions becomes a feedback note (offline-patterns).
  * Every operation cites its evidence; code checks all of it again before anything reaches a proposal.
  */
-export const OFFLINE_ENGINE_VERSION = "0.2.0";
+export const OFFLINE_ENGINE_VERSION = "0.3.0";
 
 function normalizations(planned: readonly Planned[], removed: ReadonlySet<Planned>): ProposedOperation[] {
   return planned
@@ -45,7 +47,13 @@ function normalizations(planned: readonly Planned[], removed: ReadonlySet<Planne
     });
 }
 
-export function createOfflineEngine(): Engine {
+export interface OfflineEngineOptions {
+  /** The word knowledge near-duplicate merging needs; loaded on the first dream by default. */
+  lexicon?: () => Promise<Lexicon>;
+}
+
+export function createOfflineEngine(opts: OfflineEngineOptions = {}): Engine {
+  let lexicon: Promise<Lexicon> | null = null;
   return {
     name: "offline",
     version: OFFLINE_ENGINE_VERSION,
@@ -56,7 +64,9 @@ export function createOfflineEngine(): Engine {
         .flatMap((n) => plan(n, n.mtimeDay, notes));
       ctx.signal.throwIfAborted();
       const removed = new Set<Planned>();
-      const ops = [...exactMerges(planned, removed), ...nearMerges(planned, removed)];
+      lexicon ??= (opts.lexicon ?? loadLexicon)();
+      const words = await lexicon;
+      const ops = [...exactMerges(planned, removed), ...nearMerges(planned, removed, words)];
       ctx.signal.throwIfAborted();
       ops.push(...supersedes(planned, removed, notes));
       ops.push(...closedTodos(planned, removed, ctx.sessions));

@@ -4,6 +4,8 @@
  * numbers, ids, versions, dates, paths, code or negations differ.
  */
 
+import type { Lexicon } from "./lexicon/lexicon.ts";
+
 const STOPWORDS = new Set(
   "a an the and or but of to in on at for with by from as is are was were be been it its this that these those we i you he she they our your their my me us do does did has have had will would should can could may might just also then than so very into over about after before up out if when which who what there here via per".split(
     " ",
@@ -167,4 +169,29 @@ export function rareTokenCandidates(
     }
   });
   return out.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+}
+
+const WORD = /\p{L}[\p{L}\p{N}'’-]*/gu;
+
+/**
+ * Null when the words one entry has and the other lacks are a change of wording, else why not: a swap of
+ * opposites ("imports"/"exports", "before"/"after"), of alternatives under one parent ("dog"/"cat",
+ * "Monday"/"Tuesday"), or of words the dictionary does not know (tools, names: "pnpm"/"yarn"). Pure
+ * additions are left to `mergeGuard` and containment: only a swap can turn one fact into another.
+ */
+export function contrastGuard(a: string, b: string, lexicon: Lexicon): string | null {
+  const wa = new Set(a.toLowerCase().match(WORD) ?? []);
+  const wb = new Set(b.toLowerCase().match(WORD) ?? []);
+  const onlyA = [...wa].filter((w) => !wb.has(w));
+  const onlyB = [...wb].filter((w) => !wa.has(w));
+  for (const x of onlyA) {
+    for (const y of onlyB) {
+      const r = lexicon.relation(x, y);
+      if (r === "antonym") return `"${x}" and "${y}" are opposites`;
+      if (r === "co-hyponym") return `"${x}" and "${y}" are alternatives of one kind`;
+      if (r === "unknown" && !STOPWORDS.has(x) && !STOPWORDS.has(y))
+        return `"${x}" and "${y}" differ and are not in the dictionary (names or tools)`;
+    }
+  }
+  return null;
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { generateWorld } from "../bench/quality/generator.ts";
 import { baselines, cleanup, runDreamd } from "../bench/quality/run.ts";
 import { score } from "../bench/quality/scorer.ts";
+import { NEAR_JACCARD } from "../src/offline-dedupe.ts";
+import { containment, contentWords, jaccard } from "../src/similarity.ts";
 
 const world = generateWorld({ seed: 7, size: 30, sessions: 20 });
 
@@ -17,7 +19,7 @@ describe("quality benchmark: generator and scorer", () => {
     for (const g of world.labels.dupGroups) {
       for (const m of g.members) expect((world.memory[m.path] ?? "").split("\n")[m.line - 1]).toBe(m.text);
     }
-    for (const pair of world.labels.hardNegatives) {
+    for (const pair of [...world.labels.hardNegatives, ...world.labels.swapNegatives]) {
       for (const m of pair) expect((world.memory[m.path] ?? "").split("\n")[m.line - 1]).toBe(m.text);
     }
     expect(world.labels.patterns.every((p) => p.sessions >= 3)).toBe(true);
@@ -48,6 +50,25 @@ describe("quality benchmark: generator and scorer", () => {
     });
     expect(reckless.hardNegativeFalseMerge).toBe(1);
     expect(reckless.dedupP).toBe(0);
+    const swapped = score(world.labels, {
+      store: world.memory,
+      mergedPairs: world.labels.swapNegatives.map(([a, b]) => [key(a), key(b)]),
+      created: [],
+    });
+    expect(swapped.swapFalseMerge).toBe(1);
+  });
+
+  it("plants swaps that word overlap alone would merge, so the swap score can fail", () => {
+    expect(world.labels.swapNegatives.length).toBeGreaterThan(0);
+    for (const [a, b] of world.labels.swapNegatives) {
+      const wa = new Set(contentWords(a.text));
+      const wb = new Set(contentWords(b.text));
+      const small = wa.size <= wb.size ? wa : wb;
+      const big = small === wa ? wb : wa;
+      expect(jaccard(wa, wb) >= NEAR_JACCARD || containment(small, big) === 1, `${a.text} / ${b.text}`).toBe(
+        true,
+      );
+    }
   });
 
   it("dreamd meets the targets on a small world", async () => {
@@ -58,6 +79,7 @@ describe("quality benchmark: generator and scorer", () => {
       exactP: 1,
       exactR: 1,
       hardNegativeFalseMerge: 0,
+      swapFalseMerge: 0,
       supersededLeft: 0,
       survival: 1,
       relativeDates: 1,

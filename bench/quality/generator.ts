@@ -20,6 +20,8 @@ export interface Labels {
   }[];
   /** Pairs that look alike but differ in a number, id, version or date: must both survive. */
   hardNegatives: [Instance, Instance][];
+  /** Pairs alike but for one word swapped for its opposite or an alternative (after/before, cat/dog): must both survive. */
+  swapNegatives: [Instance, Instance][];
   /** Slots whose value changed: the store must hold `current` and none of `superseded`. */
   slots: { subject: string; current: string; superseded: string[] }[];
   /** Relative dates: the store's entry must read `expected`. */
@@ -80,6 +82,24 @@ const ATTRS: [string, string[]][] = [
   ["owner", ["Priya", "Marco", "Dana", "Chen", "Ines"]],
   ["api version", ["v1", "v2", "v3", "v4"]],
 ];
+// One word apart, and that word changes the fact: opposites, alternatives of one kind, other tools.
+const SWAPS: [string, string, string][] = [
+  ["Run the schema migrations for the {s} {w} deploying it to the production cluster.", "before", "after"],
+  [
+    "The {s} {w} its weekly usage export to the shared analytics bucket every sunday.",
+    "uploads",
+    "downloads",
+  ],
+  ["{w} request tracing on the {s} while the payment incident review is still open.", "Enable", "Disable"],
+  ["The {s} keeps the shared session cache for mobile clients in the {w} storage tier.", "hot", "cold"],
+  ["The {s} installs its dependencies with {w} workspaces across the whole monorepo.", "pnpm", "yarn"],
+  ["The {s} mascot is a friendly {w} that sleeps under the desk near the main window.", "dog", "cat"],
+  [
+    "Old invoices for the {s} are kept in the {w} archive volume of the billing cluster.",
+    "compressed",
+    "uncompressed",
+  ],
+];
 const PEOPLE = ["Priya", "Marco", "Dana", "Chen", "Ines", "Tomas", "Aiko", "Ravi"];
 const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 const INSTRUCTIONS = [
@@ -117,6 +137,7 @@ export function generateWorld(opts: WorldOptions): World {
   const labels: Labels = {
     dupGroups: [],
     hardNegatives: [],
+    swapNegatives: [],
     slots: [],
     relativeDates: [],
     patterns: [],
@@ -187,6 +208,12 @@ export function generateWorld(opts: WorldOptions): World {
               `- The ${s} tracks incident INC-${v * 7 + 1} in the postmortem doc.`,
             ];
     labels.hardNegatives.push([put("topic", a), put("bank", b)]);
+  }
+  for (let i = 0; i < Math.ceil(n / 4); i++) {
+    const s = subject();
+    const [template, one, other] = SWAPS[i % SWAPS.length] as (typeof SWAPS)[number];
+    const text = (w: string) => `- ${template.replace("{s}", s).replace("{w}", w)}`;
+    labels.swapNegatives.push([put("topic", text(one)), put(Math.floor(r() * days), text(other))]);
   }
   for (let i = 0; i < Math.ceil(n / 4); i++) {
     const s = subject();

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from "node:fs/promise
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { type DreamResult, runDream } from "../../src/dream.ts";
+import type { Engine } from "../../src/engine.ts";
 import { parseEntries } from "../../src/entries.ts";
 import { createOfflineEngine } from "../../src/offline-engine.ts";
 import { contentWords, jaccard, lshCandidates, minhash } from "../../src/similarity.ts";
@@ -48,7 +49,7 @@ export async function writeWorld(world: World, work: string, shuffle = false): P
 /** Dreamd end to end on a world written to disk. */
 export async function runDreamd(
   world: World,
-  opts: { shuffle?: boolean; work?: string } = {},
+  opts: { shuffle?: boolean; work?: string; engine?: Engine; deletionBudget?: number } = {},
 ): Promise<DreamdRun> {
   const work = opts.work ?? (await mkdtemp(join(tmpdir(), "dreamd-quality-")));
   await writeWorld(world, work, opts.shuffle);
@@ -62,8 +63,9 @@ export async function runDreamd(
       maxFileBytes: 16 << 20,
       maxTranscriptBytes: 32 << 20,
       now: new Date("2026-06-01T00:00:00Z"),
+      ...(opts.deletionBudget === undefined ? {} : { deletionBudget: opts.deletionBudget }),
     },
-    { engine: createOfflineEngine(), registry: createFormatRegistry() },
+    { engine: opts.engine ?? createOfflineEngine(), registry: createFormatRegistry() },
   );
   const store = await readTree(join(result.dir, "store"));
   const mergedPairs: [string, string][] = [];

@@ -18,6 +18,7 @@ export interface Scores {
   paraphraseR: number;
   dedupF1All: number;
   hardNegativeFalseMerge: number;
+  swapFalseMerge: number;
   currentValue: number;
   supersededLeft: number;
   relativeDates: number;
@@ -52,7 +53,8 @@ export function score(labels: Labels, out: Outcome): Scores {
   // Exact precision: of the predicted pairs that are exact/normalized-equal text, how many are labelled.
   const dedupP = ratio(tp, predicted.size);
   const dedupR = ratio(tp, all.size);
-  const hardNeg = labels.hardNegatives.filter(([a, b]) => predicted.has(pairKey(key(a), key(b)))).length;
+  const falseMerges = (pairs: Labels["hardNegatives"]) =>
+    pairs.length ? pairs.filter(([a, b]) => predicted.has(pairKey(key(a), key(b)))).length / pairs.length : 0;
   const createdText = out.created.map((c) => (out.store[c.path] ?? "").toLowerCase());
   const matched = labels.patterns.filter((p) => createdText.some((t) => t.includes(p.key))).length;
   const createdMatching = createdText.filter((t) => labels.patterns.some((p) => t.includes(p.key))).length;
@@ -76,8 +78,8 @@ export function score(labels: Labels, out: Outcome): Scores {
       const rc = ratio(tpAll, truthAll.size);
       return pr + rc === 0 ? 0 : (2 * pr * rc) / (pr + rc);
     })(),
-    hardNegativeFalseMerge:
-      ratio(hardNeg, labels.hardNegatives.length) * (labels.hardNegatives.length ? 1 : 0),
+    hardNegativeFalseMerge: falseMerges(labels.hardNegatives),
+    swapFalseMerge: falseMerges(labels.swapNegatives),
     // Current means the latest value is there and no older one contradicts it.
     currentValue: ratio(
       labels.slots.filter((s) => lines.has(s.current) && !s.superseded.some((t) => lines.has(t))).length,
@@ -88,7 +90,11 @@ export function score(labels: Labels, out: Outcome): Scores {
       labels.relativeDates.filter((d) => lines.has(d.expected)).length,
       labels.relativeDates.length,
     ),
-    survival: ratio(labels.singletons.filter((t) => lines.has(t)).length, labels.singletons.length),
+    // Both sides of a swap are facts of their own: losing either is a lost fact.
+    survival: (() => {
+      const facts = [...labels.singletons, ...labels.swapNegatives.flatMap(([a, b]) => [a.text, b.text])];
+      return ratio(facts.filter((t) => lines.has(t)).length, facts.length);
+    })(),
     patternP: ratio(createdMatching, out.created.length),
     patternR: ratio(matched, labels.patterns.length),
     patternsCite2: ratio(out.created.filter((c) => c.sessions >= 2).length, out.created.length),
