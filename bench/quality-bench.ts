@@ -78,6 +78,8 @@ const metrics: [keyof Row, string, string, "mean" | "max" | "min"][] = [
   ["dedupF1", "dedup F1 (exact+near+contained)", "≥ 0.95", "min"],
   ["paraphraseR", "paraphrase recall (same fact, other words)", "", "min"],
   ["dedupF1All", "dedup F1 including paraphrases", "≥ 0.95", "min"],
+  ["paraphraseListed", "paraphrases merged or listed as possible duplicates", "", "min"],
+  ["candidateP", "possible duplicates listed that are labelled duplicates", "", "min"],
   ["dedupP", "dedup precision", "", "min"],
   ["dedupR", "dedup recall", "", "min"],
   ["hardNegativeFalseMerge", "hard-negative false merges (a number, id, version differs)", "≤ 0.01", "max"],

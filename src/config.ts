@@ -56,7 +56,7 @@ export const configFields = {
     env: "DREAMD_ENGINE",
     flag: "engine",
     description:
-      "Consolidation engine: auto, offline or claude (this version: auto = offline; claude is refused).",
+      "Consolidation engine: auto (claude when an API key is set, else offline), offline or claude.",
     schema: z
       .enum(["auto", "offline", "claude"], { error: "must be one of auto, offline, claude" })
       .default("auto"),

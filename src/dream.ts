@@ -290,6 +290,7 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
         operations: accepted,
         refused,
         notes: [...sessionNotes, ...result.notes],
+        ...(result.candidates?.length ? { candidates: result.candidates } : {}),
         ...(result.usage ? { usage: result.usage } : {}),
         stats: {
           files: memory.notes.length + memory.opaque.length,

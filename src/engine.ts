@@ -2,7 +2,7 @@ import { createClaudeEngine } from "./claude-engine.ts";
 import type { Config } from "./config.ts";
 import { ConfigError } from "./errors.ts";
 import { type Logger, silentLogger } from "./logger.ts";
-import type { Operation } from "./manifest.ts";
+import type { Evidence, Operation } from "./manifest.ts";
 import type { MemoryStore } from "./memory-reader.ts";
 import { createOfflineEngine } from "./offline-engine.ts";
 import type { Session } from "./transcripts/session.ts";
@@ -36,8 +36,16 @@ export class EngineStopped extends Error {
   }
 }
 
+/** Entries that may state one fact in other words: not merged, listed for a reviewer (or a model) to decide. */
+export interface Candidate {
+  reason: string;
+  evidence: Evidence[];
+}
+
 export interface EngineResult {
   operations: ProposedOperation[];
+  /** Possible duplicates no rule could confirm; absent or empty when there are none. */
+  candidates?: Candidate[];
   /** Model tokens spent, for engines that call one. */
   usage?: Usage;
   /** Things a reviewer should know that are not operations (e.g. a relative date left unresolved). */

@@ -91,6 +91,8 @@ export const manifestSchema = z.object({
   operations: z.array(operationSchema),
   refused: z.array(refusedSchema),
   notes: z.array(z.string()),
+  /** Possible duplicates in other words, not merged: for the reviewer (absent in older manifests). */
+  candidates: z.array(z.object({ reason: z.string(), evidence: z.array(evidenceSchema).min(2) })).optional(),
   output: z.object({ files: z.array(fileRecord), changed: z.array(z.string()) }),
   /** Model tokens and estimated cost (absent for the offline engine). */
   usage: usageSchema.optional(),

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { memoryFrom, sessionFrom } from "../test/fixtures.ts";
-import type { ProposedOperation } from "./engine.ts";
+import type { Candidate, ProposedOperation } from "./engine.ts";
 import { createOfflineEngine } from "./offline-engine.ts";
 import type { Session } from "./transcripts/session.ts";
 
 async function run(
   files: Record<string, string>,
   sessions: Session[] = [],
-): Promise<{ operations: ProposedOperation[]; notes: string[] }> {
+): Promise<{ operations: ProposedOperation[]; notes: string[]; candidates?: Candidate[] }> {
   return createOfflineEngine().consolidate({
     memory: memoryFrom(files),
     sessions,
@@ -199,6 +199,21 @@ describe("offline engine: near-duplicates, contradictions, patterns", () => {
         "- The search worker exports its nightly report to the shared finance bucket.\n- The search worker exports its nightly report to the team finance bucket.\n",
     });
     expect(operations.map((o) => o.kind)).toEqual(["merge"]);
+  });
+
+  it("lists, and never merges, one subject in other words; leaves two facts about it alone", async () => {
+    const { operations, candidates } = await run({
+      "services.md":
+        "- The ledger-sync exports its nightly report to the shared finance bucket.\n- The ledger-sync retries failed jobs 3 times before paging Dana.\n",
+      "notes/2026-03-02.md":
+        "# 2026-03-02\n\n- Every night ledger-sync ships the report it produces into the accounting team's storage.\n",
+    });
+    expect(operations).toEqual([]);
+    expect(candidates).toHaveLength(1);
+    expect(
+      candidates?.[0]?.evidence.map((e) => (e.source === "memory" ? `${e.path}:${e.line}` : "")),
+    ).toEqual(["notes/2026-03-02.md:3", "services.md:1"]);
+    expect(candidates?.[0]?.reason).toContain('same subject ("ledger-sync")');
   });
 
   it("supersedes the older value of a slot: the latest written wins, the old one stays in the manifest", async () => {

@@ -1,5 +1,6 @@
 import type { DreamContext, Engine, EngineResult, ProposedOperation } from "./engine.ts";
 import { type Lexicon, loadLexicon } from "./lexicon/lexicon.ts";
+import { possibleDuplicates } from "./offline-candidates.ts";
 import { expiredDeadlines } from "./offline-deadlines.ts";
 import { exactMerges, nearMerges } from "./offline-dedupe.ts";
 import { danglingIndexLinks } from "./offline-index.ts";
@@ -18,7 +19,8 @@ import { closedTodos } from "./offline-stale.ts";
  * 3. supersede: one slot, different values, the latest written wins (offline-slots); prune: an open
  *    TODO that a later session reports done (offline-stale), entries about something a later session
  *    says was removed (offline-removed), expired deadlines and dangling index links;
- * 4. create: an instruction the user repeated in ≥ 3 sessions becomes a feedback note (offline-patterns).
+ * 4. create: an instruction the user repeated in ≥ 3 sessions becomes a feedback note (offline-patterns);
+ * 5. list, not merge: entries about one rare subject in other words (offline-candidates), for review.
  * Every operation cites its evidence; code checks all of it again before anything reaches a proposal.
  */
 export const OFFLINE_ENGINE_VERSION = "0.3.0";
@@ -87,7 +89,12 @@ export function createOfflineEngine(opts: OfflineEngineOptions = {}): Engine {
           index ? index.parsed.lines : null,
         ),
       );
-      return { operations: ops, notes };
+      const { candidates, more } = possibleDuplicates(planned, removed);
+      if (more)
+        notes.push(
+          `${more} more possible duplicates not listed (the ${candidates.length} with the rarest shared words are)`,
+        );
+      return { operations: ops, notes, candidates };
     },
   };
 }

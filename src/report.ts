@@ -29,6 +29,19 @@ export function renderReport(m: Manifest): string {
       out.push("");
     }
   }
+  if (m.candidates?.length) {
+    out.push("## Possible duplicates (not merged)", "");
+    out.push(
+      "Same subject, other words: no rule can tell one fact from two. Merge by hand if they are one.",
+      "",
+    );
+    for (const c of m.candidates) {
+      out.push(`- ${c.reason}`);
+      for (const ev of c.evidence)
+        if (ev.source === "memory") out.push(`  - ${ev.path}:${ev.line} — "${ev.quote}"`);
+    }
+    out.push("");
+  }
   if (m.refused.length) {
     out.push("## Refused", "");
     for (const r of m.refused) out.push(`- ${r.rule}: ${r.detail}`);

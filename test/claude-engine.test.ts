@@ -1,4 +1,4 @@
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -32,6 +32,7 @@ async function dream(
   script: Script,
   env: Record<string, string> = {},
   sessionsDir = join(EXAMPLES, "sessions"),
+  memoryDir = join(EXAMPLES, "memory"),
 ): Promise<{ m: Manifest; api: FakeApi }> {
   const api = await startFakeApi(script);
   try {
@@ -46,7 +47,7 @@ async function dream(
       },
     });
     const out = join(work, `out-${n++}`);
-    const r = await runDream(dreamOptions(out, { sessionsDir }), {
+    const r = await runDream(dreamOptions(out, { sessionsDir, memoryDir }), {
       engine: createEngine(cfg),
       registry: createFormatRegistry(),
     });
@@ -60,7 +61,7 @@ async function dream(
 const firstIs =
   (evil: (proposal: Record<string, unknown>) => unknown[]): Script =>
   (body) =>
-    decide(body, (id, p) => (id === 0 ? evil(p) : null));
+    decide(body, (id, p) => (id === 0 && p ? evil(p) : null));
 
 describe("claude engine against a fake Messages API", () => {
   it("decides each cluster through the tool, caches the stable prefix and records usage", async () => {
@@ -413,5 +414,55 @@ describe("the map step over sessions", () => {
     const creates = m.operations.filter((o) => o.kind === "create" && o.targets[0]?.startsWith("learned_"));
     expect(creates.map((o) => o.targets[0])).toEqual(["learned_refund_handler_uses_early.md"]);
     expect(m.refused.map((r) => r.rule)).toEqual(["evidence-not-found"]);
+  });
+
+  it("decides possible duplicates the offline rules only list: a merge Claude confirms lands, checked like any", async () => {
+    const memory = join(work, "paraphrase-memory");
+    const kept = "- The ledger-sync exports its nightly report to the shared finance bucket.";
+    const other =
+      "- Every night ledger-sync ships the report it produces into the accounting team's storage.";
+    await mkdir(join(memory, "notes"), { recursive: true });
+    await writeFile(join(memory, "services.md"), `${kept}\n- The ledger-sync retries failed jobs 3 times.\n`);
+    await writeFile(join(memory, "notes", "2026-03-02.md"), `# 2026-03-02\n\n${other}\n`);
+    const merge = {
+      kind: "merge",
+      targets: ["services.md", "notes/2026-03-02.md"],
+      reason: "same fact: the nightly report goes to finance storage",
+      evidence: [
+        { source: "memory", path: "services.md", line: 1, quote: kept },
+        { source: "memory", path: "notes/2026-03-02.md", line: 3, quote: other },
+      ],
+      changes: [{ path: "notes/2026-03-02.md", startLine: 3, endLine: 3, before: [other], after: [] }],
+    };
+    const sent: (Record<string, unknown> | null)[] = [];
+    const { m } = await dream(
+      (body, i) => {
+        if (body.tool_choice?.name === "extract") return approveAll(body, i);
+        return decide(body, (_, p) => {
+          sent.push(p);
+          return p ? null : [merge];
+        });
+      },
+      {},
+      join(work, "no-sessions"),
+      memory,
+    );
+    expect(sent).toEqual([null]);
+    expect(m.operations.map((o) => [o.kind, o.changes[0]?.before[0]])).toEqual([["merge", other]]);
+    expect(m.refused).toEqual([]);
+    expect(m.candidates ?? []).toEqual([]);
+  });
+
+  it("leaves possible duplicates listed when Claude cannot be asked", async () => {
+    const memory = join(work, "paraphrase-memory");
+    const { m, api } = await dream(
+      approveAll,
+      { DREAMD_MAX_INPUT_TOKENS: "1" },
+      join(work, "no-sessions"),
+      memory,
+    );
+    expect(api.requests).toHaveLength(0);
+    expect(m.operations).toEqual([]);
+    expect(m.candidates?.map((c) => c.evidence.length)).toEqual([2]);
   });
 });

@@ -116,27 +116,27 @@ function toolReply(tool: string, input: unknown, stop: string, outputTokens: num
 }
 
 /** The clusters the engine sent, with their offline proposals. */
-export function clusters(body: MessagesBody): { id: number; proposal: Record<string, unknown> }[] {
+export function clusters(body: MessagesBody): { id: number; proposal: Record<string, unknown> | null }[] {
   const first = body.messages[0]?.content;
   const text = typeof first === "string" ? first : "";
-  const out: { id: number; proposal: Record<string, unknown> }[] = [];
+  const out: { id: number; proposal: Record<string, unknown> | null }[] = [];
   for (const m of text.matchAll(
     /<cluster id=(\d+)>[\s\S]*?Offline proposal:\n<data>\n(.*)\n<\/data>\n<\/cluster>/g,
   )) {
-    out.push({ id: Number(m[1]), proposal: JSON.parse(m[2] ?? "null") as Record<string, unknown> });
+    out.push({ id: Number(m[1]), proposal: JSON.parse(m[2] ?? "null") as Record<string, unknown> | null });
   }
   return out;
 }
 
-/** Agree with every proposal, except that `change` may replace the operations of one cluster. */
+/** Agree with every proposal (and merge no possible duplicate), except where `change` replaces a cluster's operations. */
 export function decide(
   body: MessagesBody,
-  change?: (id: number, proposal: Record<string, unknown>) => unknown[] | null,
+  change?: (id: number, proposal: Record<string, unknown> | null) => unknown[] | null,
 ): FakeReply {
   return answer(
     clusters(body).map(({ id, proposal }) => ({
       cluster: id,
-      operations: change?.(id, proposal) ?? [proposal],
+      operations: change?.(id, proposal) ?? (proposal ? [proposal] : []),
     })),
   );
 }

@@ -80,7 +80,11 @@ export async function runDreamd(
       path: o.changes[0]?.path ?? "",
       sessions: new Set(o.evidence.flatMap((e) => (e.source === "session" ? [e.session] : []))).size,
     }));
-  return { outcome: { store, mergedPairs, created }, result, work };
+  const candidatePairs = (result.manifest.candidates ?? []).map((c) => {
+    const [a, b] = c.evidence.map((e) => (e.source === "memory" ? `${e.path}:${e.line}` : ""));
+    return [a ?? "", b ?? ""] as [string, string];
+  });
+  return { outcome: { store, mergedPairs, created, candidatePairs }, result, work };
 }
 
 export async function cleanup(work: string): Promise<void> {

@@ -5,6 +5,8 @@ export interface Outcome {
   store: Record<string, string>;
   /** Pairs of input entries (`path:line`) it merged together. */
   mergedPairs: [string, string][];
+  /** Pairs it listed as possible duplicates without merging them (for a reviewer or a model). */
+  candidatePairs?: [string, string][];
   /** New notes it created, with how many distinct sessions each cites. */
   created: { path: string; sessions: number }[];
 }
@@ -16,6 +18,8 @@ export interface Scores {
   dedupR: number;
   dedupF1: number;
   paraphraseR: number;
+  paraphraseListed: number;
+  candidateP: number;
   dedupF1All: number;
   hardNegativeFalseMerge: number;
   swapFalseMerge: number;
@@ -37,6 +41,7 @@ const ratio = (num: number, den: number) => (den === 0 ? 1 : num / den);
 export function score(labels: Labels, out: Outcome): Scores {
   const lines = new Set(Object.values(out.store).flatMap((t) => t.split("\n")));
   const predicted = new Set(out.mergedPairs.map(([a, b]) => pairKey(a, b)));
+  const listed = new Set((out.candidatePairs ?? []).map(([a, b]) => pairKey(a, b)));
   const truth = (kinds: readonly string[]) =>
     new Set(
       labels.dupGroups
@@ -71,6 +76,11 @@ export function score(labels: Labels, out: Outcome): Scores {
     dedupR,
     dedupF1: dedupP + dedupR === 0 ? 0 : (2 * dedupP * dedupR) / (dedupP + dedupR),
     paraphraseR: ratio([...paraphrase].filter((p) => predicted.has(p)).length, paraphrase.size),
+    paraphraseListed: ratio(
+      [...paraphrase].filter((p) => predicted.has(p) || listed.has(p)).length,
+      paraphrase.size,
+    ),
+    candidateP: ratio([...listed].filter((p) => all.has(p) || paraphrase.has(p)).length, listed.size),
     dedupF1All: (() => {
       const truthAll = new Set([...all, ...paraphrase]);
       const tpAll = [...predicted].filter((p) => truthAll.has(p)).length;
