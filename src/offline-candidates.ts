@@ -1,9 +1,8 @@
 import type { Candidate } from "./engine.ts";
-import { NEAR_JACCARD } from "./offline-dedupe.ts";
+import { mergeable, NEAR_JACCARD } from "./offline-dedupe.ts";
 import { evidenceOf, type Planned, where } from "./offline-plan.ts";
-import { jaccard, mergeGuard } from "./similarity.ts";
+import { jaccard, mergeGuard, postingsOf } from "./similarity.ts";
 
-const LINK_LINE = /^\s*\[[^\]]+\]\([^)]+\)/;
 /** A word shared by at most this many entries names a subject ("billing-worker", "Rex"), not a topic. */
 const ANCHOR_MAX_ENTRIES = 4;
 
@@ -19,17 +18,8 @@ export function possibleDuplicates(
   removed: ReadonlySet<Planned>,
   max = 100,
 ): { candidates: Candidate[]; more: number } {
-  const pool = planned.filter(
-    (p) => p.key && !removed.has(p) && !p.entry.ordered && p.words.size >= 3 && !LINK_LINE.test(p.text),
-  );
-  const postings = new Map<string, number[]>();
-  pool.forEach((p, i) => {
-    for (const w of p.words) {
-      const list = postings.get(w);
-      if (list) list.push(i);
-      else postings.set(w, [i]);
-    }
-  });
+  const pool = planned.filter((p) => mergeable(p, removed, 3));
+  const postings = postingsOf(pool.map((p) => p.words));
   const df = (w: string) => postings.get(w)?.length ?? 0;
   // Pairs from the posting lists of rare words only: a few entries each, so linear in the store.
   const pairs = new Set<string>();

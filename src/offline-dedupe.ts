@@ -16,6 +16,17 @@ export const NEAR_JACCARD = 0.75;
 const MIN_WORDS = 4;
 const LINK_LINE = /^\s*\[[^\]]+\]\([^)]+\)/;
 
+/**
+ * Whether an entry may take part in a near-duplicate comparison: mergeable at all, still in the store,
+ * not a numbered step, long enough to compare, and not a link line ("- [Title](file.md) — summary"),
+ * which points at facts rather than stating one.
+ */
+export function mergeable(p: Planned, removed: ReadonlySet<Planned>, minWords: number): boolean {
+  return (
+    p.key !== "" && !removed.has(p) && !p.entry.ordered && p.words.size >= minWords && !LINK_LINE.test(p.text)
+  );
+}
+
 function dedupePairs(pairs: [number, number][]): [number, number][] {
   const seen = new Set<string>();
   return pairs
@@ -70,11 +81,7 @@ export function nearMerges(
   removed: Set<Planned>,
   lexicon: Lexicon,
 ): ProposedOperation[] {
-  // Link lines ("- [Title](file.md) — summary") point at facts; they are not facts to merge into.
-  const pool = planned.filter(
-    (p) =>
-      p.key && !removed.has(p) && !p.entry.ordered && p.words.size >= MIN_WORDS && !LINK_LINE.test(p.text),
-  );
+  const pool = planned.filter((p) => mergeable(p, removed, MIN_WORDS));
   const pairs = dedupePairs([
     ...lshCandidates(pool.map((p) => minhash(p.words))),
     ...rareTokenCandidates(pool.map((p) => p.words)),

@@ -131,6 +131,19 @@ export function lshCandidates(signatures: readonly Uint32Array[]): [number, numb
   return out.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
 }
 
+/** Word → indexes of the sets that hold it, in order. */
+export function postingsOf(sets: readonly ReadonlySet<string>[]): Map<string, number[]> {
+  const postings = new Map<string, number[]>();
+  sets.forEach((s, i) => {
+    for (const w of s) {
+      const p = postings.get(w);
+      if (p) p.push(i);
+      else postings.set(w, [i]);
+    }
+  });
+  return postings;
+}
+
 /**
  * Candidate pairs for containment ("golden retriever Rex" ⊂ "3-year-old golden retriever Rex"), which
  * LSH misses when the short entry is much shorter: entries that share one of each other's rarest words.
@@ -141,14 +154,7 @@ export function rareTokenCandidates(
   perEntry = 2,
   cap = 50,
 ): [number, number][] {
-  const postings = new Map<string, number[]>();
-  sets.forEach((s, i) => {
-    for (const w of s) {
-      const p = postings.get(w);
-      if (p) p.push(i);
-      else postings.set(w, [i]);
-    }
-  });
+  const postings = postingsOf(sets);
   const seen = new Set<string>();
   const out: [number, number][] = [];
   sets.forEach((s, i) => {

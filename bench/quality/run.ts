@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { type DreamResult, runDream } from "../../src/dream.ts";
 import type { Engine } from "../../src/engine.ts";
 import { parseEntries } from "../../src/entries.ts";
+import type { Evidence } from "../../src/manifest.ts";
 import { createOfflineEngine } from "../../src/offline-engine.ts";
 import { contentWords, jaccard, lshCandidates, minhash } from "../../src/similarity.ts";
 import { createFormatRegistry } from "../../src/transcripts/registry.ts";
@@ -46,6 +47,10 @@ export async function writeWorld(world: World, work: string, shuffle = false): P
   await writeAll(join(work, "sessions"), world.sessions, shuffle ? ses.reverse() : ses, Date.UTC(2026, 2, 1));
 }
 
+/** `path:line` of each memory quote, the way the scorer names entries. */
+const memoryKeys = (evidence: readonly Evidence[]) =>
+  evidence.flatMap((e) => (e.source === "memory" ? [`${e.path}:${e.line}`] : []));
+
 /** Dreamd end to end on a world written to disk. */
 export async function runDreamd(
   world: World,
@@ -70,7 +75,7 @@ export async function runDreamd(
   const store = await readTree(join(result.dir, "store"));
   const mergedPairs: [string, string][] = [];
   for (const op of result.manifest.operations.filter((o) => o.kind === "merge")) {
-    const keys = op.evidence.flatMap((e) => (e.source === "memory" ? [`${e.path}:${e.line}`] : []));
+    const keys = memoryKeys(op.evidence);
     for (let i = 0; i < keys.length; i++)
       for (let j = i + 1; j < keys.length; j++) mergedPairs.push([keys[i] ?? "", keys[j] ?? ""]);
   }
@@ -81,8 +86,8 @@ export async function runDreamd(
       sessions: new Set(o.evidence.flatMap((e) => (e.source === "session" ? [e.session] : []))).size,
     }));
   const candidatePairs = (result.manifest.candidates ?? []).map((c) => {
-    const [a, b] = c.evidence.map((e) => (e.source === "memory" ? `${e.path}:${e.line}` : ""));
-    return [a ?? "", b ?? ""] as [string, string];
+    const [a = "", b = ""] = memoryKeys(c.evidence);
+    return [a, b] as [string, string];
   });
   return { outcome: { store, mergedPairs, created, candidatePairs }, result, work };
 }
