@@ -1,8 +1,10 @@
+import type { ProposedOperation } from "./engine.ts";
 import { type Entry, normalizeEntry } from "./entries.ts";
 import type { Change, Evidence } from "./manifest.ts";
 import type { NoteFile } from "./memory-reader.ts";
 import { type DateRewrite, rewriteRelativeDates } from "./relative-dates.ts";
 import { contentWords } from "./similarity.ts";
+import type { Session } from "./transcripts/session.ts";
 
 /** An entry as the offline rules see it: dates made absolute, plus the forms the rules compare. */
 export interface Planned {
@@ -96,5 +98,31 @@ export function evidenceOf(p: Planned): Evidence {
     path: p.entry.path,
     line: p.entry.startLine,
     quote: (p.entry.lines[0] ?? "").trim(),
+  };
+}
+
+/** A sentence a session said, where to quote it from. */
+export interface Said {
+  session: Session;
+  index: number;
+  sentence: string;
+}
+
+/** A session can only retire what was written before it (undated on either side: allowed). */
+export function saidAfter(p: Planned, said: Said): boolean {
+  return !p.when || !said.session.startedAt || said.session.startedAt.slice(0, 10) >= p.when;
+}
+
+/** Remove `p`, citing the session sentence that retires it and the entry itself. */
+export function pruneBySession(p: Planned, said: Said, reason: string): ProposedOperation {
+  return {
+    kind: "prune",
+    targets: [p.entry.path],
+    reason,
+    evidence: [
+      { source: "session", session: said.session.id, index: said.index, quote: said.sentence },
+      evidenceOf(p),
+    ],
+    changes: [removal(p)],
   };
 }

@@ -1,5 +1,5 @@
 import type { ProposedOperation } from "./engine.ts";
-import { evidenceOf, type Planned, removal, where } from "./offline-plan.ts";
+import { type Planned, pruneBySession, saidAfter, where } from "./offline-plan.ts";
 import type { Session } from "./transcripts/session.ts";
 
 /**
@@ -34,23 +34,16 @@ export function removedReferences(
     if (removed.has(p) || p.entry.ordered) continue;
     const head = p.text.split(/\s+/).slice(0, SUBJECT_WORDS).join(" ").replace(/`/g, "").toLowerCase();
     const headIds = new Set(head.match(IDENT) ?? []);
-    const hit = gone.find(
-      (g) =>
-        headIds.has(g.ident) &&
-        (!p.when || !g.session.startedAt || g.session.startedAt.slice(0, 10) >= p.when),
-    );
+    const hit = gone.find((g) => headIds.has(g.ident) && saidAfter(p, g));
     if (!hit) continue;
     removed.add(p);
-    ops.push({
-      kind: "prune",
-      targets: [p.entry.path],
-      reason: `${where(p)} is about ${hit.ident}, which session ${hit.session.id} says is gone: "${hit.sentence}"`,
-      evidence: [
-        { source: "session", session: hit.session.id, index: hit.index, quote: hit.sentence },
-        evidenceOf(p),
-      ],
-      changes: [removal(p)],
-    });
+    ops.push(
+      pruneBySession(
+        p,
+        hit,
+        `${where(p)} is about ${hit.ident}, which session ${hit.session.id} says is gone: "${hit.sentence}"`,
+      ),
+    );
   }
   return ops;
 }

@@ -1,5 +1,5 @@
 import type { ProposedOperation } from "./engine.ts";
-import { evidenceOf, type Planned, removal, where } from "./offline-plan.ts";
+import { type Planned, pruneBySession, saidAfter, where } from "./offline-plan.ts";
 import { containment, contentWords } from "./similarity.ts";
 import type { Session } from "./transcripts/session.ts";
 
@@ -37,23 +37,16 @@ export function closedTodos(
     if (!task) continue;
     const words = new Set(contentWords(task));
     if (words.size < 2) continue;
-    const closing = sentences.find(
-      (s) =>
-        containment(words, s.words) >= MATCH &&
-        (!p.when || !s.session.startedAt || s.session.startedAt.slice(0, 10) >= p.when),
-    );
+    const closing = sentences.find((s) => containment(words, s.words) >= MATCH && saidAfter(p, s));
     if (!closing) continue;
     removed.add(p);
-    ops.push({
-      kind: "prune",
-      targets: [p.entry.path],
-      reason: `open TODO at ${where(p)} was reported done in session ${closing.session.id}: "${closing.sentence}"`,
-      evidence: [
-        { source: "session", session: closing.session.id, index: closing.index, quote: closing.sentence },
-        evidenceOf(p),
-      ],
-      changes: [removal(p)],
-    });
+    ops.push(
+      pruneBySession(
+        p,
+        closing,
+        `open TODO at ${where(p)} was reported done in session ${closing.session.id}: "${closing.sentence}"`,
+      ),
+    );
   }
   return ops;
 }
