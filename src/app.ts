@@ -46,7 +46,7 @@ function requireToken(token: string): MiddlewareHandler {
   const want = digest(token);
   return async (c, next) => {
     const header = c.req.header("authorization") ?? "";
-    const m = /^Bearer\s+(.+)$/i.exec(header);
+    const m = /^Bearer\s+(\S.*)$/i.exec(header);
     if (!m?.[1] || !timingSafeEqual(digest(m[1].trim()), want)) {
       c.header("WWW-Authenticate", 'Bearer realm="dreamd"');
       return c.json({ error: "unauthorized: send Authorization: Bearer <token>" }, 401);

@@ -15,6 +15,21 @@ interface FieldSpec<T extends z.ZodType> {
   secret?: boolean;
 }
 
+/** `model=input,output,cache-read,cache-write;…`: split, not one regex (the nested repetition was quadratic). */
+function isPriceTable(table: string): boolean {
+  const rows = table.trim().replace(/;$/, "").split(";");
+  return rows.every((row) => {
+    const [name, nums, extra] = row.split("=");
+    const prices = (nums ?? "").split(",").map((n) => n.trim());
+    return (
+      extra === undefined &&
+      /^[\w.*-]+$/.test((name ?? "").trim()) &&
+      prices.length === 4 &&
+      prices.every((n) => /^[\d.]+$/.test(n))
+    );
+  });
+}
+
 function field<T extends z.ZodType>(spec: FieldSpec<T>): FieldSpec<T> {
   return spec;
 }
@@ -115,12 +130,9 @@ export const configFields = {
       "Price table for the cost estimate, USD per million tokens: model=input,output,cache-read,cache-write;…",
     schema: z
       .string()
-      .regex(
-        /^\s*[\w.*-]+\s*=\s*[\d.]+(\s*,\s*[\d.]+){3}(\s*;\s*[\w.*-]+\s*=\s*[\d.]+(\s*,\s*[\d.]+){3})*\s*;?\s*$/,
-        {
-          error: "must be model=input,output,cache-read,cache-write entries separated by ;",
-        },
-      )
+      .refine(isPriceTable, {
+        error: "must be model=input,output,cache-read,cache-write entries separated by ;",
+      })
       .default(
         "claude-sonnet-4-5=3,15,0.3,3.75;claude-opus-4-1=15,75,1.5,18.75;claude-haiku-4-5=1,5,0.1,1.25",
       ),
@@ -319,7 +331,7 @@ export function loadConfig({ env = {}, flags = {}, readFile = readText }: Config
 
 /** The snapshots dir actually used. */
 export function snapshotsDirOf(cfg: Pick<Config, "snapshotsDir" | "proposalsDir">): string {
-  return cfg.snapshotsDir || `${cfg.proposalsDir.replace(/\/+$/, "")}/snapshots`;
+  return cfg.snapshotsDir || `${cfg.proposalsDir.replace(/(?<!\/)\/+$/, "")}/snapshots`;
 }
 
 function readText(path: string): string {

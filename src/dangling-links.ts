@@ -4,7 +4,7 @@ import { posix } from "node:path";
  * A line that is only a markdown link (an index entry: "- [Title](file.md) — summary") whose target is a
  * relative path missing from the store. URLs, anchors and links to files that exist are not dangling.
  */
-const INDEX_LINK = /^\s*(?:[-*+]|\d{1,9}[.)])?\s*\[[^\]]*\]\(([^)\s]+)\)/;
+const INDEX_LINK = /^\s*(?:(?:[-*+]|\d{1,9}[.)])\s*)?\[[^\]]*\]\(([^)\s]+)\)/;
 
 export function danglingTarget(line: string, fromFile: string, paths: ReadonlySet<string>): string | null {
   const target = INDEX_LINK.exec(line)?.[1];

@@ -62,13 +62,24 @@ function indentOf(line: string): number {
   return line.length - line.trimStart().length;
 }
 
+/** An ATX heading's text without its optional closing run of `#` and the white space around it. */
+function headingText(s: string): string {
+  const t = s.trimEnd();
+  let end = t.length;
+  while (end > 0 && t.charAt(end - 1) === "#") end--;
+  return end === t.length ? t : t.slice(0, end).trimEnd();
+}
+
+// One match attempt per run of punctuation (a lookbehind), not one per character of it.
+const TRAILING_PUNCTUATION = /(?<![.!;,])[.!;,]+$/;
+
 export function parseFrontmatter(lines: string[]): { data: Record<string, string>; end: number } {
   if (lines[0]?.trimEnd() !== "---") return { data: {}, end: 0 };
   const data: Record<string, string> = {};
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i] ?? "";
     if (line.trimEnd() === "---" || line.trimEnd() === "...") return { data, end: i + 1 };
-    const m = /^([A-Za-z_][\w-]*):\s*(.*)$/.exec(line);
+    const m = /^([A-Za-z_][\w-]*):(.*)$/.exec(line);
     if (m?.[1]) data[m[1].toLowerCase()] = (m[2] ?? "").trim().replace(/^["']|["']$/g, "");
   }
   return { data: {}, end: 0 };
@@ -136,9 +147,9 @@ export function parseEntries(path: string, text: string): ParsedText {
       i++;
       continue;
     }
-    const atx = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
+    const atx = /^(#{1,6})\s+(\S.*)?$/.exec(line);
     if (atx) {
-      enterHeading(atx[1]?.length ?? 1, atx[2] ?? "");
+      enterHeading(atx[1]?.length ?? 1, headingText(atx[2] ?? ""));
       i++;
       continue;
     }
@@ -208,7 +219,7 @@ export function normalizeEntry(lines: string[]): string {
     .join("")
     .replace(/\s+/g, " ")
     .trim()
-    .replace(/[.!;,]+$/, "")
+    .replace(TRAILING_PUNCTUATION, "")
     .trim();
 }
 

@@ -78,7 +78,7 @@ export function patterns(
     let path = `feedback_${slugOf(first.words)}.md`;
     for (let n = 2; taken.has(path); n++) path = `feedback_${slugOf(first.words)}_${n}.md`;
     taken.add(path);
-    const title = first.sentence.replace(/[.!?]+$/, "");
+    const title = first.sentence.replace(/(?<![.!?])[.!?]+$/, "");
     const evidence: Evidence[] = [...bySession.values()].map((c) => ({
       source: "session",
       session: c.session.id,

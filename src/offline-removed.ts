@@ -9,7 +9,8 @@ import type { Session } from "./transcripts/session.ts";
  */
 const GONE =
   /\b(?:(?:was|were|has been|have been|got|is|are)\s+(?:now\s+)?(?:removed|deleted|decommissioned|retired|dropped|shut down|sunset)|(?:we|i)\s+(?:removed|deleted|decommissioned|retired|dropped))\b/i;
-const IDENT = /`[^`]+`|\b[\p{L}\p{N}]+(?:[-_/.][\p{L}\p{N}]+)+\b/gu;
+// The lookbehind starts a name only at its first letter, so a long run is scanned once, not from each letter.
+const IDENT = /`[^`]+`|(?<![\p{L}\p{N}_/.-])[\p{L}\p{N}]+(?:[-_/.][\p{L}\p{N}]+)+/gu;
 const SUBJECT_WORDS = 5;
 
 export function removedReferences(

@@ -14,7 +14,8 @@ export interface Slot {
 
 const PATTERNS = [
   // "<subject> is (now) <value>", "<subject> moved to <value>", "<subject> changed to <value>"
-  /^(?:the\s+|our\s+)?(?<subject>[a-z][a-z0-9 /_-]{2,60}?)\s+(?:is|are)\s+(?:now\s+)?(?<value>[^,;()]{1,40}?)[.!]?$/i,
+  // Bounded gaps: the subject and value may hold spaces too, and an unbounded gap between them is quadratic.
+  /^(?:the\s+|our\s+)?(?<subject>[a-z][a-z0-9 /_-]{2,60}?)\s{1,8}(?:is|are)\s{1,8}(?:now\s{1,8})?(?<value>[^,;()]{1,40}?)[.!]?$/i,
   /^(?:the\s+|our\s+)?(?<subject>[a-z][a-z0-9 /_-]{2,60}?)\s+(?:moved|changed|switched)\s+to\s+(?<value>[^,;()]{1,40}?)[.!]?$/i,
   /^(?:the\s+|our\s+)?(?<subject>[a-z][a-z0-9 /_-]{2,60}?)\s*[:=]\s+(?<value>[^,;()]{1,40}?)[.!]?$/i,
 ];

@@ -7,7 +7,7 @@ import type { Session } from "./transcripts/session.ts";
  * Stale TODOs: an open task ("- [ ] rotate the signing keys") that a later session reports done is
  * pruned, citing the session's words. An open task nobody closed stays, however old.
  */
-const OPEN_TODO = /^\s*(?:[-*+]|\d{1,9}[.)])\s+\[ \]\s+(.+)$/;
+const OPEN_TODO = /^\s*(?:[-*+]|\d{1,9}[.)])\s+\[ \]\s+(\S.*)$/;
 const DONE = /\b(done|finished|completed|closed|fixed|resolved|shipped|merged|no longer needed)\b/i;
 const MATCH = 0.6;
 

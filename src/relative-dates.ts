@@ -75,7 +75,24 @@ const PHRASES = [
 // "today-ish" are not dates. "in a week or two" is a range, not a day.
 const PATTERN = new RegExp(`(?<![\\w/#@.\\\\-])(?:${PHRASES.join("|")})(?![\\w/\\\\-]|\\s+or\\s)`, "gi");
 // Spans that are not prose: code, markdown and wiki links, autolinks, bare URLs.
-const PROTECTED = /(`[^`]*`|!?\[[^\]]*\]\([^)]*\)|\[\[[^\]]*\]\]|<[^>\s]+>|[a-z][a-z0-9+.-]*:\/\/\S+)/gi;
+// Each span starts only where it can end: brackets exclude brackets, and a URL scheme starts at a word
+// start. Otherwise a long run without the closing character is rescanned from every position (quadratic:
+// 20 s on one 200 KB token).
+const PROTECTED =
+  /(`[^`]*`|!?\[[^[\]]*\]\([^()]*\)|\[\[[^[\]]*\]\]|<[^<>\s]+>|(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/\S+)/gi;
+// Built once here, not per call: every expression in src/ is checked for ReDoS at module level.
+const AGO = new RegExp(`^${NUM} (day|week)s? ago$`);
+const IN_DAYS = new RegExp(`^in ${NUM} (day|week)s?$`);
+const NEAR_WEEKDAY = new RegExp(`^(last|next|this) ${WEEKDAY}$`);
+
+/** The last run of word characters before trailing white space ("" if none), without a regex anchored at
+ * the end, which would rescan a long run of word characters from every position. */
+function lastWord(s: string): string {
+  const end = s.trimEnd().length;
+  let start = end;
+  while (start > 0 && /\w/.test(s.charAt(start - 1))) start--;
+  return s.slice(start, end);
+}
 
 function addDays(iso: string, days: number): string {
   return new Date(Date.parse(`${iso}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
@@ -103,11 +120,11 @@ function resolve(phrase: string, ref: string): { text: string; prep: "on" | "in"
   if (p === "tonight") return { text: `the night of ${ref}`, prep: "on" };
   let m = /^this (morning|afternoon|evening)$/.exec(p);
   if (m) return { text: `the ${m[1]} of ${ref}`, prep: "on" };
-  m = new RegExp(`^${NUM} (day|week)s? ago$`).exec(p);
+  m = AGO.exec(p);
   if (m?.[1] && m[2]) return { text: addDays(ref, -count(m[1]) * (m[2] === "week" ? 7 : 1)), prep: "on" };
-  m = new RegExp(`^in ${NUM} (day|week)s?$`).exec(p);
+  m = IN_DAYS.exec(p);
   if (m?.[1] && m[2]) return { text: addDays(ref, count(m[1]) * (m[2] === "week" ? 7 : 1)), prep: "on" };
-  m = new RegExp(`^(last|next|this) ${WEEKDAY}$`).exec(p);
+  m = NEAR_WEEKDAY.exec(p);
   if (m?.[1] && m[2]) {
     const target = WEEKDAYS.indexOf(m[2]);
     const today = weekday(ref);
@@ -140,7 +157,7 @@ function rewriteSegment(seg: string, ref: string, out: DateRewrite[]): string {
     const resolved = resolve(match, ref);
     if (!resolved) return match;
     const before = seg.slice(0, offset);
-    const prevWord = /(\w+)\s*$/.exec(before)?.[1]?.toLowerCase() ?? "";
+    const prevWord = lastWord(before).toLowerCase();
     const possessive = seg.slice(offset + match.length).startsWith("'s");
     let text = resolved.text;
     if (!possessive && !PREPOSITIONS.has(prevWord)) text = `${resolved.prep} ${text}`;

@@ -40,9 +40,10 @@ const HARD = [
   /\b\d{4}-\d{2}-\d{2}\b/g, // dates
   /\bv?\d+(?:[.:/-]\d+)*[a-z%]*\b/gi, // numbers, versions, times, sizes
   /\b[A-Z][A-Z0-9]*[-_][A-Z0-9_-]*\b|\b[A-Z]{2,}\d+\b/g, // ids, env vars (BILL-482, GITHUB_TOKEN)
-  /[\w.-]*\/[\w./-]+|\b[\w-]+\.(?:md|ts|js|mjs|py|go|rs|json|ya?ml|toml|sql|txt|sh|env)\b/gi, // paths
+  // Lookbehinds start each name at its first character: a long run is scanned once, not from every position.
+  /(?<![\w.-])[\w.-]*\/[\w./-]+|\b(?<![\w-])[\w-]+\.(?:md|ts|js|mjs|py|go|rs|json|ya?ml|toml|sql|txt|sh|env)\b/gi, // paths
   /#[\w-]+|@[\w.-]+/g, // channels, handles
-  /\b[\p{L}\p{N}]+(?:[-_][\p{L}\p{N}]+)+\b/gu, // kebab/snake names: billing-api, eu-west-1, invoice_render
+  /(?<![\p{L}\p{N}_-])[\p{L}\p{N}]+(?:[-_][\p{L}\p{N}]+)+/gu, // kebab/snake names: billing-api, eu-west-1, invoice_render
   /(?<=[\p{Ll}\p{N},;:] )\p{Lu}[\p{L}\p{N}_-]*/gu, // names mid-sentence: "Project A", "met Dana"
 ];
 

@@ -3,8 +3,9 @@ import { type Message, normalizeRole, type Role, TranscriptError, type Transcrip
 
 // The speaker markers chat exports use: "## User" headings, or "User: hi" / "**Assistant:** hi" lines.
 const NAMES = "(user|human|assistant|claude|system)";
-const HEADING_SPEAKER = new RegExp(`^#{1,6}\\s*${NAMES}\\s*:?\\s*$`, "i");
-const INLINE_SPEAKER = new RegExp(`^(?:>\\s*)?(?:\\*\\*)?${NAMES}(?::\\*\\*|\\*\\*:|:)\\s*(.*)$`, "i");
+const HEADING_SPEAKER = new RegExp(`^#{1,6}\\s*${NAMES}\\s*(?::\\s*)?$`, "i");
+// The text after the marker keeps its leading white space here; the message is trimmed as a whole.
+const INLINE_SPEAKER = new RegExp(`^(?:>\\s*)?(?:\\*\\*)?${NAMES}(?::\\*\\*|\\*\\*:|:)(.*)$`, "i");
 
 /** Markdown or plain-text logs. Without speaker markers the whole file is one message. */
 export const plainText: TranscriptFormat = {
