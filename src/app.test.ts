@@ -65,7 +65,7 @@ function setup(engine: Engine, memoryDir = join(work, "memory")) {
   const sessionsDir = join(EXAMPLES, "sessions");
   const runner: DreamRunner = createDreamRunner(runnerDeps(engine, memoryDir));
   const gates = createGateChecker(
-    { sessionsDir, minHours: 24, minSessions: 5, triggerMode: "any" },
+    { sessionsDir, proposalsDir, minHours: 24, minSessions: 5, triggerMode: "any" },
     registry,
   );
   const app = createApp({

@@ -182,7 +182,8 @@ export const configFields = {
   maxSessions: field({
     env: "DREAMD_MAX_SESSIONS",
     flag: "max-sessions",
-    description: "Most transcripts read per dream (the newest unprocessed ones).",
+    description:
+      "Most transcripts read per dream: those pending proposals read, again, then unread ones oldest first; half the places are kept for unread ones.",
     schema: positiveInt(1).max(100_000, { error: "must be ≤ 100000" }).default(100),
   }),
   maxFileBytes: field({

@@ -9,6 +9,7 @@ import type { Manifest } from "./manifest.ts";
 import { type MemoryStore, readMemory } from "./memory-reader.ts";
 import { GRACE_DAYS } from "./offline-deadlines.ts";
 import { writeProposal } from "./proposal-writer.ts";
+import { ledgerNotes, recordProposal, supersession, viewLedger } from "./session-ledger.ts";
 import { createSnapshot } from "./snapshot.ts";
 import { readState, type State, writeState } from "./state.ts";
 import { type LoadResult, loadSessions } from "./transcripts/loader.ts";
@@ -215,7 +216,8 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
         throw new DreamError(`${n.path} changed while the snapshot was taken; the next dream will retry`);
       }
     }
-    let loaded: LoadResult = { sessions: [], problems: [], consumed: [], deferred: 0 };
+    let loaded: LoadResult = { sessions: [], problems: [], read: [], unusable: [], carried: 0, deferred: 0 };
+    const ledger = await viewLedger(state, opts.proposalsDir);
     const sessionNotes: string[] = [];
     if (await readableDir(opts.sessionsDir)) {
       loaded = await loadSessions({
@@ -223,12 +225,13 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
         registry: deps.registry,
         maxSessions: opts.maxSessions,
         maxBytes: opts.maxTranscriptBytes,
-        processed: new Set(state.processed),
+        ledger,
         signal,
       });
     } else if (opts.sessionsDir) {
       sessionNotes.push(`sessions dir ${opts.sessionsDir} not found: no transcripts read`);
     }
+    const superseding = supersession(ledger, loaded.read);
     const entries = memory.notes.reduce((n, f) => n + f.parsed.entries.length, 0);
     emit("orient", "done", {
       files: memory.notes.length + memory.opaque.length,
@@ -289,7 +292,7 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
         problems: [...memory.problems, ...loaded.problems],
         operations: accepted,
         refused,
-        notes: [...sessionNotes, ...result.notes],
+        notes: [...sessionNotes, ...ledgerNotes(superseding, loaded.carried), ...result.notes],
         ...(result.candidates?.length ? { candidates: result.candidates } : {}),
         ...(result.usage ? { usage: result.usage } : {}),
         stats: {
@@ -301,7 +304,14 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
         },
       },
     });
-    state.processed.push(...loaded.consumed);
+    // Only the lock holder writes state.json, and a discard only removes a directory, which
+    // recordProposal lists afresh: no state update is lost to a discard made while this dream ran.
+    await recordProposal(state, opts.proposalsDir, {
+      dreamId,
+      sessions: loaded.sessions.map((s) => ({ path: s.id, sha256: s.sha256 })),
+      unusable: loaded.unusable,
+      supersedes: superseding.superseded,
+    });
     await record("complete", undefined, result.usage);
     emit("output", "done", { dir: written.dir, changed: written.manifest.output.changed.length });
     return { dreamId, ...written };

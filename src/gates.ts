@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { Config } from "./config.ts";
 import { sha256 } from "./fs-atomic.ts";
+import { isUnread, viewLedger } from "./session-ledger.ts";
 import type { State } from "./state.ts";
 import { listTranscripts } from "./transcripts/loader.ts";
 import type { FormatRegistry } from "./transcripts/registry.ts";
@@ -20,11 +21,12 @@ export interface GateChecker {
 }
 
 /**
- * Gate values, cheapest first. New sessions are transcripts whose content hash is not in the ledger;
- * hashes are cached by (path, size, mtime) so polling /status does not re-read every transcript.
+ * Gate values, cheapest first. New sessions are unread transcripts (session-ledger.ts): one a pending
+ * proposal read is not new, one released by a discard is new again, and each is counted once. Hashes
+ * are cached by (path, size, mtime) so polling /status does not re-read every transcript.
  */
 export function createGateChecker(
-  cfg: Pick<Config, "sessionsDir" | "minHours" | "minSessions" | "triggerMode">,
+  cfg: Pick<Config, "sessionsDir" | "proposalsDir" | "minHours" | "minSessions" | "triggerMode">,
   registry: FormatRegistry,
   /** Sessions counted elsewhere (Docker `die` events of the agent) since the last success. */
   extraSessions?: (since: Date | null) => number,
@@ -38,7 +40,7 @@ export function createGateChecker(
       if (opts.lazy && (cfg.triggerMode === "any" ? timeGate : !timeGate)) {
         return { hoursSinceLast, sessionsSinceLast: null, timeGate, sessionGate: false, due: timeGate };
       }
-      const processed = new Set(state.processed);
+      const ledger = await viewLedger(state, cfg.proposalsDir);
       let sessionsSinceLast = 0;
       const files = await listTranscripts(cfg.sessionsDir, registry).catch(() => []);
       for (const f of files) {
@@ -50,7 +52,7 @@ export function createGateChecker(
           hash = sha256(data);
           cache.set(key, hash);
         }
-        if (!processed.has(hash)) sessionsSinceLast++;
+        if (isUnread(ledger, hash)) sessionsSinceLast++;
       }
       sessionsSinceLast += extraSessions?.(last === null ? null : new Date(last)) ?? 0;
       const sessionGate = sessionsSinceLast >= cfg.minSessions;

@@ -3,10 +3,15 @@ import { join } from "node:path";
 import { DREAM_ID } from "./dream.ts";
 import { type Manifest, manifestSchema } from "./manifest.ts";
 import { assertNoSymlink, resolveInside } from "./paths.ts";
+import { type ProposalStatus, proposalStatuses } from "./session-ledger.ts";
+import { readState } from "./state.ts";
 
 /** Read access to the proposals volume, plus discard. Unknown ids return null. */
 export interface ProposalSummary {
   id: string;
+  /** Pending until discarded, superseded (a newer dream read its sessions again) or settled (applied). */
+  status: ProposalStatus["status"];
+  supersededBy?: string;
   createdAt: string;
   engine: string;
   operations: number;
@@ -48,6 +53,7 @@ export function createProposals(proposalsDir: string): Proposals {
     async list() {
       const names = await readdir(proposalsDir).catch(() => [] as string[]);
       const out: ProposalSummary[] = [];
+      const statusOf = proposalStatuses((await readState(proposalsDir)).ledger);
       for (const id of names
         .filter((n) => DREAM_ID.test(n))
         .sort()
@@ -55,6 +61,7 @@ export function createProposals(proposalsDir: string): Proposals {
         const m = await manifest(id);
         if (!m) continue;
         out.push({
+          ...statusOf(id),
           id,
           createdAt: m.createdAt,
           engine: m.engine.name,
@@ -83,7 +90,8 @@ export function createProposals(proposalsDir: string): Proposals {
     async discard(id) {
       const dir = dirOf(id);
       if (!dir || !(await manifest(id))) return false;
-      // Rename first so a crash mid-delete never leaves a half proposal that looks whole.
+      // Rename first so a crash mid-delete never leaves a half proposal that looks whole. Removing the
+      // directory is what releases its sessions (session-ledger.ts): no state write to race a dream.
       const trash = join(proposalsDir, `.trash-${id}`);
       await rename(dir, trash);
       await rm(trash, { recursive: true, force: true });

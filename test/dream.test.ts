@@ -71,16 +71,19 @@ describe("a dream on examples/", () => {
     expect(second.manifest.operations).toEqual([]);
   });
 
-  it("reads each transcript once: a second dream on the same volume has no new sessions", async () => {
+  it("a second dream on the same volume reads the pending proposal's transcripts again and supersedes it", async () => {
     const memory = join(EXAMPLES, "memory");
     const out = join(work, "ledger");
     const first = await runDream(options(memory, out), deps);
     const second = await runDream(options(memory, out), deps);
     expect(first.manifest.stats.sessions).toBe(6);
-    expect(second.manifest.stats.sessions).toBe(0);
+    expect(second.manifest.stats.sessions).toBe(6);
+    expect(second.manifest.notes).toContain(
+      `supersedes ${first.dreamId}: every session it held was read again`,
+    );
   });
 
-  it("takes only the newest maxSessions transcripts and defers the rest", async () => {
+  it("takes only the oldest maxSessions unread transcripts and defers the rest", async () => {
     const r = await runDream(options(join(EXAMPLES, "memory"), join(work, "max"), { maxSessions: 2 }), deps);
     expect(r.manifest.stats.sessions).toBe(2);
     expect(r.manifest.stats.deferredSessions).toBe(4);

@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import { errorMessage } from "../errors.ts";
 import { sha256 } from "../fs-atomic.ts";
 import type { Problem } from "../memory-reader.ts";
+import { type LedgerView, planReading, type SessionRef, type Transcript } from "../session-ledger.ts";
 import { binaryReason, readRegularFile } from "../text-file.ts";
 import { walk } from "../walk.ts";
 import type { FormatRegistry } from "./registry.ts";
@@ -14,7 +15,7 @@ export interface Candidate {
   bytes: number;
 }
 
-/** Transcript files under `dir`, newest first (mtime, then path), that some format claims. */
+/** Transcript files under `dir`, oldest first (mtime, then path), that some format claims. */
 export async function listTranscripts(
   dir: string,
   registry: FormatRegistry,
@@ -28,7 +29,7 @@ export async function listTranscripts(
     const st = await stat(item.abs);
     out.push({ path: item.path, abs: item.abs, mtimeMs: st.mtimeMs, bytes: st.size });
   }
-  return out.sort((a, b) => b.mtimeMs - a.mtimeMs || (a.path < b.path ? -1 : 1));
+  return out.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.path < b.path ? -1 : 1));
 }
 
 export interface LoadOptions {
@@ -36,8 +37,8 @@ export interface LoadOptions {
   registry: FormatRegistry;
   maxSessions: number;
   maxBytes: number;
-  /** sha256 of transcripts consumed by earlier dreams: a touched-but-unchanged file is not new. */
-  processed: ReadonlySet<string>;
+  /** Which transcripts are settled, held by a pending proposal, or unread: see session-ledger.ts. */
+  ledger: LedgerView;
   signal?: AbortSignal;
 }
 
@@ -45,53 +46,70 @@ export interface LoadResult {
   /** Parsed sessions, oldest first. */
   sessions: Session[];
   problems: Problem[];
-  /** sha256 of every file consumed (parsed or reported), to add to the ledger. */
-  consumed: string[];
-  /** Unprocessed files left for a later dream because of maxSessions. */
+  /** Every transcript read (parsed or reported), by path and content hash. */
+  read: SessionRef[];
+  /** sha256 of those read that gave no session (empty, binary, unparseable): to settle. */
+  unusable: string[];
+  /** Transcripts read again because a pending proposal holds them. */
+  carried: number;
+  /** Unread transcripts left for a later dream because of maxSessions. */
   deferred: number;
 }
 
-/** Pick the newest ≤ maxSessions unprocessed transcripts and parse them; a bad file is reported, never fatal. */
+/**
+ * Hash every transcript, pick ≤ maxSessions by the ledger's plan (held ones, then unread ones oldest
+ * first) and parse those; a bad file is reported, never fatal. Files are read twice (hash, then parse)
+ * rather than held in memory: only the picked ones are read again.
+ */
 export async function loadSessions(opts: LoadOptions): Promise<LoadResult> {
-  const result: LoadResult = { sessions: [], problems: [], consumed: [], deferred: 0 };
+  const result: LoadResult = { sessions: [], problems: [], read: [], unusable: [], carried: 0, deferred: 0 };
+  const problem = (path: string, error: string) => result.problems.push({ source: "session", path, error });
+  const readOrReport = async (c: Candidate) => {
+    try {
+      const read = await readRegularFile(c.abs, opts.maxBytes);
+      if (read.ok) return read;
+      problem(c.path, read.error);
+    } catch (err) {
+      problem(c.path, `cannot read: ${errorMessage(err)}`);
+    }
+    return null;
+  };
   const candidates = await listTranscripts(opts.dir, opts.registry, opts.signal);
-  let taken = 0;
+  const hashed: (Transcript & { candidate: Candidate })[] = [];
   for (const c of candidates) {
     opts.signal?.throwIfAborted();
-    const problem = (error: string) => result.problems.push({ source: "session", path: c.path, error });
-    let read: Awaited<ReturnType<typeof readRegularFile>>;
-    try {
-      read = await readRegularFile(c.abs, opts.maxBytes);
-    } catch (err) {
-      problem(`cannot read: ${errorMessage(err)}`);
-      continue;
-    }
-    if (!read.ok) {
-      problem(read.error);
-      continue;
-    }
+    const read = await readOrReport(c);
+    if (read) hashed.push({ path: c.path, sha256: sha256(read.data), mtimeMs: c.mtimeMs, candidate: c });
+  }
+  const plan = planReading(hashed, opts.ledger, opts.maxSessions);
+  result.carried = plan.carried;
+  result.deferred = plan.deferred;
+  for (const t of plan.read) {
+    opts.signal?.throwIfAborted();
+    const c = t.candidate;
+    const read = await readOrReport(c);
+    if (!read) continue;
+    // Read again just now: a transcript still being written may have grown, and this is what was read.
     const hash = sha256(read.data);
-    if (opts.processed.has(hash)) continue;
-    if (taken >= opts.maxSessions) {
-      result.deferred++;
-      continue;
-    }
-    taken++;
-    result.consumed.push(hash);
+    result.read.push({ path: c.path, sha256: hash });
+    const unusable = (error: string) => {
+      problem(c.path, error);
+      result.unusable.push(hash);
+    };
     if (read.size === 0) {
-      problem("empty file (0 bytes)");
+      unusable("empty file (0 bytes)");
       continue;
     }
     const bad = binaryReason(read.data);
     if (bad) {
-      problem(bad);
+      unusable(bad);
       continue;
     }
     // biome-ignore lint/style/noNonNullAssertion: listTranscripts kept only claimed files
     const format = opts.registry.forFile(c.path)!;
     try {
       const parsed = format.parse(read.data.toString("utf8"), c.path);
-      for (const w of parsed.warnings) problem(w);
+      for (const w of parsed.warnings) problem(c.path, w);
       result.sessions.push({
         ...parsed,
         id: c.path,
@@ -101,7 +119,7 @@ export async function loadSessions(opts: LoadOptions): Promise<LoadResult> {
         mtimeMs: c.mtimeMs,
       });
     } catch (err) {
-      problem(`${format.name}: ${errorMessage(err)}`);
+      unusable(`${format.name}: ${errorMessage(err)}`);
     }
   }
   result.sessions.sort(
