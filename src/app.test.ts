@@ -222,7 +222,7 @@ describe("API", () => {
     a.open();
     await finished(one);
     const { done } = await two.start();
-    expect((await done)?.manifest.dreamId).toBeDefined();
+    expect((await done)?.dreamId).toBeDefined();
   });
 
   it("cancels a running dream", async () => {

@@ -1,12 +1,6 @@
 import type { DreamDeps } from "./dream.ts";
-import {
-  type DreamEvent,
-  type DreamOptions,
-  type DreamResult,
-  newDreamId,
-  type Phase,
-  runDream,
-} from "./dream.ts";
+import { type DreamEvent, type DreamOptions, newDreamId, type Phase, runDream } from "./dream.ts";
+import { type DreamExecutor, type DreamOutcome, outcomeOf } from "./dream-thread.ts";
 import { BusyError, CancelledError, errorMessage } from "./errors.ts";
 import type { DreamLock, LockInfo } from "./lock.ts";
 import type { Logger } from "./logger.ts";
@@ -35,7 +29,7 @@ export interface RunnerStatus {
 export interface DreamRunner {
   status(): RunnerStatus;
   /** Start a dream now; throws BusyError while one runs here or another dreamd holds the lock. */
-  start(opts?: { now?: Date }): Promise<{ dreamId: string; done: Promise<DreamResult | null> }>;
+  start(opts?: { now?: Date }): Promise<{ dreamId: string; done: Promise<DreamOutcome | null> }>;
   /** True when `dreamId` was running and has been asked to stop. */
   cancel(dreamId: string): boolean;
   subscribe(fn: (e: RunnerEvent) => void): () => void;
@@ -47,6 +41,8 @@ export interface RunnerDeps extends DreamDeps {
   options: Omit<DreamOptions, "now" | "dreamId" | "signal" | "onEvent">;
   now: () => Date;
   log: Logger;
+  /** Runs one dream; default: runDream in this thread with `engine` and `registry`. */
+  execute?: DreamExecutor;
   /** The cross-container lock; `onLost` must stop the dream. Absent: this process is the only dreamer. */
   lock?: (onLost: (by: LockInfo | null) => void) => DreamLock;
 }
@@ -103,31 +99,29 @@ export function createDreamRunner(deps: RunnerDeps): DreamRunner {
       }
       emit({ type: "dream", data: { dreamId, status: "started" } });
       deps.log.info("dream started", { dreamId });
-      const done = runDream(
-        {
-          ...deps.options,
-          now,
-          dreamId,
-          signal: abort.signal,
-          onEvent: (e) => {
-            run.phase = e.phase;
-            deps.log.info(`phase ${e.phase} ${e.status}`, { dreamId, ...e.detail });
-            emit({ type: "phase", data: e });
-          },
+      const execute: DreamExecutor = deps.execute ?? (async (o) => outcomeOf(await runDream(o, deps)));
+      const done = execute({
+        ...deps.options,
+        now,
+        dreamId,
+        signal: abort.signal,
+        onEvent: (e) => {
+          run.phase = e.phase;
+          deps.log.info(`phase ${e.phase} ${e.status}`, { dreamId, ...e.detail });
+          emit({ type: "phase", data: e });
         },
-        deps,
-      )
+      })
         .then((r) => {
-          deps.log.info("dream complete", { dreamId, dir: r.dir, operations: r.manifest.operations.length });
+          deps.log.info("dream complete", { dreamId, dir: r.dir, operations: r.operations });
           emit({
             type: "dream",
             data: {
               dreamId,
               status: "complete",
               dir: r.dir,
-              snapshotBytes: r.manifest.base.snapshot.bytes,
-              operations: r.manifest.operations.length,
-              refused: r.manifest.refused.length,
+              snapshotBytes: r.snapshotBytes,
+              operations: r.operations,
+              refused: r.refused,
             },
           });
           return r;

@@ -9,6 +9,7 @@ import type { Config } from "./config.ts";
 import { createDockerSessions } from "./docker-sessions.ts";
 import { assertLayout, dreamDirsAndLimits } from "./dream.ts";
 import { createDreamRunner, type RunnerEvent } from "./dream-runner.ts";
+import { createThreadExecutor } from "./dream-thread.ts";
 import { createEngine } from "./engine.ts";
 import { errorMessage } from "./errors.ts";
 import { createGateChecker } from "./gates.ts";
@@ -80,6 +81,8 @@ export async function startServer(
   const runner = createDreamRunner({
     engine,
     registry,
+    // Dreams compute in a worker thread: the API and the probes keep answering during a long one.
+    execute: createThreadExecutor(cfg, log),
     now,
     log,
     options: {
