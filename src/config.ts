@@ -145,9 +145,34 @@ export const configFields = {
   apiToken: field({
     env: "DREAMD_API_TOKEN",
     flag: "token",
-    description: "Bearer token for mutating routes; empty generates one into <proposals>/.dreamd/api-token.",
+    description:
+      "API token (bearer header or dreamd_token cookie) for routes that show memory or change state; empty generates one into <proposals>/.dreamd/api-token.",
     schema: z.string().default(""),
     secret: true,
+  }),
+  allowedHosts: field({
+    env: "DREAMD_ALLOWED_HOSTS",
+    flag: "allowed-hosts",
+    description:
+      "Host names the API answers besides localhost, 127.0.0.1, [::1] and DREAMD_API_HOST (comma-separated, `*.suffix` allowed); others get 421.",
+    schema: z
+      .string()
+      .regex(/^\s*((\*\.)?[\w.-]+|\[[\da-fA-F:.]+\])?(\s*,\s*((\*\.)?[\w.-]+|\[[\da-fA-F:.]+\]))*\s*,?\s*$/, {
+        error: "must be host names separated by commas (a name may start with *.)",
+      })
+      .default(""),
+  }),
+  maxBodyBytes: field({
+    env: "DREAMD_MAX_BODY_BYTES",
+    flag: "max-body-bytes",
+    description: "Largest HTTP request body accepted; larger ones get 413.",
+    schema: positiveInt(1).default(65_536),
+  }),
+  maxEventStreams: field({
+    env: "DREAMD_MAX_EVENT_STREAMS",
+    flag: "max-event-streams",
+    description: "Most /events streams open at once; past it a client gets 429 with Retry-After.",
+    schema: positiveInt(1).default(16),
   }),
   minHours: field({
     env: "DREAMD_MIN_HOURS",
