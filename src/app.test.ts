@@ -1,6 +1,7 @@
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXAMPLES } from "../test/fixtures.ts";
 import { type AppDeps, createApp } from "./app.ts";
@@ -353,6 +354,35 @@ describe("API hardening", () => {
     for (const path of ["/healthz", "/readyz", "/status", "/openapi.json"]) {
       expect((await app.request(path)).status, path).toBe(200);
     }
+  });
+
+  it("the OpenAPI document says which routes need the token, and it is right", async () => {
+    const { app } = setup(createOfflineEngine(), undefined, {
+      metrics: async () => ({ metrics: async () => "", contentType: "text/plain" }) as unknown as Registry,
+    });
+    const doc = (await (await app.request("/openapi.json")).json()) as {
+      components: { securitySchemes: Record<string, unknown> };
+      paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>;
+    };
+    expect(doc.components.securitySchemes).toEqual({
+      bearer: { type: "http", scheme: "bearer" },
+      cookie: { type: "apiKey", in: "cookie", name: "dreamd_token" },
+    });
+    const concrete = (p: string) => p.replace("{id}", dreamId).replace("{path}", "MEMORY.md");
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const res = await app.request(concrete(path), { method: method.toUpperCase() });
+        expect(res.status === 401, `${method} ${path}`).toBe(Boolean(op.security));
+        const probe = ["/healthz", "/readyz", "/metrics"].includes(path);
+        expect(Object.keys(op.responses).includes("421"), `${method} ${path}`).toBe(!probe);
+        await res.body?.cancel();
+      }
+    }
+    expect(Object.keys(doc.paths["/events"]?.get?.responses ?? {})).toContain("429");
+    expect(Object.keys(doc.paths["/dreams"]?.post?.responses ?? {})).toEqual(
+      expect.arrayContaining(["202", "400", "401", "403", "409", "413", "414", "421"]),
+    );
+    expect(Object.keys(doc.paths["/dreams/{id}"]?.get?.responses ?? {})).toContain("422");
   });
 
   it("probes and /metrics answer any Host without a token and show no memory; other routes need an allowed Host (421)", async () => {
