@@ -30,6 +30,18 @@ function isPriceTable(table: string): boolean {
   });
 }
 
+/** Comma-separated host names (`*.suffix` allowed) or bracketed IPv6 addresses; split, not one nested regex. */
+function isHostList(list: string): boolean {
+  const names = list
+    .trim()
+    .replace(/,$/, "")
+    .split(",")
+    .map((n) => n.trim());
+  return names.every((n, i) =>
+    n === "" ? names.length === 1 && i === 0 : /^(?:(?:\*\.)?[\w.-]+|\[[\da-fA-F:.]+\])$/.test(n),
+  );
+}
+
 function field<T extends z.ZodType>(spec: FieldSpec<T>): FieldSpec<T> {
   return spec;
 }
@@ -157,9 +169,32 @@ export const configFields = {
   apiToken: field({
     env: "DREAMD_API_TOKEN",
     flag: "token",
-    description: "Bearer token for mutating routes; empty generates one into <proposals>/.dreamd/api-token.",
+    description:
+      "API token (bearer header or dreamd_token cookie) for routes that show memory or change state; empty generates one into <proposals>/.dreamd/api-token.",
     schema: z.string().default(""),
     secret: true,
+  }),
+  allowedHosts: field({
+    env: "DREAMD_ALLOWED_HOSTS",
+    flag: "allowed-hosts",
+    description:
+      "Host names the API answers besides localhost, 127.0.0.1, [::1] and DREAMD_API_HOST (comma-separated, `*.suffix` allowed); others get 421.",
+    schema: z
+      .string()
+      .refine(isHostList, { error: "must be host names separated by commas (a name may start with *.)" })
+      .default(""),
+  }),
+  maxBodyBytes: field({
+    env: "DREAMD_MAX_BODY_BYTES",
+    flag: "max-body-bytes",
+    description: "Largest HTTP request body accepted; larger ones get 413.",
+    schema: positiveInt(1).default(65_536),
+  }),
+  maxEventStreams: field({
+    env: "DREAMD_MAX_EVENT_STREAMS",
+    flag: "max-event-streams",
+    description: "Most /events streams open at once; past it a client gets 429 with Retry-After.",
+    schema: positiveInt(1).default(16),
   }),
   minHours: field({
     env: "DREAMD_MIN_HOURS",

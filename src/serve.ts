@@ -17,6 +17,7 @@ import { createLock, holderIdOf, lockOptionsOf } from "./lock.ts";
 import type { Logger } from "./logger.ts";
 import type { Metrics } from "./metrics.ts";
 import { createProposals } from "./proposals.ts";
+import { redactingLogger } from "./redact.ts";
 import { createScheduler, newestMtime } from "./scheduler.ts";
 import { readState } from "./state.ts";
 import { createFormatRegistry } from "./transcripts/registry.ts";
@@ -47,24 +48,28 @@ function watchDirs(dirs: string[], onChange: () => void, log: Logger): () => voi
   };
 }
 
-async function canRead(dir: string): Promise<string | null> {
+/** `what` names the dir by its setting: /readyz answers any caller, so it shows no server path. */
+async function canRead(dir: string, what: string): Promise<string | null> {
   const st = await stat(dir).catch(() => null);
-  if (!st?.isDirectory()) return `${dir} is not a directory`;
+  if (!st?.isDirectory()) return `${what} is not a directory`;
   return await access(dir, constants.R_OK | constants.X_OK).then(
     () => null,
-    () => `${dir} is not readable`,
+    () => `${what} is not readable`,
   );
 }
 
 export async function startServer(
   cfg: Config,
-  log: Logger,
+  rawLog: Logger,
   now: () => Date = () => new Date(),
 ): Promise<Server> {
   await assertLayout(dreamDirsAndLimits(cfg));
   await mkdir(cfg.proposalsDir, { recursive: true });
   const token = await ensureApiToken(cfg.apiToken, cfg.proposalsDir);
-  if (token.path) log.info("API token generated for mutating routes", { tokenFile: token.path });
+  // Whatever logs here (an SDK error, a failed dream) never writes the token or the Anthropic key.
+  const secrets = [token.token, cfg.anthropicApiKey];
+  const log = redactingLogger(rawLog, secrets);
+  if (token.path) log.info("API token generated", { tokenFile: token.path });
   const registry = createFormatRegistry();
   const engine = createEngine(cfg, log);
   // dockerode costs ~30 MB and ~180 ms to load: only when Docker is asked for.
@@ -113,11 +118,11 @@ export async function startServer(
     if (draining) return { ready: false, reasons: ["shutting down"] };
     const reasons = (
       await Promise.all([
-        canRead(cfg.memoryDir),
-        cfg.sessionsDir ? canRead(cfg.sessionsDir) : null,
+        canRead(cfg.memoryDir, "memory dir (DREAMD_MEMORY_DIR)"),
+        cfg.sessionsDir ? canRead(cfg.sessionsDir, "sessions dir (DREAMD_SESSIONS_DIR)") : null,
         access(cfg.proposalsDir, constants.W_OK).then(
           () => null,
-          () => `${cfg.proposalsDir} is not writable`,
+          () => "proposals dir (DREAMD_PROPOSALS_DIR) is not writable",
         ),
       ])
     ).filter((r): r is string => r !== null);
@@ -155,6 +160,13 @@ export async function startServer(
     gates: (state) => gates.check(state, now()),
     scheduler: () => ({ enabled: cfg.schedule === "on", last: scheduler.last() }),
     lock: () => createLock(lockOptionsOf(cfg, holder)).current(),
+    log,
+    clock: () => now().getTime(),
+    apiHost: cfg.apiHost,
+    allowedHosts: cfg.allowedHosts,
+    maxBodyBytes: cfg.maxBodyBytes,
+    maxEventStreams: cfg.maxEventStreams,
+    secrets,
   });
   const server = await new Promise<ReturnType<typeof serveHttp>>((resolve, reject) => {
     const s = serveHttp({ fetch: app.fetch, port: cfg.apiPort, hostname: cfg.apiHost }, () => resolve(s));

@@ -46,13 +46,30 @@ describe.skipIf(skip)("compose.yaml: demo agent + dreamd", () => {
   it("dreams by itself once ≥ 5 new sessions are in, and reports it in /status and /metrics", async () => {
     const until = Date.now() + 120_000;
     let found: { id: string; sessions: number } | null = null;
+    // The proposals need the token dreamd generated on its volume (the image has node, not cat).
+    let headers: Record<string, string> | null = null;
+    const readToken = async () => {
+      const { stdout } = await compose(
+        "exec",
+        "-T",
+        "dreamd",
+        "node",
+        "-e",
+        "process.stdout.write(require('fs').readFileSync('/proposals/.dreamd/api-token','utf8').trim())",
+      );
+      return stdout.trim() ? { authorization: `Bearer ${stdout.trim()}` } : null;
+    };
     while (!found && Date.now() < until) {
       await new Promise((r) => setTimeout(r, 1000));
-      const list = await fetch(`${base}/dreams`)
+      headers ??= await readToken().catch(() => null);
+      if (!headers) continue;
+      const list = await fetch(`${base}/dreams`, { headers })
         .then((r) => r.json() as Promise<{ dreams: DreamSummary[] }>)
         .catch(() => null);
       for (const d of list?.dreams ?? []) {
-        const m = (await (await fetch(`${base}/dreams/${d.id}`)).json()) as { sessions: unknown[] };
+        const m = (await (await fetch(`${base}/dreams/${d.id}`, { headers })).json()) as {
+          sessions: unknown[];
+        };
         if (m.sessions.length >= 5) found = { id: d.id, sessions: m.sessions.length };
       }
     }

@@ -1,7 +1,7 @@
 import { chown, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Wait } from "testcontainers";
+import { getContainerRuntimeClient, Wait } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manifestSchema } from "../src/manifest.ts";
 import { buildImage, docker, dockerUnavailable, IMAGE, ReadOnlyContainer } from "./docker-support.ts";
@@ -38,6 +38,12 @@ async function mounts(memoryFiles?: Record<string, string>): Promise<Mounts> {
   return m;
 }
 
+/**
+ * The name this test calls the container by (localhost, or the bridge gateway when the test itself runs
+ * in a container): the API answers only Host names it knows.
+ */
+const callerHost = skip ? "localhost" : (await getContainerRuntimeClient()).info.containerRuntime.host;
+
 function container(m: Mounts, env: Record<string, string> = {}) {
   return new ReadOnlyContainer(IMAGE)
     .withUser("65532:65532")
@@ -47,7 +53,13 @@ function container(m: Mounts, env: Record<string, string> = {}) {
       { source: m.sessions, target: "/sessions", mode: "ro" },
       { source: m.proposals, target: "/proposals", mode: "rw" },
     ])
-    .withEnvironment({ DREAMD_API_TOKEN: TOKEN, DREAMD_SCHEDULE: "off", DREAMD_QUIET_SECONDS: "0", ...env })
+    .withEnvironment({
+      DREAMD_API_TOKEN: TOKEN,
+      DREAMD_SCHEDULE: "off",
+      DREAMD_QUIET_SECONDS: "0",
+      DREAMD_ALLOWED_HOSTS: callerHost,
+      ...env,
+    })
     .withExposedPorts(8787)
     .withWaitStrategy(Wait.forHttp("/readyz", 8787).forStatusCode(200))
     .withStartupTimeout(60_000);
