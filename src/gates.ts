@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import type { Config } from "./config.ts";
 import { sha256 } from "./fs-atomic.ts";
+import { readInside } from "./safe-read.ts";
 import type { State } from "./state.ts";
 import { listTranscripts } from "./transcripts/loader.ts";
 import type { FormatRegistry } from "./transcripts/registry.ts";
@@ -45,9 +45,9 @@ export function createGateChecker(
         const key = `${f.path}\0${f.bytes}\0${f.mtimeMs}`;
         let hash = cache.get(key);
         if (!hash) {
-          const data = await readFile(f.abs).catch(() => null);
-          if (!data) continue;
-          hash = sha256(data);
+          const read = await readInside(cfg.sessionsDir, f.path, Number.MAX_SAFE_INTEGER).catch(() => null);
+          if (!read?.ok) continue;
+          hash = sha256(read.data);
           cache.set(key, hash);
         }
         if (!processed.has(hash)) sessionsSinceLast++;

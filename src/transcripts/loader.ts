@@ -1,34 +1,59 @@
-import { stat } from "node:fs/promises";
+import { join } from "node:path";
 import { errorMessage } from "../errors.ts";
 import { sha256 } from "../fs-atomic.ts";
 import type { Problem } from "../memory-reader.ts";
-import { binaryReason, readRegularFile } from "../text-file.ts";
-import { walk } from "../walk.ts";
+import { type InsideRead, readInside } from "../safe-read.ts";
+import { type TreeFs, walkTree } from "../safe-tree.ts";
+import { binaryReason } from "../text-file.ts";
 import type { FormatRegistry } from "./registry.ts";
 import type { Session } from "./session.ts";
 
 export interface Candidate {
   path: string;
+  /** For messages only: reads go through safe-tree below the sessions dir, never by this path. */
   abs: string;
   mtimeMs: number;
   bytes: number;
 }
 
-/** Transcript files under `dir`, newest first (mtime, then path), that some format claims. */
+const hidden = (path: string) => path.split("/").some((p) => p.startsWith("."));
+
+/**
+ * Transcript files under `dir`, newest first (mtime, then path), that some format claims, and the
+ * entries that could not be looked at (unreadable directories, FIFOs, sockets, devices, symlinks).
+ */
+export async function scanTranscripts(
+  dir: string,
+  registry: FormatRegistry,
+  opts: { signal?: AbortSignal; fs?: TreeFs } = {},
+): Promise<{ candidates: Candidate[]; problems: Problem[] }> {
+  const candidates: Candidate[] = [];
+  const problems: Problem[] = [];
+  for await (const item of walkTree(dir, opts)) {
+    if (item.type === "dir" || hidden(item.path)) continue;
+    if (item.type === "skipped") {
+      problems.push({ source: "session", path: item.path, error: item.error });
+      continue;
+    }
+    if (!registry.forFile(item.path)) continue;
+    candidates.push({
+      path: item.path,
+      abs: join(dir, item.path),
+      mtimeMs: item.stat.mtimeMs,
+      bytes: item.stat.size,
+    });
+  }
+  candidates.sort((a, b) => b.mtimeMs - a.mtimeMs || (a.path < b.path ? -1 : 1));
+  return { candidates, problems };
+}
+
+/** Transcript files under `dir`, newest first, that some format claims. */
 export async function listTranscripts(
   dir: string,
   registry: FormatRegistry,
   signal?: AbortSignal,
 ): Promise<Candidate[]> {
-  const items = await walk(dir, signal);
-  const out: Candidate[] = [];
-  for (const item of items) {
-    if (item.type !== "file" || item.path.split("/").some((p) => p.startsWith("."))) continue;
-    if (!registry.forFile(item.path)) continue;
-    const st = await stat(item.abs);
-    out.push({ path: item.path, abs: item.abs, mtimeMs: st.mtimeMs, bytes: st.size });
-  }
-  return out.sort((a, b) => b.mtimeMs - a.mtimeMs || (a.path < b.path ? -1 : 1));
+  return (await scanTranscripts(dir, registry, signal ? { signal } : {})).candidates;
 }
 
 export interface LoadOptions {
@@ -39,6 +64,7 @@ export interface LoadOptions {
   /** sha256 of transcripts consumed by earlier dreams: a touched-but-unchanged file is not new. */
   processed: ReadonlySet<string>;
   signal?: AbortSignal;
+  fs?: TreeFs;
 }
 
 export interface LoadResult {
@@ -53,15 +79,16 @@ export interface LoadResult {
 
 /** Pick the newest ≤ maxSessions unprocessed transcripts and parse them; a bad file is reported, never fatal. */
 export async function loadSessions(opts: LoadOptions): Promise<LoadResult> {
-  const result: LoadResult = { sessions: [], problems: [], consumed: [], deferred: 0 };
-  const candidates = await listTranscripts(opts.dir, opts.registry, opts.signal);
+  const tree = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.fs ? { fs: opts.fs } : {}) };
+  const { candidates, problems } = await scanTranscripts(opts.dir, opts.registry, tree);
+  const result: LoadResult = { sessions: [], problems, consumed: [], deferred: 0 };
   let taken = 0;
   for (const c of candidates) {
     opts.signal?.throwIfAborted();
     const problem = (error: string) => result.problems.push({ source: "session", path: c.path, error });
-    let read: Awaited<ReturnType<typeof readRegularFile>>;
+    let read: InsideRead;
     try {
-      read = await readRegularFile(c.abs, opts.maxBytes);
+      read = await readInside(opts.dir, c.path, opts.maxBytes, tree);
     } catch (err) {
       problem(`cannot read: ${errorMessage(err)}`);
       continue;
