@@ -132,6 +132,11 @@ function skipFor(path: string, err: unknown, dir: boolean): SkippedEntry {
 
 const sameInode = (a: Stats, b: Stats) => a.dev === b.dev && a.ino === b.ino;
 
+const closeAndThrow = (fh: FileHandle) => async (err: unknown) => {
+  await fh.close();
+  throw err;
+};
+
 interface Root {
   real: string;
   fh: FileHandle;
@@ -141,9 +146,11 @@ interface Root {
 
 /** Open the root, following it once if it is a symlink (Kubernetes mounts volumes through `..data`). */
 async function openRoot(root: string, fs: TreeFs): Promise<Root> {
-  const real = await realpath(root);
-  const fh = await fs.open(real, constants.O_RDONLY | constants.O_DIRECTORY);
-  return { real, fh, viaFd: fs.fdPath(fh.fd) === real };
+  const fh = await fs.open(await realpath(root), constants.O_RDONLY | constants.O_DIRECTORY);
+  // The kernel's name for the root is what the names of the descriptors opened below it must start with.
+  const kernel = fs.fdPath(fh.fd);
+  if (kernel !== null) return { real: kernel, fh, viaFd: true };
+  return { real: await realpath(root), fh, viaFd: false };
 }
 
 const join = (a: string, b: string) => (a ? `${a}/${b}` : b);
@@ -216,9 +223,8 @@ async function openChild(root: Root, fs: TreeFs, dir: Dir, name: string, before:
 export async function* walkTree(root: string, opts: TreeOptions = {}): AsyncGenerator<TreeEntry> {
   const fs = opts.fs ?? nodeTreeFs;
   const r = await openRoot(root, fs);
-  let top: Dir = { fh: r.fh, rel: "", stat: undefined as unknown as Stats };
+  const top: Dir = { fh: r.fh, rel: "", stat: await r.fh.stat().catch(closeAndThrow(r.fh)) };
   try {
-    top = { ...top, stat: await r.fh.stat() };
     yield { type: "dir", path: "", stat: top.stat };
     yield* walkDir(r, fs, top, 1, opts.signal);
   } finally {

@@ -59,7 +59,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   swapper?.kill("SIGKILL");
-  if (!process.env.KEEP_RACE) await rm(work, { recursive: true, force: true });
+  await rm(work, { recursive: true, force: true });
 });
 
 describe("a directory swapped for a symlink while dreams run", () => {
