@@ -1,4 +1,4 @@
-// Snapshot throughput: dreamd's tar-fs snapshot vs GNU `tar -czf` on the same generated tree, side by side.
+// Snapshot throughput: dreamd's snapshot (safe-tree + tar-stream) vs GNU `tar -czf` on the same generated tree, side by side.
 // Usage: npm run bench:snapshot [-- --files 10000 --mb 200 --rounds 3]
 import { execFileSync } from "node:child_process";
 import { statSync } from "node:fs";
@@ -94,8 +94,8 @@ const mbps = (ms: number) => (du / 1024 / 1024 / (ms / 1000)).toFixed(1);
 process.stdout.write(
   [
     `tree: ${files} files, ${(du / 1024 / 1024).toFixed(1)} MB; ${rounds} rounds, medians`,
-    `  dreamd (tar-fs + gzip + sha256 per file): ${o.toFixed(0)} ms  ${mbps(o)} MB/s`,
-    `  GNU tar -czf:                             ${g.toFixed(0)} ms  ${mbps(g)} MB/s`,
+    `  dreamd (safe-tree + tar-stream + gzip + sha256 per file): ${o.toFixed(0)} ms  ${mbps(o)} MB/s`,
+    `  GNU tar -czf:                                            ${g.toFixed(0)} ms  ${mbps(g)} MB/s`,
     `  archive size dreamd / GNU tar: ${(ourBytes / gnuBytes).toFixed(3)}`,
     `  throughput ratio dreamd / GNU tar: ${(g / o).toFixed(2)}x (target ≥ 0.80x)`,
     "",

@@ -9,6 +9,7 @@ import type { Manifest } from "./manifest.ts";
 import { type MemoryStore, readMemory } from "./memory-reader.ts";
 import { GRACE_DAYS } from "./offline-deadlines.ts";
 import { writeProposal } from "./proposal-writer.ts";
+import type { TreeFs } from "./safe-tree.ts";
 import { ledgerNotes, recordProposal, supersession, viewLedger } from "./session-ledger.ts";
 import { createSnapshot } from "./snapshot.ts";
 import { readState, type State, writeState } from "./state.ts";
@@ -63,6 +64,8 @@ export interface DreamDeps {
   registry: FormatRegistry;
   /** Wall clock for durations; `now` in the options is the dream's logical time. */
   clock?: () => number;
+  /** File calls of every read of memory and sessions (tests inject failures; see safe-tree). */
+  fs?: TreeFs;
 }
 
 export interface DreamResult {
@@ -166,6 +169,7 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
     sessionsDir: input.sessionsDir && resolve(input.sessionsDir),
   };
   const clock = deps.clock ?? Date.now;
+  const treeFs = deps.fs ? { fs: deps.fs } : {};
   const started = clock();
   const dreamId = opts.dreamId ?? newDreamId(opts.now);
   const signal = opts.signal ?? new AbortController().signal;
@@ -206,8 +210,13 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
         name: `${stamp}-${dreamId}`,
         now: opts.now,
         signal,
+        ...treeFs,
       });
-      const memory: MemoryStore = await readMemory(memoryRoot, { maxFileBytes: opts.maxFileBytes, signal });
+      const memory: MemoryStore = await readMemory(memoryRoot, {
+        maxFileBytes: opts.maxFileBytes,
+        signal,
+        ...treeFs,
+      });
       return { snapshot, memory };
     });
     const baseHashes = new Map(snapshot.files.map((f) => [f.path, f.sha256]));
@@ -227,6 +236,7 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
         maxBytes: opts.maxTranscriptBytes,
         ledger,
         signal,
+        ...treeFs,
       });
     } else if (opts.sessionsDir) {
       sessionNotes.push(`sessions dir ${opts.sessionsDir} not found: no transcripts read`);
@@ -272,6 +282,7 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
       operations: accepted,
       baseHashes,
       signal,
+      ...treeFs,
       manifest: {
         schemaVersion: 1,
         dreamId,

@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import type { Config } from "./config.ts";
 import { sha256 } from "./fs-atomic.ts";
+import { readInside } from "./safe-read.ts";
 import { isUnread, viewLedger } from "./session-ledger.ts";
 import type { State } from "./state.ts";
 import { listTranscripts } from "./transcripts/loader.ts";
@@ -47,9 +47,9 @@ export function createGateChecker(
         const key = `${f.path}\0${f.bytes}\0${f.mtimeMs}`;
         let hash = cache.get(key);
         if (!hash) {
-          const data = await readFile(f.abs).catch(() => null);
-          if (!data) continue;
-          hash = sha256(data);
+          const read = await readInside(cfg.sessionsDir, f.path, Number.MAX_SAFE_INTEGER).catch(() => null);
+          if (!read?.ok) continue;
+          hash = sha256(read.data);
           cache.set(key, hash);
         }
         if (isUnread(ledger, hash)) sessionsSinceLast++;

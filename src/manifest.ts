@@ -93,7 +93,16 @@ export const manifestSchema = z.object({
   notes: z.array(z.string()),
   /** Possible duplicates in other words, not merged: for the reviewer (absent in older manifests). */
   candidates: z.array(z.object({ reason: z.string(), evidence: z.array(evidenceSchema).min(2) })).optional(),
-  output: z.object({ files: z.array(fileRecord), changed: z.array(z.string()) }),
+  output: z.object({
+    files: z.array(fileRecord),
+    changed: z.array(z.string()),
+    /**
+     * In the memory dir but not in store/ — symlinks, special files, files and directories dreamd could
+     * not read — and NOT deletions: keep them when applying store/ (diff.patch never touches them).
+     * Absent when there are none, and in older manifests.
+     */
+    skipped: z.array(z.object({ path: z.string(), reason: z.string() })).optional(),
+  }),
   /** Model tokens and estimated cost (absent for the offline engine). */
   usage: usageSchema.optional(),
   stats: z.object({

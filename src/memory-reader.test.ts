@@ -1,8 +1,10 @@
+import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readMemory } from "./memory-reader.ts";
+import { nodeTreeFs, type TreeFs } from "./safe-tree.ts";
 
 let root: string;
 let memory: string;
@@ -42,5 +44,46 @@ describe("readMemory", () => {
       { source: "memory", path: "linked-dir", error: "symlink: not followed, not copied" },
     ]);
     expect(JSON.stringify(store)).not.toContain("secret outside the root");
+  });
+});
+
+describe("readMemory with entries it cannot read", () => {
+  it("skips a FIFO without opening it and unreadable files and dirs, listing each as skipped", async () => {
+    const mem = join(root, "unreadable");
+    await mkdir(join(mem, "private"), { recursive: true });
+    await writeFile(join(mem, "ok.md"), "- fine\n");
+    await writeFile(join(mem, "secret.md"), "- mode 0600, another uid\n");
+    await writeFile(join(mem, "photo.png"), "PNG");
+    await writeFile(join(mem, "private", "p.md"), "- in a 0700 dir\n");
+    execFileSync("mkfifo", [join(mem, "pipe.md")]);
+    // Tests run as root, whom no mode stops: the kernel's EACCES is injected here (the container test
+    // and test/unreadable.test.ts get it for real, as uid 65532).
+    const opened: string[] = [];
+    const fs: TreeFs = {
+      ...nodeTreeFs,
+      open: async (path, flags) => {
+        const name = `${nodeTreeFs.fdPath(Number(path.split("/")[4]))}${path.slice(path.lastIndexOf("/"))}`;
+        opened.push(name);
+        if (/\/(secret\.md|photo\.png|private)$/.test(name)) {
+          throw Object.assign(new Error(`EACCES: permission denied, open '${path}'`), { code: "EACCES" });
+        }
+        return nodeTreeFs.open(path, flags);
+      },
+    };
+    const store = await readMemory(mem, { maxFileBytes: 1000, fs });
+    expect(store.notes.map((n) => n.path)).toEqual(["ok.md"]);
+    expect(store.opaque).toEqual([]);
+    expect(store.problems).toEqual([
+      { source: "memory", path: "photo.png", error: "unreadable (EACCES), not copied" },
+      { source: "memory", path: "pipe.md", error: "fifo: not a regular file, never opened, not copied" },
+      {
+        source: "memory",
+        path: "private",
+        error: "unreadable directory (EACCES): nothing in it read, not copied",
+      },
+      { source: "memory", path: "secret.md", error: "unreadable (EACCES), not copied" },
+    ]);
+    expect(store.skipped?.map((s) => s.path)).toEqual(["photo.png", "pipe.md", "private", "secret.md"]);
+    expect(opened.filter((p) => p.endsWith("/pipe.md"))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
-import { constants, createReadStream, createWriteStream } from "node:fs";
-import { mkdir, open, rename, rm, writeFile } from "node:fs/promises";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { applyChanges, joinLines } from "./apply-changes.ts";
@@ -9,6 +9,7 @@ import type { Change, Manifest, Operation } from "./manifest.ts";
 import type { MemoryStore } from "./memory-reader.ts";
 import { resolveInside } from "./paths.ts";
 import { renderReport } from "./report.ts";
+import { openInside, type TreeFs } from "./safe-tree.ts";
 import { digestTap } from "./snapshot.ts";
 import { unifiedDiff } from "./unified-diff.ts";
 
@@ -21,23 +22,30 @@ export interface WriteProposalInput {
   baseHashes: ReadonlyMap<string, string>;
   manifest: Omit<Manifest, "output">;
   signal?: AbortSignal;
+  fs?: TreeFs;
 }
 
 export const partialDirOf = (proposalsDir: string, dreamId: string) =>
   join(proposalsDir, `.partial-${dreamId}`);
 
-/** Copy a file the engine may not edit, byte for byte, and prove it is the snapshotted one. */
+/**
+ * Copy a file the engine may not edit, byte for byte, and prove it is the snapshotted one. It is opened
+ * through safe-tree below the memory root, so a directory swapped for a link meanwhile cannot bring an
+ * outside file in (and a file gone or made unreadable since the read fails the copy, never the memory).
+ */
 async function copyOpaque(
-  src: string,
+  root: string,
+  path: string,
   dest: string,
   expected: string | undefined,
-  path: string,
+  fs?: TreeFs,
 ): Promise<number> {
-  const fh = await open(src, constants.O_RDONLY | constants.O_NOFOLLOW);
+  const opened = await openInside(root, path, fs ? { fs } : {});
+  if (!("ok" in opened)) throw new DreamError(`output: cannot copy ${path}: ${opened.error}`);
   let got = "";
   let bytes = 0;
   await pipeline(
-    createReadStream("", { fd: fh }),
+    createReadStream("", { fd: opened.fh, start: 0 }),
     digestTap((sha, n) => {
       got = sha;
       bytes = n;
@@ -92,12 +100,16 @@ export async function writeProposal(input: WriteProposalInput): Promise<{ dir: s
       const dest = resolveInside(storeDir, f.path);
       await mkdir(dirname(dest), { recursive: true });
       const expected = input.baseHashes.get(f.path);
-      const bytes = await copyOpaque(f.abs, dest, expected, f.path);
+      const bytes = await copyOpaque(input.memory.root, f.path, dest, expected, input.fs);
       files.push({ path: f.path, sha256: expected ?? "", bytes });
     }
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     diffs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    const manifest: Manifest = { ...input.manifest, output: { files, changed: diffs.map((d) => d.path) } };
+    const skipped = input.memory.skipped ?? [];
+    const manifest: Manifest = {
+      ...input.manifest,
+      output: { files, changed: diffs.map((d) => d.path), ...(skipped.length ? { skipped } : {}) },
+    };
     await writeFile(join(partial, "diff.patch"), unifiedDiff(diffs));
     await writeFile(join(partial, "report.md"), renderReport(manifest));
     await writeFileAtomic(join(partial, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -15,6 +15,12 @@ export function renderReport(m: Manifest): string {
     "",
     "Nothing has been applied: the proposed store is `store/`, the change is `diff.patch`.",
   ];
+  if (m.output.skipped?.length) {
+    out.push(
+      "",
+      `**${m.output.skipped.length} memory entries are not in \`store/\` and are not deletions** (see below): keep them.`,
+    );
+  }
   if (m.operations.length) {
     out.push("", "## Operations", "");
     for (const op of m.operations) {
@@ -45,6 +51,16 @@ export function renderReport(m: Manifest): string {
   if (m.refused.length) {
     out.push("## Refused", "");
     for (const r of m.refused) out.push(`- ${r.rule}: ${r.detail}`);
+    out.push("");
+  }
+  if (m.output.skipped?.length) {
+    out.push("## Left out of store/ (not deletions)", "");
+    out.push(
+      "These are in the memory dir but dreamd did not read or copy them. They are not deleted by this",
+      "proposal: `diff.patch` leaves them alone, and whoever replaces the memory with `store/` must keep them.",
+      "",
+    );
+    for (const s of m.output.skipped) out.push(`- ${s.path}: ${s.reason}`);
     out.push("");
   }
   if (m.problems.length) {

@@ -1,15 +1,16 @@
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, lstatSync } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
-import tarFs from "tar-fs";
 import { z } from "zod";
 import { errorMessage, SnapshotError } from "./errors.ts";
 import { fsyncDir, writeFileAtomic } from "./fs-atomic.ts";
+import type { SkippedEntry, TreeFs } from "./safe-tree.ts";
+import { packTree } from "./tree-pack.ts";
 
 export const snapshotFileSchema = z.object({ path: z.string(), sha256: z.string(), bytes: z.number() });
 export const snapshotManifestSchema = z.object({
@@ -26,6 +27,8 @@ export type SnapshotManifest = z.infer<typeof snapshotManifestSchema>;
 export interface Snapshot extends SnapshotManifest {
   /** Absolute path of the .tar.gz. */
   path: string;
+  /** What the archive leaves out and why (not in the manifest file, whose format is fixed). */
+  skipped: SkippedEntry[];
 }
 
 /** The manifest lives beside the archive: `<archive>.json`. */
@@ -38,6 +41,7 @@ export interface CreateSnapshotOptions {
   name: string;
   now: Date;
   signal?: AbortSignal;
+  fs?: TreeFs;
 }
 
 /** Counts and hashes bytes as they pass, so the archive is written in one streaming pass. */
@@ -117,8 +121,10 @@ function parallelGzip(workers: number): Transform {
 }
 
 /**
- * Pack the memory dir (regular files and directories only; symlinks are neither followed nor stored)
- * into `<snapshotsDir>/<name>.tar.gz`, recording the sha256 of every file as it is read.
+ * Pack the memory dir (regular files and directories only; symlinks, special files and what cannot be
+ * read are neither followed nor stored, and come back in `skipped`) into `<snapshotsDir>/<name>.tar.gz`,
+ * recording the sha256 of every file as it is read. Every file is read through safe-tree, so nothing
+ * outside the memory dir gets in, whatever a writer swaps meanwhile.
  * The archive appears only complete: it is written under a temporary name and renamed.
  */
 export async function createSnapshot(opts: CreateSnapshotOptions): Promise<Snapshot> {
@@ -126,28 +132,14 @@ export async function createSnapshot(opts: CreateSnapshotOptions): Promise<Snaps
   const archive = join(opts.snapshotsDir, `${opts.name}.tar.gz`);
   const partial = `${archive}.partial`;
   const files: SnapshotFile[] = [];
+  const skipped: SkippedEntry[] = [];
   let archiveSha = "";
   let archiveBytes = 0;
-  const pack = tarFs.pack(opts.memoryDir, {
-    // Sorted entries make archives of equal trees identical (@types/tar-fs lags tar-fs 3 here).
-    ...({ sort: true } as object),
-    strict: false,
-    ignore: (name: string) => {
-      const st = lstatSync(name, { throwIfNoEntry: false });
-      return !st || !(st.isFile() || st.isDirectory());
-    },
-    map: (header) => {
-      // Ownership of the agent's files means nothing to a restore; keep archives reproducible.
-      header.uid = 0;
-      header.gid = 0;
-      return header;
-    },
-    mapStream: (stream, header) => {
-      const tap = digestTap((sha256, bytes) => files.push({ path: header.name, sha256, bytes }));
-      stream.on("error", (err) => tap.destroy(err));
-      // tar-fs only needs a readable; its typings insist on fs.ReadStream.
-      return stream.pipe(tap) as unknown as typeof stream;
-    },
+  const pack = packTree(opts.memoryDir, {
+    signal: opts.signal,
+    ...(opts.fs ? { fs: opts.fs } : {}),
+    onFile: (f) => files.push(f),
+    onSkip: (e) => skipped.push(e),
   });
   try {
     await pipeline(
@@ -179,7 +171,7 @@ export async function createSnapshot(opts: CreateSnapshotOptions): Promise<Snaps
   };
   await writeFileAtomic(manifestPathOf(archive), `${JSON.stringify(manifest, null, 2)}\n`);
   await fsyncDir(opts.snapshotsDir);
-  return { ...manifest, path: archive };
+  return { ...manifest, path: archive, skipped };
 }
 
 /** Read and validate the manifest beside an archive; null when there is none. */

@@ -1,5 +1,5 @@
-import { readdir } from "node:fs/promises";
 import { join } from "node:path";
+import { walkTree } from "./safe-tree.ts";
 
 export interface WalkItem {
   /** Posix path relative to the root. */
@@ -10,21 +10,15 @@ export interface WalkItem {
 
 /**
  * Every non-directory below `root`, sorted by path, without following symlinks (they are reported as
- * such, never entered), so nothing outside the root is ever read.
+ * such, never entered), so nothing outside the root is ever listed. A listing only (tests, benches):
+ * dreamd's own reads open files through safe-tree, never by `abs`.
  */
 export async function walk(root: string, signal?: AbortSignal): Promise<WalkItem[]> {
   const out: WalkItem[] = [];
-  const visit = async (dir: string, prefix: string): Promise<void> => {
-    signal?.throwIfAborted();
-    const dirents = await readdir(dir, { withFileTypes: true });
-    dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const d of dirents) {
-      const rel = prefix ? `${prefix}/${d.name}` : d.name;
-      const abs = join(dir, d.name);
-      if (d.isDirectory()) await visit(abs, rel);
-      else out.push({ path: rel, abs, type: d.isFile() ? "file" : d.isSymbolicLink() ? "symlink" : "other" });
-    }
-  };
-  await visit(root, "");
+  for await (const e of walkTree(root, signal ? { signal } : {})) {
+    if (e.type === "dir") continue;
+    const type = e.type === "file" ? "file" : e.kind === "symlink" ? "symlink" : "other";
+    out.push({ path: e.path, abs: join(root, e.path), type });
+  }
   return out;
 }

@@ -1,4 +1,5 @@
-import { chown, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { chmod, chown, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getContainerRuntimeClient, Wait } from "testcontainers";
@@ -120,6 +121,50 @@ describe.skipIf(skip)("the dreamd image", () => {
     expect(manifest.sessions).toHaveLength(6);
     expect(await hashTree(m.memory)).toEqual(before);
     expect((await c.exec(["node", "/app/dist/main.js", "healthcheck"])).exitCode).toBe(0);
+  });
+
+  it("reports and skips a 0600 note, a 0700 directory and a FIFO of another uid, in memory and sessions", async () => {
+    const m = await mounts();
+    cleanup.push(() => rm(m.root, { recursive: true, force: true }));
+    // Owned by this test's uid (root here, or the CI user), not by the container's 65532.
+    const line = `${JSON.stringify({ type: "user", message: { content: "private" } })}\n`;
+    await writeFile(join(m.memory, "secret.md"), "- only its writer may read this\n", { mode: 0o600 });
+    await mkdir(join(m.memory, "private"), { mode: 0o700 });
+    await writeFile(join(m.memory, "private", "p.md"), "- private\n");
+    await writeFile(join(m.sessions, "secret.jsonl"), line, { mode: 0o600 });
+    await mkdir(join(m.sessions, "private"), { mode: 0o700 });
+    await writeFile(join(m.sessions, "private", "s.jsonl"), line);
+    execFileSync("mkfifo", [join(m.memory, "pipe.md"), join(m.sessions, "pipe.jsonl")]);
+    for (const p of ["memory", "sessions"]) await chmod(join(m.root, p), 0o755);
+    const c = await container(m).start();
+    cleanup.push(() => c.stop());
+    const base = `http://${c.getHost()}:${c.getMappedPort(8787)}`;
+    const res = await fetch(`${base}/dreams`, { method: "POST", headers: auth });
+    expect(res.status).toBe(202);
+    const { dreamId } = (await res.json()) as { dreamId: string };
+    const status = await waitFor("the dream", async () => {
+      const s = (await (await fetch(`${base}/status`)).json()) as Status;
+      return s.state === "idle" && s.lastAttempt?.dreamId === dreamId ? s : null;
+    });
+    expect(status.lastAttempt).toMatchObject({ status: "complete" });
+    expect(status.consecutiveFailures).toBe(0);
+    const manifest = manifestSchema.parse(
+      JSON.parse(await readFile(join(m.proposals, dreamId, "manifest.json"), "utf8")),
+    );
+    const problems = manifest.problems.filter((p) => /secret|private|pipe/.test(p.path));
+    expect(problems.map((p) => `${p.source} ${p.path}: ${p.error}`)).toEqual([
+      "memory pipe.md: fifo: not a regular file, never opened, not copied",
+      "memory private: unreadable directory (EACCES): nothing in it read, not copied",
+      "memory secret.md: unreadable (EACCES), not copied",
+      "session pipe.jsonl: fifo: not a regular file, never opened",
+      "session private: unreadable directory (EACCES): nothing in it read",
+      "session secret.jsonl: unreadable (EACCES)",
+    ]);
+    expect(manifest.output.skipped?.map((s) => s.path)).toEqual(["pipe.md", "private", "secret.md"]);
+    expect(manifest.sessions).toHaveLength(6);
+    expect(await readFile(join(m.proposals, dreamId, "report.md"), "utf8")).toContain(
+      "- secret.md: unreadable",
+    );
   });
 
   it("recovers from SIGKILL mid-dream: lock taken over, half proposal removed, next dream succeeds", async () => {

@@ -1,35 +1,60 @@
-import { stat } from "node:fs/promises";
+import { join } from "node:path";
 import { errorMessage } from "../errors.ts";
 import { sha256 } from "../fs-atomic.ts";
 import type { Problem } from "../memory-reader.ts";
+import { type InsideRead, readInside } from "../safe-read.ts";
+import { type TreeFs, walkTree } from "../safe-tree.ts";
 import { type LedgerView, planReading, type SessionRef, type Transcript } from "../session-ledger.ts";
-import { binaryReason, readRegularFile } from "../text-file.ts";
-import { walk } from "../walk.ts";
+import { binaryReason } from "../text-file.ts";
 import type { FormatRegistry } from "./registry.ts";
 import type { Session } from "./session.ts";
 
 export interface Candidate {
   path: string;
+  /** For messages only: reads go through safe-tree below the sessions dir, never by this path. */
   abs: string;
   mtimeMs: number;
   bytes: number;
 }
 
-/** Transcript files under `dir`, oldest first (mtime, then path), that some format claims. */
+const hidden = (path: string) => path.split("/").some((p) => p.startsWith("."));
+
+/**
+ * Transcript files under `dir`, oldest first (mtime, then path), that some format claims, and the
+ * entries that could not be looked at (unreadable directories, FIFOs, sockets, devices, symlinks).
+ */
+export async function scanTranscripts(
+  dir: string,
+  registry: FormatRegistry,
+  opts: { signal?: AbortSignal; fs?: TreeFs } = {},
+): Promise<{ candidates: Candidate[]; problems: Problem[] }> {
+  const candidates: Candidate[] = [];
+  const problems: Problem[] = [];
+  for await (const item of walkTree(dir, opts)) {
+    if (item.type === "dir" || hidden(item.path)) continue;
+    if (item.type === "skipped") {
+      problems.push({ source: "session", path: item.path, error: item.error });
+      continue;
+    }
+    if (!registry.forFile(item.path)) continue;
+    candidates.push({
+      path: item.path,
+      abs: join(dir, item.path),
+      mtimeMs: item.stat.mtimeMs,
+      bytes: item.stat.size,
+    });
+  }
+  candidates.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.path < b.path ? -1 : 1));
+  return { candidates, problems };
+}
+
+/** Transcript files under `dir`, oldest first, that some format claims. */
 export async function listTranscripts(
   dir: string,
   registry: FormatRegistry,
   signal?: AbortSignal,
 ): Promise<Candidate[]> {
-  const items = await walk(dir, signal);
-  const out: Candidate[] = [];
-  for (const item of items) {
-    if (item.type !== "file" || item.path.split("/").some((p) => p.startsWith("."))) continue;
-    if (!registry.forFile(item.path)) continue;
-    const st = await stat(item.abs);
-    out.push({ path: item.path, abs: item.abs, mtimeMs: st.mtimeMs, bytes: st.size });
-  }
-  return out.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.path < b.path ? -1 : 1));
+  return (await scanTranscripts(dir, registry, signal ? { signal } : {})).candidates;
 }
 
 export interface LoadOptions {
@@ -40,6 +65,7 @@ export interface LoadOptions {
   /** Which transcripts are settled, held by a pending proposal, or unread: see session-ledger.ts. */
   ledger: LedgerView;
   signal?: AbortSignal;
+  fs?: TreeFs;
 }
 
 export interface LoadResult {
@@ -62,11 +88,13 @@ export interface LoadResult {
  * rather than held in memory: only the picked ones are read again.
  */
 export async function loadSessions(opts: LoadOptions): Promise<LoadResult> {
-  const result: LoadResult = { sessions: [], problems: [], read: [], unusable: [], carried: 0, deferred: 0 };
+  const tree = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.fs ? { fs: opts.fs } : {}) };
+  const { candidates, problems } = await scanTranscripts(opts.dir, opts.registry, tree);
+  const result: LoadResult = { sessions: [], problems, read: [], unusable: [], carried: 0, deferred: 0 };
   const problem = (path: string, error: string) => result.problems.push({ source: "session", path, error });
-  const readOrReport = async (c: Candidate) => {
+  const readOrReport = async (c: Candidate): Promise<Extract<InsideRead, { ok: true }> | null> => {
     try {
-      const read = await readRegularFile(c.abs, opts.maxBytes);
+      const read = await readInside(opts.dir, c.path, opts.maxBytes, tree);
       if (read.ok) return read;
       problem(c.path, read.error);
     } catch (err) {
@@ -74,7 +102,6 @@ export async function loadSessions(opts: LoadOptions): Promise<LoadResult> {
     }
     return null;
   };
-  const candidates = await listTranscripts(opts.dir, opts.registry, opts.signal);
   const hashed: (Transcript & { candidate: Candidate })[] = [];
   for (const c of candidates) {
     opts.signal?.throwIfAborted();
