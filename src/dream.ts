@@ -93,11 +93,23 @@ export async function recoverInterrupted(
   proposalsDir: string,
   state: State,
   warn?: (msg: string) => void,
+  snapshotsDir?: string,
 ): Promise<void> {
   const names = await readdir(proposalsDir).catch(() => [] as string[]);
   for (const name of names.filter((n) => n.startsWith(".partial-") || n.startsWith(".trash-"))) {
     await rm(join(proposalsDir, name), { recursive: true, force: true });
     warn?.(`removed ${name}: left by an interrupted dream`);
+  }
+  if (snapshotsDir) {
+    // Half-written archives, and the whole snapshot of a dream that died: no proposal refers to it, and
+    // on a full disk every retry would leave one more.
+    const died = state.lastAttempt?.status === "running" ? state.lastAttempt.dreamId : null;
+    for (const name of await readdir(snapshotsDir).catch(() => [] as string[])) {
+      if (name.endsWith(".partial") || (died && name.startsWith(`${died}.tar.gz`))) {
+        await rm(join(snapshotsDir, name), { force: true });
+        warn?.(`removed snapshot ${name}: left by an interrupted dream`);
+      }
+    }
   }
   if (state.lastAttempt?.status === "running") {
     state.lastAttempt = {
@@ -106,6 +118,12 @@ export async function recoverInterrupted(
       error: "interrupted: the process died mid-dream",
     };
     state.consecutiveFailures++;
+  }
+}
+
+async function removeSnapshot(snapshotsDir: string, dreamId: string): Promise<void> {
+  for (const suffix of [".tar.gz", ".tar.gz.json", ".tar.gz.partial"]) {
+    await rm(join(snapshotsDir, `${dreamId}${suffix}`), { force: true }).catch(() => {});
   }
 }
 
@@ -180,7 +198,7 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
   const memoryRoot = await realpath(opts.memoryDir).catch(() => opts.memoryDir);
   const wallNow = () => new Date(clock()).toISOString();
   const state = await readState(opts.proposalsDir, opts.warn);
-  await recoverInterrupted(opts.proposalsDir, state, opts.warn);
+  await recoverInterrupted(opts.proposalsDir, state, opts.warn, opts.snapshotsDir);
   // State times are wall-clock times: they drive the gates, whatever logical `now` the dream was given.
   state.lastAttempt = { dreamId, at: wallNow(), status: "running" };
   state.recentStarts.push(wallNow());
@@ -196,18 +214,19 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
   };
 
   let phase: Phase = "orient";
+  let proposed = false;
   try {
     emit("orient", "start");
     if (!(await readableDir(opts.memoryDir)))
       throw new DreamError(`memory dir ${opts.memoryDir} is not a readable directory`);
     await mkdir(opts.proposalsDir, { recursive: true });
-    const stamp = dreamId.split("-")[0] ?? dreamId;
     const freeze = opts.freeze ?? (<T>(fn: () => Promise<T>) => fn());
     const { snapshot, memory } = await freeze(async () => {
       const snapshot = await createSnapshot({
         memoryDir: memoryRoot,
         snapshotsDir: opts.snapshotsDir,
-        name: `${stamp}-${dreamId}`,
+        // The dream id starts with its time already: `20260320T180000Z-c70210.tar.gz`.
+        name: dreamId,
         now: opts.now,
         signal,
         ...treeFs,
@@ -275,6 +294,7 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
     phase = "output";
     emit("output", "start");
     signal.throwIfAborted();
+    proposed = true;
     const written = await writeProposal({
       proposalsDir: opts.proposalsDir,
       dreamId,
@@ -327,6 +347,9 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
     emit("output", "done", { dir: written.dir, changed: written.manifest.output.changed.length });
     return { dreamId, ...written };
   } catch (err) {
+    // No proposal refers to this dream's snapshot: keeping it would add one archive per failed retry.
+    // Once the proposal is being written it may refer to it; then it stays.
+    if (!proposed) await removeSnapshot(opts.snapshotsDir, dreamId);
     // An engine stopped part way still reports what it spent.
     const spent = err instanceof EngineStopped ? err.usage : undefined;
     if (signal.aborted) {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -77,13 +77,28 @@ describe("a directory swapped for a symlink while dreams run", () => {
     await new Promise<void>((resolve) => child.once("message", () => resolve()));
 
     const out = join(work, "out");
+    const snapshotsDir = join(out, "snapshots");
+    // A failed dream removes its snapshot (no proposal refers to it); keep a copy of every archive as it
+    // was written, so the scan below sees each one, whatever became of its dream.
+    const seen = join(work, "seen");
+    await mkdir(seen, { recursive: true });
+    const keepArchives = async <T>(fn: () => Promise<T>): Promise<T> => {
+      try {
+        return await fn();
+      } finally {
+        for (const name of await readdir(snapshotsDir).catch(() => [] as string[])) {
+          if (name.endsWith(".tar.gz"))
+            await copyFile(join(snapshotsDir, name), join(seen, name)).catch(() => {});
+        }
+      }
+    };
     const deps = { engine: createOfflineEngine(), registry: createFormatRegistry() };
     const failures = new Map<string, number>();
     const stores: string[] = [];
     for (let i = 0; i < DREAMS; i++) {
       try {
         const r = await runDream(
-          dreamOptions(out, { memoryDir: memory, sessionsDir: join(work, "none") }),
+          dreamOptions(out, { memoryDir: memory, sessionsDir: join(work, "none"), freeze: keepArchives }),
           deps,
         );
         stores.push(join(r.dir, "store"));
@@ -96,12 +111,11 @@ describe("a directory swapped for a symlink while dreams run", () => {
     child.kill("SIGKILL");
     swapper = undefined;
 
-    const snapshotsDir = join(out, "snapshots");
-    const archives = (await readdir(snapshotsDir)).filter((n) => n.endsWith(".tar.gz"));
+    const archives = (await readdir(seen)).filter((n) => n.endsWith(".tar.gz"));
     const leakedArchives: string[] = [];
     let withSub = 0;
     for (const name of archives) {
-      const tar = gunzipSync(await readFile(join(snapshotsDir, name)));
+      const tar = gunzipSync(await readFile(join(seen, name)));
       if (tar.includes(MARKER)) leakedArchives.push(name);
       if (tar.includes("inside note")) withSub++;
     }
