@@ -155,7 +155,7 @@ export function createClaudeEngine(opts: ClaudeEngineOptions): Engine {
         const maxTokens = Math.min(cap, opts.maxOutputTokens - usage.outputTokens);
         return spent + tokens > opts.maxInputTokens || maxTokens < 256 ? null : maxTokens;
       };
-      /** One forced tool call, its usage counted. */
+      /** One call offering one tool, its usage counted. */
       const ask = async (
         sys: Anthropic.Messages.TextBlockParam[],
         messages: Anthropic.Messages.MessageParam[],
@@ -169,7 +169,9 @@ export function createClaudeEngine(opts: ClaudeEngineOptions): Engine {
             system: sys,
             messages,
             tools: [tool],
-            tool_choice: { type: "tool", name: tool.name },
+            // Current models refuse a forced tool choice (400): the instructions ask for the tool, and an
+            // answer without the call goes through the same repair turn as an invalid one.
+            tool_choice: { type: "auto" },
           },
           { signal: ctx.signal },
         );

@@ -66,11 +66,11 @@ describe("model price table", () => {
   it("prices the configured model, falls back to *, and refuses a malformed table", async () => {
     const { pricesOf } = await import("./engine.ts");
     const table = loadConfig().modelPrices;
-    expect(pricesOf(table, "claude-sonnet-4-5")).toEqual({
-      input: 3,
-      output: 15,
-      cacheRead: 0.3,
-      cacheWrite: 3.75,
+    expect(pricesOf(table, loadConfig().model)).toEqual({
+      input: 2,
+      output: 10,
+      cacheRead: 0.1,
+      cacheWrite: 2.5,
     });
     expect(pricesOf(`${table};*=1,2,3,4`, "some-new-model")).toEqual({
       input: 1,

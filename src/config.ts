@@ -99,7 +99,8 @@ export const configFields = {
     env: "DREAMD_MODEL",
     flag: "model",
     description: "Claude model for the claude engine.",
-    schema: z.string().min(1, { error: "must not be empty" }).default("claude-sonnet-4-5"),
+    // The newest Sonnet the installed SDK lists (claude-sonnet-4-5 reached end of life on 2026-11-30).
+    schema: z.string().min(1, { error: "must not be empty" }).default("claude-sonnet-5-5"),
   }),
   anthropicBaseUrl: field({
     env: "DREAMD_ANTHROPIC_BASE_URL",
@@ -145,9 +146,10 @@ export const configFields = {
       .refine(isPriceTable, {
         error: "must be model=input,output,cache-read,cache-write entries separated by ;",
       })
-      .default(
-        "claude-sonnet-4-5=3,15,0.3,3.75;claude-opus-4-1=15,75,1.5,18.75;claude-haiku-4-5=1,5,0.1,1.25",
-      ),
+      // Anthropic's published prices (platform.claude.com/docs/en/about-claude/pricing, read 2026-12-03;
+      // Sonnet 5.5 cache reads $0.10 since 2026-10-07 per its migration guide); cache-write is the 5-minute
+      // write, 1.25x input.
+      .default("claude-sonnet-5-5=2,10,0.1,2.5;claude-opus-5-5=4,20,0.2,5;claude-haiku-4-5=1,5,0.1,1.25"),
   }),
   apiHost: field({
     env: "DREAMD_API_HOST",

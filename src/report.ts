@@ -1,4 +1,5 @@
 import type { Manifest } from "./manifest.ts";
+import { plural } from "./plural.ts";
 
 /** report.md: what a reviewer reads first. Every operation with its reason and evidence. */
 export function renderReport(m: Manifest): string {
@@ -8,10 +9,10 @@ export function renderReport(m: Manifest): string {
     "",
     `Engine ${m.engine.name} ${m.engine.version}, ${m.createdAt}. Snapshot: \`${m.base.snapshot.path}\`.`,
     "",
-    `- ${m.stats.files} memory files, ${m.stats.entries} entries, ${m.stats.sessions} sessions read` +
+    `- ${plural(m.stats.files, "memory file")}, ${plural(m.stats.entries, "entry", "entries")}, ${plural(m.stats.sessions, "session")} read` +
       (m.stats.deferredSessions ? ` (${m.stats.deferredSessions} more left for the next dream)` : ""),
-    `- ${m.operations.length} operations: ${["merge", "supersede", "prune", "normalize", "create"].map((k) => `${count(k)} ${k}`).join(", ")}`,
-    `- ${m.output.changed.length} files changed, ${m.refused.length} operations refused, ${m.problems.length} inputs with problems`,
+    `- ${plural(m.operations.length, "operation")}: ${["merge", "supersede", "prune", "normalize", "create"].map((k) => `${count(k)} ${k}`).join(", ")}`,
+    `- ${plural(m.output.changed.length, "file")} changed, ${plural(m.refused.length, "operation")} refused, ${plural(m.problems.length, "input")} with problems`,
     "",
     "Nothing has been applied: the proposed store is `store/`, the change is `diff.patch`.",
   ];

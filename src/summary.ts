@@ -1,4 +1,5 @@
 import type { Manifest } from "./manifest.ts";
+import { plural } from "./plural.ts";
 
 /** The few lines `dreamd dream` prints: what happened and where to look. */
 export function summarize(m: Manifest, dir: string): string {
@@ -10,11 +11,11 @@ export function summarize(m: Manifest, dir: string): string {
     .join(", ");
   return [
     `dream ${m.dreamId} (${m.engine.name} engine)`,
-    `  read      ${m.stats.files} memory files, ${m.stats.entries} entries, ${m.stats.sessions} sessions` +
+    `  read      ${plural(m.stats.files, "memory file")}, ${plural(m.stats.entries, "entry", "entries")}, ${plural(m.stats.sessions, "session")}` +
       (m.stats.deferredSessions ? ` (+${m.stats.deferredSessions} deferred)` : ""),
-    `  proposed  ${m.operations.length} operations${byKind ? ` (${byKind})` : ""}, ${m.output.changed.length} files changed`,
-    `  refused   ${m.refused.length} operations`,
-    `  problems  ${m.problems.length} inputs reported and skipped`,
+    `  proposed  ${plural(m.operations.length, "operation")}${byKind ? ` (${byKind})` : ""}, ${plural(m.output.changed.length, "file")} changed`,
+    `  refused   ${plural(m.refused.length, "operation")}`,
+    `  problems  ${plural(m.problems.length, "input")} reported and skipped`,
     `  snapshot  ${m.base.snapshot.path}`,
     `  review    ${dir}/report.md, ${dir}/diff.patch`,
     dir,

@@ -1,7 +1,7 @@
 import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../src/config.ts";
 import { runDream } from "../src/dream.ts";
 import { createEngine } from "../src/engine.ts";
@@ -16,6 +16,7 @@ import {
   type FakeApi,
   type Script,
   startFakeApi,
+  toolOf,
 } from "./fake-messages-api.ts";
 import { dreamOptions, EXAMPLES } from "./fixtures.ts";
 
@@ -64,15 +65,34 @@ const firstIs =
     decide(body, (id, p) => (id === 0 && p ? evil(p) : null));
 
 describe("claude engine against a fake Messages API", () => {
+  it("uses a current model by default: no deprecation warning, no forced tool choice, the default's price", async () => {
+    const warn = vi.spyOn(console, "warn");
+    try {
+      const { m, api } = await dream(approveAll);
+      expect(api.requests.length).toBeGreaterThan(0);
+      for (const r of api.requests) {
+        expect(r.model).toBe("claude-sonnet-5-5");
+        expect(r.tool_choice).toEqual({ type: "auto" });
+      }
+      expect(
+        warn.mock.calls.map((c) => String(c[0])).filter((w) => /deprecated|end-of-life/i.test(w)),
+      ).toEqual([]);
+      expect(m.refused).toEqual([]);
+      expect(m.usage?.costUsd).toBeGreaterThan(0);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it("decides each cluster through the tool, caches the stable prefix and records usage", async () => {
     const { m, api } = await dream(approveAll);
     expect(m.engine.name).toBe("claude");
     // Clusters go in batches: one cached prefix per call, not per cluster.
-    const decideCalls = api.requests.filter((r) => r.tool_choice?.name === "propose");
+    const decideCalls = api.requests.filter((r) => toolOf(r) === "propose");
     expect(decideCalls.length).toBe(Math.ceil(m.operations.length / 8));
     expect(decideCalls.flatMap((r) => clusters(r).map((c) => c.id))).toEqual(m.operations.map((_, i) => i));
     // The map step read the 6 sessions in one batch.
-    expect(api.requests.filter((r) => r.tool_choice?.name === "extract")).toHaveLength(1);
+    expect(api.requests.filter((r) => toolOf(r) === "extract")).toHaveLength(1);
     expect(m.refused).toEqual([]);
     expect(api.requests[0]?.system?.every((b) => b.cache_control)).toBe(true);
     expect(m.usage?.cacheReadTokens).toBeGreaterThan(0);
@@ -87,7 +107,7 @@ describe("claude engine against a fake Messages API", () => {
       i < 2 ? { status: i === 0 ? 529 : 429, headers: { "retry-after": "0" } } : approveAll(body, i),
     );
     expect(m.refused).toEqual([]);
-    expect(api.requests.filter((r) => r.tool_choice?.name === "propose").length).toBe(
+    expect(api.requests.filter((r) => toolOf(r) === "propose").length).toBe(
       Math.ceil(m.operations.length / 8) + 2,
     );
     expect(m.notes.join("\n")).not.toMatch(/failed/);
@@ -382,7 +402,7 @@ describe("cancel during a Claude call", () => {
 describe("the map step over sessions", () => {
   it("turns a fact Claude finds in two sessions into a new note, and refuses one with a made-up quote", async () => {
     const { m } = await dream((body, i) => {
-      if (body.tool_choice?.name !== "extract") return approveAll(body, i);
+      if (toolOf(body) !== "extract") return approveAll(body, i);
       const text = JSON.stringify(body.messages);
       const found = [
         {
@@ -437,7 +457,7 @@ describe("the map step over sessions", () => {
     const sent: (Record<string, unknown> | null)[] = [];
     const { m } = await dream(
       (body, i) => {
-        if (body.tool_choice?.name === "extract") return approveAll(body, i);
+        if (toolOf(body) === "extract") return approveAll(body, i);
         return decide(body, (_, p) => {
           sent.push(p);
           return p ? null : [merge];

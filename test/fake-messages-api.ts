@@ -23,8 +23,29 @@ export interface MessagesBody {
   max_tokens: number;
   system?: { type: string; text: string; cache_control?: unknown }[];
   messages: { role: string; content: unknown }[];
-  tools?: unknown[];
+  tools?: { name: string }[];
   tool_choice?: { type: string; name?: string };
+  temperature?: number;
+  top_p?: number;
+  top_k?: number;
+}
+
+/** The tool a request offers (dreamd offers one per call: propose or extract). */
+export const toolOf = (body: MessagesBody): string | undefined => body.tools?.[0]?.name;
+
+/**
+ * What the current models refuse with a 400, as the Claude Sonnet 5.5 migration guide lists: a forced
+ * tool choice and sampling parameters. The fake refuses them too, so a request the real API would
+ * reject fails here first.
+ */
+function refusedByModel(body: MessagesBody): string | null {
+  if (body.tool_choice && body.tool_choice.type !== "auto" && body.tool_choice.type !== "none") {
+    return `tool_choice.type "${body.tool_choice.type}" is not supported for this model`;
+  }
+  for (const p of ["temperature", "top_p", "top_k"] as const) {
+    if (body[p] !== undefined) return `${p} is not supported for this model`;
+  }
+  return null;
 }
 
 export interface FakeApi {
@@ -44,6 +65,10 @@ export async function startFakeApi(script: Script): Promise<FakeApi> {
   app.post("/v1/messages", async (c) => {
     const body = (await c.req.json()) as MessagesBody;
     requests.push(body);
+    const refused = refusedByModel(body);
+    if (refused) {
+      return c.json({ type: "error", error: { type: "invalid_request_error", message: refused } }, 400);
+    }
     const reply = script(body, requests.length - 1);
     if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
     const status = reply.status ?? 200;
@@ -147,5 +172,4 @@ export function extracted(memories: unknown[]): FakeReply {
 }
 
 /** A script that agrees with every offline proposal and finds nothing new in the sessions. */
-export const approveAll: Script = (body) =>
-  body.tool_choice?.name === "extract" ? extracted([]) : decide(body);
+export const approveAll: Script = (body) => (toolOf(body) === "extract" ? extracted([]) : decide(body));
