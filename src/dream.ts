@@ -9,6 +9,7 @@ import type { Manifest } from "./manifest.ts";
 import { type MemoryStore, readMemory } from "./memory-reader.ts";
 import { GRACE_DAYS } from "./offline-deadlines.ts";
 import { writeProposal } from "./proposal-writer.ts";
+import { redactor } from "./redact.ts";
 import type { TreeFs } from "./safe-tree.ts";
 import { ledgerNotes, recordProposal, supersession, viewLedger } from "./session-ledger.ts";
 import { createSnapshot } from "./snapshot.ts";
@@ -43,6 +44,11 @@ export interface DreamOptions {
   /** Runs the snapshot and the memory read (e.g. with the agent container paused). */
   freeze?: <T>(fn: () => Promise<T>) => Promise<T>;
   warn?: (msg: string) => void;
+  /**
+   * dreamd's own secrets (API token, Anthropic key): a library may put one into an error message, and
+   * what dreamd writes about a dream (manifest notes and problems, report, state) must never hold one.
+   */
+  secrets?: readonly string[];
 }
 
 /** The part of DreamOptions that comes straight from config. */
@@ -56,6 +62,7 @@ export function dreamDirsAndLimits(cfg: Config) {
     maxFileBytes: cfg.maxFileBytes,
     maxTranscriptBytes: cfg.maxTranscriptBytes,
     deletionBudget: cfg.deletionBudget,
+    secrets: [cfg.apiToken, cfg.anthropicApiKey].filter(Boolean),
   } satisfies Partial<DreamOptions>;
 }
 
@@ -213,6 +220,7 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
     await writeState(opts.proposalsDir, state);
   };
 
+  const redact = redactor(opts.secrets ?? []);
   let phase: Phase = "orient";
   let proposed = false;
   try {
@@ -320,10 +328,10 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
           startedAt: s.startedAt,
           messages: s.messages.length,
         })),
-        problems: [...memory.problems, ...loaded.problems],
+        problems: [...memory.problems, ...loaded.problems].map((p) => ({ ...p, error: redact(p.error) })),
         operations: accepted,
         refused,
-        notes: [...sessionNotes, ...ledgerNotes(superseding, loaded.carried), ...result.notes],
+        notes: [...sessionNotes, ...ledgerNotes(superseding, loaded.carried), ...result.notes].map(redact),
         ...(result.candidates?.length ? { candidates: result.candidates } : {}),
         ...(result.usage ? { usage: result.usage } : {}),
         stats: {
@@ -356,8 +364,11 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
       await record("cancelled", undefined, spent).catch(() => {});
       throw new CancelledError(`dream ${dreamId} cancelled during ${phase}`, { cause: err });
     }
-    await record("failed", errorMessage(err), spent).catch(() => {});
-    if (err instanceof DreamError || err instanceof ConfigError) throw err;
-    throw new DreamError(`dream ${dreamId} failed during ${phase}: ${errorMessage(err)}`, { cause: err });
+    const message = redact(errorMessage(err));
+    await record("failed", message, spent).catch(() => {});
+    if (err instanceof ConfigError) throw err;
+    if (err instanceof DreamError)
+      throw message === err.message ? err : new DreamError(message, { cause: err });
+    throw new DreamError(`dream ${dreamId} failed during ${phase}: ${message}`, { cause: err });
   }
 }

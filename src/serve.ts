@@ -92,6 +92,7 @@ export async function startServer(
     log,
     options: {
       ...dreamDirsAndLimits(cfg),
+      secrets,
       warn: (msg) => log.warn(msg),
       ...(freezer ? { freeze: freezer.around } : {}),
     },
