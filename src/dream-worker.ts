@@ -3,6 +3,8 @@
  * thread it starved /healthz for 10 s, long enough for a liveness probe to kill the pod mid-dream.
  * The parent (dream-thread.ts) sends the serialisable options; callbacks travel as messages.
  */
+import { readlinkSync } from "node:fs";
+import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Config } from "./config.ts";
 import { type DreamOptions, runDream } from "./dream.ts";
@@ -36,7 +38,21 @@ export type ToWorker =
   | { type: "frozen"; error?: string }
   | { type: "thawed" };
 
+/**
+ * A dream is background work: on Linux a thread has its own nice value, so lower this one's and the
+ * server's thread wins the CPU whenever both want it (a pod's CPU limit is often one core or less).
+ */
+function yieldCpuToTheServer(): void {
+  try {
+    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    if (Number.isInteger(tid)) setPriority(tid, 10);
+  } catch {
+    // Not Linux, or not permitted: the dream still runs off the server's thread.
+  }
+}
+
 if (parentPort) {
+  yieldCpuToTheServer();
   const port = parentPort;
   const input = workerData as WorkerInput;
   const send = (m: ToParent) => port.postMessage(m);

@@ -14,10 +14,10 @@ export interface Slot {
 
 const PATTERNS = [
   // "<subject> is (now) <value>", "<subject> moved to <value>", "<subject> changed to <value>"
-  // Bounded gaps: the subject and value may hold spaces too, and an unbounded gap between them is quadratic.
-  /^(?:the\s+|our\s+)?(?<subject>[a-z][a-z0-9 /_-]{2,60}?)\s{1,8}(?:is|are)\s{1,8}(?:now\s{1,8})?(?<value>[^,;()]{1,40}?)[.!]?$/i,
-  /^(?:the\s+|our\s+)?(?<subject>[a-z][a-z0-9 /_-]{2,60}?)\s+(?:moved|changed|switched)\s+to\s+(?<value>[^,;()]{1,40}?)[.!]?$/i,
-  /^(?:the\s+|our\s+)?(?<subject>[a-z][a-z0-9 /_-]{2,60}?)\s*[:=]\s+(?<value>[^,;()]{1,40}?)[.!]?$/i,
+  // Every repetition is bounded, so a match is short and the work per line is bounded whatever its length.
+  /^(?:the\s{1,8}|our\s{1,8})?(?<subject>[a-z][a-z0-9 /_-]{2,60}?)\s{1,8}(?:is|are)\s{1,8}(?:now\s{1,8})?(?<value>[^,;()]{1,40}?)[.!]?$/i,
+  /^(?:the\s{1,8}|our\s{1,8})?(?<subject>[a-z][a-z0-9 /_-]{2,60}?)\s{1,8}(?:moved|changed|switched)\s{1,8}to\s{1,8}(?<value>[^,;()]{1,40}?)[.!]?$/i,
+  /^(?:the\s{1,8}|our\s{1,8})?(?<subject>[a-z][a-z0-9 /_-]{2,60}?)\s{0,8}[:=]\s{1,8}(?<value>[^,;()]{1,40}?)[.!]?$/i,
 ];
 // Subjects that read as a slot but are not one ("this", "it", "everything").
 const VAGUE = /^(it|this|that|there|everything|nothing|something|he|she|they|we|i)$/i;
