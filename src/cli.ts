@@ -1,15 +1,15 @@
 import { mkdir, stat } from "node:fs/promises";
 import { parseArgs, usage } from "./cli-args.ts";
 import { type Config, loadConfig } from "./config.ts";
-import { assertLayout, dreamDirsAndLimits, newDreamId, runDream } from "./dream.ts";
-import { createEngine } from "./engine.ts";
+import { createLock, type DreamLock, holderIdOf, lockOptionsOf } from "./dream/lock.ts";
+import { assertLayout, dreamDirsAndLimits, newDreamId, runDream } from "./dream/run.ts";
+import { createEngine } from "./engine/engine.ts";
 import { CancelledError, ConfigError, errorMessage } from "./errors.ts";
-import { createGateChecker } from "./gates.ts";
-import { createLock, type DreamLock, holderIdOf, lockOptionsOf } from "./lock.ts";
-import { newestMtime } from "./scheduler.ts";
-import { verifySnapshot } from "./snapshot-restore.ts";
-import { readState } from "./state.ts";
-import { summarize } from "./summary.ts";
+import { summarize } from "./proposal/summary.ts";
+import { createGateChecker } from "./schedule/gates.ts";
+import { newestMtime } from "./schedule/scheduler.ts";
+import { verifySnapshot } from "./snapshot/restore.ts";
+import { readState } from "./state/state.ts";
 import { createFormatRegistry } from "./transcripts/registry.ts";
 
 export interface CliIo {

@@ -2,7 +2,7 @@
 import { runCli } from "./cli.ts";
 import type { Config } from "./config.ts";
 import { createLogger } from "./logger.ts";
-import { startServer } from "./serve.ts";
+import { startServer } from "./server/serve.ts";
 
 // The only module that reads process.env and handles signals; everything else takes them as parameters.
 const SHUTDOWN_GRACE_MS = 10_000;

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { DreamOptions } from "../src/dream.ts";
-import { parseEntries } from "../src/entries.ts";
-import type { MemoryStore } from "../src/memory-reader.ts";
+import type { DreamOptions } from "../src/dream/run.ts";
+import { walk } from "../src/fs/walk.ts";
+import { parseEntries } from "../src/memory/entries.ts";
+import type { MemoryStore } from "../src/memory/reader.ts";
 import type { Message, Session } from "../src/transcripts/session.ts";
-import { walk } from "../src/walk.ts";
 
 export const EXAMPLES = new URL("../examples/", import.meta.url).pathname;
 
