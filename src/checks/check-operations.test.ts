@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { memoryFrom, sessionFrom } from "../../test/fixtures.ts";
-import type { ProposedOperation } from "../engine/engine.ts";
+import type { ProposedOperation } from "../manifest.ts";
 import { checkOperations } from "./check-operations.ts";
 
 const memory = memoryFrom({

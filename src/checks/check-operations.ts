@@ -1,7 +1,6 @@
-import type { ProposedOperation } from "../engine/engine.ts";
 import type { PathError } from "../errors.ts";
 import { resolveInside } from "../fs/paths.ts";
-import type { Change, Operation, Refused } from "../manifest.ts";
+import type { Change, Operation, ProposedOperation, Refused } from "../manifest.ts";
 import { containment, contentWords, hardTokens } from "../text/similarity.ts";
 import { danglingTarget } from "./dangling-links.ts";
 import { expiredDeadline } from "./deadlines.ts";

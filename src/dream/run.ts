@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { mkdir, readdir, realpath, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { checkOperations } from "../checks/check-operations.ts";
@@ -9,6 +8,7 @@ import { CancelledError, ConfigError, DreamError, errorMessage } from "../errors
 import type { TreeFs } from "../fs/safe-tree.ts";
 import type { Manifest } from "../manifest.ts";
 import { type MemoryStore, readMemory } from "../memory/reader.ts";
+import { newDreamId } from "../proposal/dream-id.ts";
 import { writeProposal } from "../proposal/writer.ts";
 import { redactor } from "../redact.ts";
 import { createSnapshot } from "../snapshot/create.ts";
@@ -80,16 +80,6 @@ export interface DreamResult {
   dir: string;
   manifest: Manifest;
 }
-
-/** Sortable and unique: `20260320T180000Z-1a2b3c`. */
-export function newDreamId(now: Date): string {
-  return `${now
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d+Z$/, "Z")}-${randomBytes(3).toString("hex")}`;
-}
-
-export const DREAM_ID = /^\d{8}T\d{6}Z-[0-9a-f]{6}$/;
 
 /**
  * Whoever runs a dream holds the lock, so any half-built proposal left on the volume belongs to a dream

@@ -1,9 +1,10 @@
 import { BusyError, CancelledError, errorMessage } from "../errors.ts";
 import type { Logger } from "../logger.ts";
+import { newDreamId } from "../proposal/dream-id.ts";
 import type { DreamLock, LockInfo } from "./lock.ts";
+import { type DreamExecutor, type DreamOutcome, outcomeOf } from "./outcome.ts";
 import type { DreamDeps } from "./run.ts";
-import { type DreamEvent, type DreamOptions, newDreamId, type Phase, runDream } from "./run.ts";
-import { type DreamExecutor, type DreamOutcome, outcomeOf } from "./thread.ts";
+import { type DreamEvent, type DreamOptions, type Phase, runDream } from "./run.ts";
 
 export type RunnerEvent =
   | { type: "phase"; data: DreamEvent }

@@ -4,15 +4,12 @@
  * The parent (thread.ts) sends the serialisable options; callbacks travel as messages.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import type { Config } from "../config.ts";
-import { createEngine } from "../engine/engine.ts";
+import type { EngineConfig } from "../engine/index.ts";
 import { CancelledError, DreamError, errorMessage } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import { createFormatRegistry } from "../transcripts/registry.ts";
+import { createDreamDeps } from "./deps.ts";
+import { type DreamOutcome, outcomeOf } from "./outcome.ts";
 import { type DreamOptions, runDream } from "./run.ts";
-import { type DreamOutcome, outcomeOf } from "./thread.ts";
-
-export type EngineConfig = Parameters<typeof createEngine>[0];
 
 export interface WorkerInput {
   options: Omit<DreamOptions, "signal" | "onEvent" | "freeze" | "warn">;
@@ -74,12 +71,11 @@ if (parentPort) {
     warn: (message) => send({ type: "warn", message }),
     ...(input.freeze ? { freeze } : {}),
   };
-  runDream(options, {
-    engine: createEngine(input.engine as Config, log),
-    registry: createFormatRegistry(),
-  }).then(
-    (result) => send({ type: "done", result: outcomeOf(result) }),
-    (err: unknown) =>
-      send({ type: "failed", name: err instanceof Error ? err.name : "Error", message: errorMessage(err) }),
-  );
+  createDreamDeps(input.engine, log)
+    .then((deps) => runDream(options, deps))
+    .then(
+      (result) => send({ type: "done", result: outcomeOf(result) }),
+      (err: unknown) =>
+        send({ type: "failed", name: err instanceof Error ? err.name : "Error", message: errorMessage(err) }),
+    );
 }

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { lstat, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { DREAM_ID } from "../dream/run.ts";
 import { assertNoSymlink, resolveInside } from "../fs/paths.ts";
 import { type Manifest, manifestSchema } from "../manifest.ts";
 import { type ProposalStatus, proposalStatuses } from "../state/session-ledger.ts";
 import { readState } from "../state/state.ts";
+import { DREAM_ID } from "./dream-id.ts";
 
 /**
  * Read access to the proposals volume, plus discard. Unknown ids return null. A proposal whose

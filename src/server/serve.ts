@@ -5,11 +5,11 @@ import { serve as serveHttp } from "@hono/node-server";
 import type { Config } from "../config.ts";
 import { createAgentFreezer } from "../docker/agent-freezer.ts";
 import { createDockerSessions } from "../docker/sessions.ts";
+import { createDreamDeps } from "../dream/deps.ts";
 import { createLock, holderIdOf, lockOptionsOf } from "../dream/lock.ts";
 import { assertLayout, dreamDirsAndLimits } from "../dream/run.ts";
 import { createDreamRunner, type RunnerEvent } from "../dream/runner.ts";
 import { createThreadExecutor } from "../dream/thread.ts";
-import { createEngine } from "../engine/engine.ts";
 import { errorMessage } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { createProposals } from "../proposal/proposals.ts";
@@ -17,7 +17,6 @@ import { redactingLogger } from "../redact.ts";
 import { createGateChecker } from "../schedule/gates.ts";
 import { createScheduler, newestMtime } from "../schedule/scheduler.ts";
 import { readState } from "../state/state.ts";
-import { createFormatRegistry } from "../transcripts/registry.ts";
 import { ensureApiToken } from "./api-token.ts";
 import { createApp, type Readiness } from "./app.ts";
 import type { Metrics } from "./metrics.ts";
@@ -70,8 +69,7 @@ export async function startServer(
   const secrets = [token.token, cfg.anthropicApiKey];
   const log = redactingLogger(rawLog, secrets);
   if (token.path) log.info("API token generated", { tokenFile: token.path });
-  const registry = createFormatRegistry();
-  const engine = createEngine(cfg, log);
+  const { engine, registry } = await createDreamDeps(cfg, log);
   // dockerode costs ~30 MB and ~180 ms to load: only when Docker is asked for.
   const docker = cfg.dockerAgentLabel
     ? new (await import("dockerode")).default({ socketPath: cfg.dockerSocket })

@@ -18,7 +18,7 @@ import { loadConfig } from "../../config.ts";
 import { runDream } from "../../dream/run.ts";
 import type { Manifest } from "../../manifest.ts";
 import { createFormatRegistry } from "../../transcripts/registry.ts";
-import { createEngine } from "../engine.ts";
+import { createEngine } from "../index.ts";
 
 let work: string;
 beforeAll(async () => {
@@ -49,7 +49,7 @@ async function dream(
     });
     const out = join(work, `out-${n++}`);
     const r = await runDream(dreamOptions(out, { sessionsDir, memoryDir }), {
-      engine: createEngine(cfg),
+      engine: await createEngine(cfg),
       registry: createFormatRegistry(),
     });
     return { m: r.manifest, api };
@@ -385,7 +385,7 @@ describe("cancel during a Claude call", () => {
     });
     const t0 = Date.now();
     const running = runDream(dreamOptions(out, { signal: abort.signal }), {
-      engine: createEngine(cfg),
+      engine: await createEngine(cfg),
       registry: createFormatRegistry(),
     });
     while (api.requests.length < 2) await new Promise((r) => setTimeout(r, 10));
