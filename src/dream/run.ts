@@ -1,9 +1,9 @@
 import { mkdir, readdir, realpath, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { checkOperations } from "../checks/check-operations.ts";
+import { checkInputOf } from "../checks/inputs.ts";
 import { type Config, snapshotsDirOf } from "../config.ts";
 import { type Engine, EngineStopped, type Usage } from "../engine/engine.ts";
-import { GRACE_DAYS } from "../engine/offline/rules/expired-deadlines.ts";
 import { CancelledError, ConfigError, DreamError, errorMessage } from "../errors.ts";
 import type { TreeFs } from "../fs/safe-tree.ts";
 import type { Manifest } from "../manifest.ts";
@@ -122,20 +122,6 @@ async function removeSnapshot(snapshotsDir: string, dreamId: string): Promise<vo
   for (const suffix of [".tar.gz", ".tar.gz.json", ".tar.gz.partial"]) {
     await rm(join(snapshotsDir, `${dreamId}${suffix}`), { force: true }).catch(() => {});
   }
-}
-
-/** The day each entry line was written, for the supersede rule. */
-function lineDatesOf(memory: MemoryStore): Map<string, Map<number, string>> {
-  const out = new Map<string, Map<number, string>>();
-  for (const n of memory.notes) {
-    const m = new Map<number, string>();
-    for (const e of n.parsed.entries) {
-      const d = e.writtenOn ?? n.mtimeDay;
-      if (d) for (let l = e.startLine; l <= e.endLine; l++) m.set(l, d);
-    }
-    out.set(n.path, m);
-  }
-  return out;
 }
 
 /** The real path of `p`, resolving symlinks in the part of it that exists. */
@@ -274,19 +260,14 @@ export async function runDream(input: DreamOptions, deps: DreamDeps): Promise<Dr
       now: opts.now,
       signal,
     });
-    const { accepted, refused } = checkOperations({
-      operations: result.operations,
-      base: {
-        notes: new Map(memory.notes.map((n) => [n.path, n.parsed.lines])),
-        sessions: new Map(loaded.sessions.map((s) => [s.id, s.messages])),
-      },
-      opaque: new Set(memory.opaque.map((f) => f.path)),
-      paths: new Set([...memory.notes.map((n) => n.path), ...memory.opaque.map((f) => f.path)]),
-      lineDates: lineDatesOf(memory),
-      expiredBefore: new Date(opts.now.getTime() - GRACE_DAYS * 86_400_000).toISOString().slice(0, 10),
-      // At least one, so a tiny store can still lose its one duplicate; a removal must always cite a survivor.
-      maxRemovals: Math.max(1, Math.floor((opts.deletionBudget ?? 0.25) * entries)),
-    });
+    const { accepted, refused } = checkOperations(
+      checkInputOf(result.operations, {
+        memory,
+        sessions: loaded.sessions,
+        now: opts.now,
+        deletionBudget: opts.deletionBudget,
+      }),
+    );
     emit("consolidate", "done", { operations: accepted.length, refused: refused.length });
 
     phase = "output";

@@ -1,16 +1,17 @@
-import { expiredDeadline } from "../../../checks/deadlines.ts";
+import { expiredDeadline, expiryCutoff, GRACE_DAYS } from "../../../checks/deadlines.ts";
 import type { ProposedOperation } from "../../engine.ts";
 import { evidenceOf, type Planned, removal, where } from "../plan.ts";
 
-/** Entries whose only point was a deadline that has passed (a grace week later) are pruned. */
-export const GRACE_DAYS = 7;
-
+/**
+ * Entries whose only point was a deadline that has passed (a grace week later) are pruned. The cutoff is
+ * the checks' own: code re-checks each removal against the same day.
+ */
 export function expiredDeadlines(
   planned: readonly Planned[],
   removed: Set<Planned>,
   now: Date,
 ): ProposedOperation[] {
-  const cutoff = new Date(now.getTime() - GRACE_DAYS * 86_400_000).toISOString().slice(0, 10);
+  const cutoff = expiryCutoff(now);
   const ops: ProposedOperation[] = [];
   for (const p of planned) {
     if (removed.has(p) || p.entry.lines.length > 1 || p.entry.ordered) continue;
