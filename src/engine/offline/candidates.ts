@@ -1,7 +1,7 @@
 import { jaccard, mergeGuard, postingsOf } from "../../text/similarity.ts";
 import type { Candidate } from "../engine.ts";
 import { evidenceOf, type Planned, where } from "./plan.ts";
-import { mergeable, NEAR_JACCARD } from "./rules/duplicates.ts";
+import { mergeable, NEAR_JACCARD } from "./rules/near-duplicates.ts";
 
 /** A word shared by at most this many entries names a subject ("billing-worker", "Rex"), not a topic. */
 const ANCHOR_MAX_ENTRIES = 4;

@@ -1,53 +1,17 @@
 import { type Lexicon, loadLexicon } from "../../text/lexicon/lexicon.ts";
 import type { DreamContext, Engine, EngineResult, ProposedOperation } from "../engine.ts";
 import { possibleDuplicates } from "./candidates.ts";
-import { evidenceOf, type Planned, plan } from "./plan.ts";
-import { closedTodos } from "./rules/closed-todos.ts";
-import { danglingIndexLinks } from "./rules/dangling-index-links.ts";
-import { exactMerges, nearMerges } from "./rules/duplicates.ts";
-import { expiredDeadlines } from "./rules/expired-deadlines.ts";
-import { patterns } from "./rules/patterns.ts";
-import { removedReferences } from "./rules/removed-references.ts";
-import { supersedes } from "./rules/supersede.ts";
+import { type Planned, plan } from "./plan.ts";
+import { RULES, type RuleContext } from "./rules/index.ts";
 
 /**
- * The embedded engine: deterministic (same input → same operations), no network, no key. Rules, in order:
- * 1. normalize: relative dates become absolute, against the day each entry was written — first, so
- *    "deployed yesterday" written on two different days never merges;
- * 2. merge: exact/normalized duplicates, then near-duplicates and contained wordings (rules/duplicates),
- *    never across a swap of opposites or alternatives (lexicon);
- * 3. supersede: one slot, different values, the latest written wins (rules/supersede); prune: an open
- *    TODO that a later session reports done (rules/closed-todos), entries about something a later session
- *    says was removed (rules/removed-references), expired deadlines and dangling index links;
- * 4. create: an instruction the user repeated in ≥ 3 sessions becomes a feedback note (rules/patterns);
- * 5. list, not merge: entries about one rare subject in other words (candidates), for review.
- * Every operation cites its evidence; code checks all of it again before anything reaches a proposal.
+ * The embedded engine: deterministic (same input → same operations), no network, no key. It plans the
+ * store (relative dates made absolute, the forms rules compare), runs each rule of rules/index.ts in
+ * order (normalize, merge, supersede, prune, create: the order and its reason are written there), then
+ * lists what may be one fact in other words (candidates.ts) without merging it. Every operation cites its
+ * evidence; code checks all of it again before anything reaches a proposal.
  */
 export const OFFLINE_ENGINE_VERSION = "0.3.0";
-
-function normalizations(planned: readonly Planned[], removed: ReadonlySet<Planned>): ProposedOperation[] {
-  return planned
-    .filter((p) => p.rewrites.length && !removed.has(p))
-    .map((p) => {
-      const line = p.rewrites[0]?.line ?? p.entry.startLine;
-      const list = p.rewrites.flatMap((r) => r.rewrites.map((w) => `"${w.from}" → "${w.to}"`)).join(", ");
-      return {
-        kind: "normalize" as const,
-        targets: [p.entry.path],
-        reason: `relative dates made absolute against ${p.entry.writtenOn} (from the ${p.entry.dateSource} date): ${list}`,
-        evidence: [{ ...evidenceOf(p), line, quote: (p.entry.lines[line - p.entry.startLine] ?? "").trim() }],
-        changes: [
-          {
-            path: p.entry.path,
-            startLine: p.entry.startLine,
-            endLine: p.entry.endLine,
-            before: p.entry.lines,
-            after: p.after,
-          },
-        ],
-      };
-    });
-}
 
 export interface OfflineEngineOptions {
   /** The word knowledge near-duplicate merging needs; loaded on the first dream by default. */
@@ -67,28 +31,21 @@ export function createOfflineEngine(opts: OfflineEngineOptions = {}): Engine {
       ctx.signal.throwIfAborted();
       const removed = new Set<Planned>();
       lexicon ??= (opts.lexicon ?? loadLexicon)();
-      const words = await lexicon;
-      const ops = [...exactMerges(planned, removed), ...nearMerges(planned, removed, words)];
-      ctx.signal.throwIfAborted();
-      ops.push(...supersedes(planned, removed, notes));
-      ops.push(...closedTodos(planned, removed, ctx.sessions));
-      ops.push(...removedReferences(planned, removed, ctx.sessions));
-      const paths = new Set([
-        ...ctx.memory.notes.map((n) => n.path),
-        ...ctx.memory.opaque.map((f) => f.path),
-      ]);
-      ops.push(...danglingIndexLinks(planned, removed, paths));
-      ops.push(...expiredDeadlines(planned, removed, ctx.now));
-      ops.push(...normalizations(planned, removed));
-      const index = ctx.memory.notes.find((n) => n.path === "MEMORY.md");
-      ops.push(
-        ...patterns(
-          ctx.sessions,
-          planned.filter((p) => !removed.has(p)),
-          new Set([...ctx.memory.notes.map((n) => n.path), ...ctx.memory.opaque.map((f) => f.path)]),
-          index ? index.parsed.lines : null,
-        ),
-      );
+      const rules: RuleContext = {
+        planned,
+        removed,
+        sessions: ctx.sessions,
+        now: ctx.now,
+        paths: new Set([...ctx.memory.notes.map((n) => n.path), ...ctx.memory.opaque.map((f) => f.path)]),
+        index: ctx.memory.notes.find((n) => n.path === "MEMORY.md")?.parsed.lines ?? null,
+        lexicon: await lexicon,
+        notes,
+      };
+      const ops: ProposedOperation[] = [];
+      for (const rule of RULES) {
+        ctx.signal.throwIfAborted();
+        ops.push(...rule.run(rules));
+      }
       const { candidates, more } = possibleDuplicates(planned, removed);
       if (more)
         notes.push(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { consolidateOffline as run } from "../../../../test/fixtures.ts";
 import { extractSlot } from "./supersede.ts";
 
 describe("extractSlot", () => {
@@ -27,5 +28,33 @@ describe("extractSlot", () => {
         "Integration tests need `docker compose up db` first and a clean database every single run",
       ),
     ).toBeNull();
+  });
+});
+
+// Through the whole engine: what it proposes over a store, and what it leaves alone.
+describe("offline rule supersede", () => {
+  it("supersedes the older value of a slot: the latest written wins, the old one stays in the manifest", async () => {
+    const { operations } = await run({
+      "notes/2026-03-02.md": "# 2026-03-02\n- Deploy region is eu-west-1.\n",
+      "notes/2026-03-09.md": "# 2026-03-09\n- Deploy region is us-east-1.\n",
+      "notes/2026-03-05.md": "# 2026-03-05\n- Deploy region is eu-central-1.\n",
+    });
+    expect(operations).toHaveLength(1);
+    const [op] = operations;
+    expect(op?.kind).toBe("supersede");
+    expect(op?.evidence[0]).toMatchObject({
+      path: "notes/2026-03-09.md",
+      quote: "- Deploy region is us-east-1.",
+    });
+    expect(op?.changes.map((c) => [c.path, c.before])).toEqual([
+      ["notes/2026-03-02.md", ["- Deploy region is eu-west-1."]],
+      ["notes/2026-03-05.md", ["- Deploy region is eu-central-1."]],
+    ]);
+  });
+
+  it("leaves a contradiction without dates for review", async () => {
+    const { operations, notes } = await run({ "a.md": "- Owner is Dana\n- Owner is Marco\n" });
+    expect(operations).toEqual([]);
+    expect(notes[0]).toMatch(/"owner" has conflicting values/);
   });
 });

@@ -1,5 +1,6 @@
 import type { ProposedOperation } from "../../engine.ts";
 import { evidenceOf, type Planned, removal, where } from "../plan.ts";
+import type { Rule } from "./rule.ts";
 
 /**
  * Contradictions: a slot is a subject + attribute with one current value ("deploy region is eu-west-1",
@@ -38,52 +39,51 @@ export function extractSlot(text: string): Slot | null {
   return null;
 }
 
-export function supersedes(
-  planned: readonly Planned[],
-  removed: Set<Planned>,
-  notes: string[],
-): ProposedOperation[] {
-  const bySlot = new Map<string, { p: Planned; slot: Slot }[]>();
-  for (const p of planned) {
-    if (removed.has(p) || p.entry.ordered || p.entry.lines.length > 1) continue;
-    const slot = extractSlot(p.text);
-    if (!slot) continue;
-    const list = bySlot.get(slot.subject) ?? [];
-    list.push({ p, slot });
-    bySlot.set(slot.subject, list);
-  }
-  const ops: ProposedOperation[] = [];
-  for (const [subject, list] of bySlot) {
-    const values = new Set(list.map((x) => x.slot.value.toLowerCase()));
-    if (values.size < 2) continue;
-    const dated = list.filter((x) => x.p.when);
-    const latest = [...dated].sort((a, b) => (b.p.when ?? "").localeCompare(a.p.when ?? ""))[0];
-    const tie =
-      latest &&
-      dated.some(
-        (x) =>
-          x !== latest &&
-          x.p.when === latest.p.when &&
-          x.slot.value.toLowerCase() !== latest.slot.value.toLowerCase(),
-      );
-    if (!latest || tie || dated.length < list.length) {
-      notes.push(
-        `"${subject}" has conflicting values (${[...values].join(" / ")}) without a clear latest date: left for review`,
-      );
-      continue;
+export const supersede: Rule = {
+  name: "supersede",
+  run({ planned, removed, notes }) {
+    const bySlot = new Map<string, { p: Planned; slot: Slot }[]>();
+    for (const p of planned) {
+      if (removed.has(p) || p.entry.ordered || p.entry.lines.length > 1) continue;
+      const slot = extractSlot(p.text);
+      if (!slot) continue;
+      const list = bySlot.get(slot.subject) ?? [];
+      list.push({ p, slot });
+      bySlot.set(slot.subject, list);
     }
-    const older = list.filter(
-      (x) => x !== latest && x.slot.value.toLowerCase() !== latest.slot.value.toLowerCase(),
-    );
-    if (!older.length) continue;
-    for (const o of older) removed.add(o.p);
-    ops.push({
-      kind: "supersede",
-      targets: [...new Set([latest, ...older].map((x) => x.p.entry.path))],
-      reason: `"${subject}" changed: ${older.map((o) => `${o.slot.value} (${o.p.when}, ${where(o.p)})`).join(", ")} → ${latest.slot.value} (${latest.p.when}, ${where(latest.p)}); the latest wins`,
-      evidence: [evidenceOf(latest.p), ...older.map((o) => evidenceOf(o.p))],
-      changes: older.map((o) => removal(o.p)),
-    });
-  }
-  return ops;
-}
+    const ops: ProposedOperation[] = [];
+    for (const [subject, list] of bySlot) {
+      const values = new Set(list.map((x) => x.slot.value.toLowerCase()));
+      if (values.size < 2) continue;
+      const dated = list.filter((x) => x.p.when);
+      const latest = [...dated].sort((a, b) => (b.p.when ?? "").localeCompare(a.p.when ?? ""))[0];
+      const tie =
+        latest &&
+        dated.some(
+          (x) =>
+            x !== latest &&
+            x.p.when === latest.p.when &&
+            x.slot.value.toLowerCase() !== latest.slot.value.toLowerCase(),
+        );
+      if (!latest || tie || dated.length < list.length) {
+        notes.push(
+          `"${subject}" has conflicting values (${[...values].join(" / ")}) without a clear latest date: left for review`,
+        );
+        continue;
+      }
+      const older = list.filter(
+        (x) => x !== latest && x.slot.value.toLowerCase() !== latest.slot.value.toLowerCase(),
+      );
+      if (!older.length) continue;
+      for (const o of older) removed.add(o.p);
+      ops.push({
+        kind: "supersede",
+        targets: [...new Set([latest, ...older].map((x) => x.p.entry.path))],
+        reason: `"${subject}" changed: ${older.map((o) => `${o.slot.value} (${o.p.when}, ${where(o.p)})`).join(", ")} → ${latest.slot.value} (${latest.p.when}, ${where(latest.p)}); the latest wins`,
+        evidence: [evidenceOf(latest.p), ...older.map((o) => evidenceOf(o.p))],
+        changes: older.map((o) => removal(o.p)),
+      });
+    }
+    return ops;
+  },
+};
