@@ -16,9 +16,13 @@ import {
 import { dreamOptions, EXAMPLES } from "../../../test/fixtures.ts";
 import { loadConfig } from "../../config.ts";
 import { runDream } from "../../dream/run.ts";
+import { silentLogger } from "../../logger.ts";
 import type { Manifest } from "../../manifest.ts";
 import { createFormatRegistry } from "../../transcripts/registry.ts";
+import { engineContract } from "../contract.suite.ts";
 import { createEngine } from "../index.ts";
+import { createOfflineEngine } from "../offline/engine.ts";
+import { createClaudeEngine } from "./engine.ts";
 
 let work: string;
 beforeAll(async () => {
@@ -27,6 +31,23 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
+
+// What every engine must do, here against a fake Messages API that agrees with every cluster.
+const contractApi = await startFakeApi(approveAll);
+afterAll(() => contractApi.close());
+engineContract("claude (fake Messages API agreeing with every cluster)", () =>
+  createClaudeEngine({
+    apiKey: "test",
+    baseURL: contractApi.url,
+    model: "fake",
+    maxInputTokens: 1_000_000,
+    maxOutputTokens: 100_000,
+    timeoutMs: 5_000,
+    maxRetries: 0,
+    fallback: createOfflineEngine(),
+    log: silentLogger,
+  }),
+);
 
 let n = 0;
 async function dream(
