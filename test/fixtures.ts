@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { DreamOptions } from "../src/dream/run.ts";
+import type { DreamOptions } from "../src/dream/options.ts";
 import type { EngineResult } from "../src/engine/engine.ts";
 import { createOfflineEngine } from "../src/engine/offline/engine.ts";
 import { walk } from "../src/fs/walk.ts";

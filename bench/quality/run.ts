@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { type DreamResult, runDream } from "../../src/dream/run.ts";
+import type { DreamResult } from "../../src/dream/options.ts";
+import { runDream } from "../../src/dream/run.ts";
 import type { Engine } from "../../src/engine/engine.ts";
 import { createOfflineEngine } from "../../src/engine/offline/engine.ts";
 import { walk } from "../../src/fs/walk.ts";

@@ -1,4 +1,4 @@
-import type { DreamOptions, DreamResult } from "./run.ts";
+import type { DreamOptions, DreamResult } from "./options.ts";
 
 /**
  * What the runner needs of a finished dream. Not the manifest: copying a 100k-entry manifest from the

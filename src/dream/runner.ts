@@ -1,10 +1,11 @@
 import { BusyError, CancelledError, errorMessage } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { newDreamId } from "../proposal/dream-id.ts";
+import type { DreamDeps } from "./deps.ts";
 import type { DreamLock, LockInfo } from "./lock.ts";
+import type { DreamEvent, DreamOptions, Phase } from "./options.ts";
 import { type DreamExecutor, type DreamOutcome, outcomeOf } from "./outcome.ts";
-import type { DreamDeps } from "./run.ts";
-import { type DreamEvent, type DreamOptions, type Phase, runDream } from "./run.ts";
+import { runDream } from "./run.ts";
 
 export type RunnerEvent =
   | { type: "phase"; data: DreamEvent }

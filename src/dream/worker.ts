@@ -8,8 +8,9 @@ import type { EngineConfig } from "../engine/index.ts";
 import { CancelledError, DreamError, errorMessage } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { createDreamDeps } from "./deps.ts";
+import type { DreamOptions } from "./options.ts";
 import { type DreamOutcome, outcomeOf } from "./outcome.ts";
-import { type DreamOptions, runDream } from "./run.ts";
+import { runDream } from "./run.ts";
 
 export interface WorkerInput {
   options: Omit<DreamOptions, "signal" | "onEvent" | "freeze" | "warn">;
