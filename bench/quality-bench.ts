@@ -3,9 +3,9 @@
 // Usage: npm run bench:quality [-- --write docs/quality.md]
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { checkEvidence } from "../src/evidence.ts";
-import { sha256 } from "../src/fs-atomic.ts";
-import { createOfflineEngine } from "../src/offline-engine.ts";
+import { checkEvidence } from "../src/checks/evidence.ts";
+import { createOfflineEngine } from "../src/engine/offline/engine.ts";
+import { sha256 } from "../src/fs/atomic.ts";
 import { generateWorld } from "./quality/generator.ts";
 import { baselines, cleanup, runDreamd } from "./quality/run.ts";
 import { type Scores, score } from "./quality/scorer.ts";

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createSnapshot } from "../src/snapshot.ts";
+import { createSnapshot } from "../src/snapshot/create.ts";
 
 const { values } = parseArgs({
   options: {

@@ -5,10 +5,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createClaudeEngine } from "../src/claude-engine.ts";
-import { runDream } from "../src/dream.ts";
+import { runDream } from "../src/dream/run.ts";
+import { createClaudeEngine } from "../src/engine/claude/engine.ts";
+import { createOfflineEngine } from "../src/engine/offline/engine.ts";
 import { silentLogger } from "../src/logger.ts";
-import { createOfflineEngine } from "../src/offline-engine.ts";
 import { createFormatRegistry } from "../src/transcripts/registry.ts";
 import { approveAll, startFakeApi } from "../test/fake-messages-api.ts";
 import { generateWorld, rng } from "./quality/generator.ts";

@@ -1,16 +1,19 @@
 import { mkdir, stat } from "node:fs/promises";
 import { parseArgs, usage } from "./cli-args.ts";
 import { type Config, loadConfig } from "./config.ts";
-import { assertLayout, dreamDirsAndLimits, newDreamId, runDream } from "./dream.ts";
-import { createEngine } from "./engine.ts";
+import { createDreamDeps } from "./dream/deps.ts";
+import { assertLayout } from "./dream/layout.ts";
+import { createLock, type DreamLock, holderIdOf, lockOptionsOf } from "./dream/lock.ts";
+import { dreamDirsAndLimits } from "./dream/options.ts";
+import { runDream } from "./dream/run.ts";
 import { CancelledError, ConfigError, errorMessage } from "./errors.ts";
-import { createGateChecker } from "./gates.ts";
-import { createLock, type DreamLock, holderIdOf, lockOptionsOf } from "./lock.ts";
-import { newestMtime } from "./scheduler.ts";
-import { verifySnapshot } from "./snapshot-restore.ts";
-import { readState } from "./state.ts";
-import { summarize } from "./summary.ts";
-import { createFormatRegistry } from "./transcripts/registry.ts";
+import { newDreamId } from "./proposal/dream-id.ts";
+import { summarize } from "./proposal/summary.ts";
+import { createGateChecker } from "./schedule/gates.ts";
+import { newestMtime } from "./schedule/scheduler.ts";
+import { verifySnapshot } from "./snapshot/restore.ts";
+import { readState } from "./state/state.ts";
+import type { FormatRegistry } from "./transcripts/registry.ts";
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -29,9 +32,9 @@ async function isDir(path: string): Promise<boolean> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** --once: report and skip when the gates are not met; wait out the quiet period when they are. */
-async function dueForOnce(cfg: Config, now: Date, io: CliIo): Promise<boolean> {
+async function dueForOnce(cfg: Config, now: Date, io: CliIo, registry: FormatRegistry): Promise<boolean> {
   const state = await readState(cfg.proposalsDir, (msg) => io.stderr(`warning: ${msg}\n`));
-  const gates = await createGateChecker(cfg, createFormatRegistry()).check(state, now);
+  const gates = await createGateChecker(cfg, registry).check(state, now);
   if (!gates.due) {
     io.stdout(
       `not due: ${gates.hoursSinceLast?.toFixed(1) ?? "∞"} h since the last dream (gate ${cfg.minHours}), ` +
@@ -74,8 +77,8 @@ async function dreamCommand(
   await mkdir(cfg.proposalsDir, { recursive: true }).catch((err: unknown) => {
     throw new ConfigError(`cannot create proposals dir ${cfg.proposalsDir}: ${errorMessage(err)}`);
   });
-  const engine = createEngine(cfg);
-  if (once && !(await dueForOnce(cfg, now, io))) return 0;
+  const deps = await createDreamDeps(cfg);
+  if (once && !(await dueForOnce(cfg, now, io, deps.registry))) return 0;
   const abort = new AbortController();
   const lock = createLock({
     ...lockOptionsOf(cfg, holderIdOf(cfg)),
@@ -103,7 +106,7 @@ async function dreamCommand(
         );
       },
     },
-    { engine, registry: createFormatRegistry() },
+    deps,
   ).finally(() => lock.release());
   io.stdout(`${summarize(result.manifest, result.dir)}\n`);
   return 0;

@@ -64,7 +64,7 @@ describe("config", () => {
 
 describe("model price table", () => {
   it("prices the configured model, falls back to *, and refuses a malformed table", async () => {
-    const { pricesOf } = await import("./engine.ts");
+    const { pricesOf } = await import("./engine/index.ts");
     const table = loadConfig().modelPrices;
     expect(pricesOf(table, loadConfig().model)).toEqual({
       input: 2,

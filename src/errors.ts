@@ -1,6 +1,12 @@
 /**
- * The few named errors dreamd raises. Each carries a message a user can act on and, where one exists,
- * the underlying `cause`. Expected absence (an unknown dream id, a missing file) returns null instead.
+ * The few named errors that cross dreamd's seams: each is caught far from where it is thrown (the CLI
+ * turns them into exit codes, the API into statuses, the dream worker sends them to its parent by name).
+ * Each carries a message a user can act on and, where one exists, the underlying `cause`. Expected
+ * absence (an unknown dream id, a missing file) returns null instead.
+ *
+ * An error that is part of one seam's contract lives with that seam: EngineStopped with the engine port
+ * (engine/engine.ts), TranscriptError with the transcript formats (transcripts/session.ts), and Refusal
+ * inside the checks (checks/check-operations.ts), which turn it into a refused operation, never throw it.
  */
 
 /** Bad configuration or bad command-line input: the CLI exits 2 with the message alone. */

@@ -2,13 +2,14 @@
 import { runCli } from "./cli.ts";
 import type { Config } from "./config.ts";
 import { createLogger } from "./logger.ts";
-import { startServer } from "./serve.ts";
 
 // The only module that reads process.env and handles signals; everything else takes them as parameters.
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function serve(cfg: Config): Promise<number> {
   const log = createLogger(cfg.logLevel, (line) => process.stderr.write(line));
+  // The server (hono, the API, the scheduler) loads only for `serve`: a one-shot dream never needs it.
+  const { startServer } = await import("./server/serve.ts");
   const server = await startServer(cfg, log);
   return new Promise<number>((resolve) => {
     const stop = (signal: string) => {

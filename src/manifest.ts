@@ -118,6 +118,8 @@ export const manifestSchema = z.object({
 export type Evidence = z.infer<typeof evidenceSchema>;
 export type Change = z.infer<typeof changeSchema>;
 export type Operation = z.infer<typeof operationSchema>;
+/** What an engine proposes. Ids are assigned by the dream after code has checked each operation. */
+export type ProposedOperation = Omit<Operation, "id">;
 export type OperationKind = Operation["kind"];
 export type Refused = z.infer<typeof refusedSchema>;
 export type Manifest = z.infer<typeof manifestSchema>;

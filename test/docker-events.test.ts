@@ -1,6 +1,6 @@
 import Docker from "dockerode";
 import { describe, expect, it } from "vitest";
-import { createDockerSessions } from "../src/docker-sessions.ts";
+import { createDockerSessions } from "../src/docker/sessions.ts";
 import { silentLogger } from "../src/logger.ts";
 import { dockerUnavailable, LOCAL_BASE, sh } from "./docker-support.ts";
 
@@ -27,7 +27,7 @@ describe.skipIf(skip)("docker events from a real engine", () => {
 
 describe.skipIf(skip)("pausing the agent for a point-in-time snapshot", () => {
   it("pauses labelled running containers around the snapshot, and recovers ones left paused", async () => {
-    const { createAgentFreezer } = await import("../src/agent-freezer.ts");
+    const { createAgentFreezer } = await import("../src/docker/agent-freezer.ts");
     const label = `dreamd.test.freeze=${process.pid}`;
     const { stdout } = await sh("docker", [
       "run",

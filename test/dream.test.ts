@@ -3,10 +3,11 @@ import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DreamOptions, runDream } from "../src/dream.ts";
-import { checkEvidence } from "../src/evidence.ts";
+import { checkEvidence } from "../src/checks/evidence.ts";
+import type { DreamOptions } from "../src/dream/options.ts";
+import { runDream } from "../src/dream/run.ts";
+import { createOfflineEngine } from "../src/engine/offline/engine.ts";
 import { manifestSchema } from "../src/manifest.ts";
-import { createOfflineEngine } from "../src/offline-engine.ts";
 import { createFormatRegistry } from "../src/transcripts/registry.ts";
 import { dreamOptions, EXAMPLES, hashTree, writeTree } from "./fixtures.ts";
 
@@ -164,7 +165,7 @@ describe("200 malformed inputs", () => {
 describe("recovery after a killed dream", () => {
   it("removes the half-written proposal, counts the failure, and the next dream succeeds", async () => {
     const { mkdir, writeFile, readdir } = await import("node:fs/promises");
-    const { readState, writeState, emptyState } = await import("../src/state.ts");
+    const { readState, writeState, emptyState } = await import("../src/state/state.ts");
     const out = join(work, "killed");
     await mkdir(join(out, ".partial-20260320T170000Z-dead00", "store"), { recursive: true });
     await writeFile(join(out, ".partial-20260320T170000Z-dead00", "store", "MEMORY.md"), "half");

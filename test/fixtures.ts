@@ -1,11 +1,13 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { DreamOptions } from "../src/dream.ts";
-import { parseEntries } from "../src/entries.ts";
-import type { MemoryStore } from "../src/memory-reader.ts";
+import type { DreamOptions } from "../src/dream/options.ts";
+import type { EngineResult } from "../src/engine/engine.ts";
+import { createOfflineEngine } from "../src/engine/offline/engine.ts";
+import { walk } from "../src/fs/walk.ts";
+import { parseEntries } from "../src/memory/entries.ts";
+import type { MemoryStore } from "../src/memory/reader.ts";
 import type { Message, Session } from "../src/transcripts/session.ts";
-import { walk } from "../src/walk.ts";
 
 export const EXAMPLES = new URL("../examples/", import.meta.url).pathname;
 
@@ -42,6 +44,19 @@ export function memoryFrom(files: Record<string, string>): MemoryStore {
         mtimeDay: null,
       })),
   };
+}
+
+/** What the offline engine proposes over an in-memory store, as a dream on 2026-03-20 would see it. */
+export function consolidateOffline(
+  files: Record<string, string>,
+  sessions: Session[] = [],
+): Promise<EngineResult> {
+  return createOfflineEngine().consolidate({
+    memory: memoryFrom(files),
+    sessions,
+    now: new Date("2026-03-20T00:00:00Z"),
+    signal: new AbortController().signal,
+  });
 }
 
 export function sessionFrom(

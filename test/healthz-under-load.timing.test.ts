@@ -10,7 +10,7 @@ import { generateWorld } from "../bench/quality/generator.ts";
 import { writeWorld } from "../bench/quality/run.ts";
 import { loadConfig } from "../src/config.ts";
 import { silentLogger } from "../src/logger.ts";
-import { type Server, startServer } from "../src/serve.ts";
+import { type Server, startServer } from "../src/server/serve.ts";
 
 // Probes /healthz every 25 ms until the dream is over, then prints every latency (ms) as JSON.
 const PROBER = `

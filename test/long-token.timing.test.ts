@@ -5,8 +5,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runDream } from "../src/dream.ts";
-import { createOfflineEngine } from "../src/offline-engine.ts";
+import { runDream } from "../src/dream/run.ts";
+import { createOfflineEngine } from "../src/engine/offline/engine.ts";
 import { createFormatRegistry } from "../src/transcripts/registry.ts";
 import { dreamOptions, writeTree } from "./fixtures.ts";
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { generateWorld } from "../bench/quality/generator.ts";
 import { baselines, cleanup, runDreamd } from "../bench/quality/run.ts";
 import { score } from "../bench/quality/scorer.ts";
-import { NEAR_JACCARD } from "../src/offline-dedupe.ts";
-import { containment, contentWords, jaccard } from "../src/similarity.ts";
+import { NEAR_JACCARD } from "../src/engine/offline/rules/near-duplicates.ts";
+import { containment, contentWords, jaccard } from "../src/text/similarity.ts";
 
 const world = generateWorld({ seed: 7, size: 30, sessions: 20 });
 

@@ -5,9 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.ts";
-import { dreamDirsAndLimits, runDream } from "../src/dream.ts";
-import { createEngine, type Engine } from "../src/engine.ts";
-import { stateDirOf } from "../src/state.ts";
+import { dreamDirsAndLimits } from "../src/dream/options.ts";
+import { runDream } from "../src/dream/run.ts";
+import type { Engine } from "../src/engine/engine.ts";
+import { createEngine } from "../src/engine/index.ts";
+import { stateDirOf } from "../src/state/state.ts";
 import { createFormatRegistry } from "../src/transcripts/registry.ts";
 import { startFakeApi } from "./fake-messages-api.ts";
 import { EXAMPLES } from "./fixtures.ts";
@@ -54,7 +56,7 @@ describe("secrets", () => {
       const cfg = config(out, api.url);
       const { dir, manifest } = await runDream(
         { ...dreamDirsAndLimits(cfg), now: new Date("2026-03-20T18:00:00Z") },
-        { engine: createEngine(cfg), registry: createFormatRegistry() },
+        { engine: await createEngine(cfg), registry: createFormatRegistry() },
       );
       expect(api.requests.length).toBeGreaterThan(0);
       // The failure is reported, without the key.

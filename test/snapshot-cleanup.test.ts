@@ -5,10 +5,10 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runDream } from "../src/dream.ts";
-import type { Engine } from "../src/engine.ts";
-import { createOfflineEngine } from "../src/offline-engine.ts";
-import { readState, writeState } from "../src/state.ts";
+import { runDream } from "../src/dream/run.ts";
+import type { Engine } from "../src/engine/engine.ts";
+import { createOfflineEngine } from "../src/engine/offline/engine.ts";
+import { readState, writeState } from "../src/state/state.ts";
 import { createFormatRegistry } from "../src/transcripts/registry.ts";
 import { dreamOptions } from "./fixtures.ts";
 

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runDream } from "../src/dream.ts";
-import { createOfflineEngine } from "../src/offline-engine.ts";
+import { runDream } from "../src/dream/run.ts";
+import { createOfflineEngine } from "../src/engine/offline/engine.ts";
 import { createFormatRegistry } from "../src/transcripts/registry.ts";
 import { dreamOptions, hashTree } from "./fixtures.ts";
 

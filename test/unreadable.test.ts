@@ -3,10 +3,10 @@ import { chmod, chown, cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runDream } from "../src/dream.ts";
+import { runDream } from "../src/dream/run.ts";
+import { createOfflineEngine } from "../src/engine/offline/engine.ts";
+import { nodeTreeFs, type TreeFs } from "../src/fs/safe-tree.ts";
 import { type Manifest, manifestSchema } from "../src/manifest.ts";
-import { createOfflineEngine } from "../src/offline-engine.ts";
-import { nodeTreeFs, type TreeFs } from "../src/safe-tree.ts";
 import { createFormatRegistry } from "../src/transcripts/registry.ts";
 import { dreamOptions, EXAMPLES, hashTree } from "./fixtures.ts";
 

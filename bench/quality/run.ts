@@ -1,14 +1,15 @@
 import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { type DreamResult, runDream } from "../../src/dream.ts";
-import type { Engine } from "../../src/engine.ts";
-import { parseEntries } from "../../src/entries.ts";
+import type { DreamResult } from "../../src/dream/options.ts";
+import { runDream } from "../../src/dream/run.ts";
+import type { Engine } from "../../src/engine/engine.ts";
+import { createOfflineEngine } from "../../src/engine/offline/engine.ts";
+import { walk } from "../../src/fs/walk.ts";
 import type { Evidence } from "../../src/manifest.ts";
-import { createOfflineEngine } from "../../src/offline-engine.ts";
-import { contentWords, jaccard, lshCandidates, minhash } from "../../src/similarity.ts";
+import { parseEntries } from "../../src/memory/entries.ts";
+import { contentWords, jaccard, lshCandidates, minhash } from "../../src/text/similarity.ts";
 import { createFormatRegistry } from "../../src/transcripts/registry.ts";
-import { walk } from "../../src/walk.ts";
 import type { World } from "./generator.ts";
 import type { Outcome } from "./scorer.ts";
 

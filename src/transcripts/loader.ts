@@ -1,11 +1,11 @@
 import { join } from "node:path";
 import { errorMessage } from "../errors.ts";
-import { sha256 } from "../fs-atomic.ts";
-import type { Problem } from "../memory-reader.ts";
-import { type InsideRead, readInside } from "../safe-read.ts";
-import { type TreeFs, walkTree } from "../safe-tree.ts";
-import { type LedgerView, planReading, type SessionRef, type Transcript } from "../session-ledger.ts";
-import { binaryReason } from "../text-file.ts";
+import { sha256 } from "../fs/atomic.ts";
+import { type InsideRead, readInside } from "../fs/safe-read.ts";
+import { type TreeFs, walkTree } from "../fs/safe-tree.ts";
+import { binaryReason } from "../fs/text-file.ts";
+import type { Problem } from "../memory/reader.ts";
+import { type LedgerView, planReading, type SessionRef, type Transcript } from "../state/session-ledger.ts";
 import type { FormatRegistry } from "./registry.ts";
 import type { Session } from "./session.ts";
 

@@ -1,4 +1,4 @@
-import { parseFrontmatter, splitLines, validDate } from "../entries.ts";
+import { parseFrontmatter, splitLines, validDate } from "../memory/entries.ts";
 import { type Message, normalizeRole, type Role, TranscriptError, type TranscriptFormat } from "./session.ts";
 
 // The speaker markers chat exports use: "## User" headings, or "User: hi" / "**Assistant:** hi" lines.

@@ -1,0 +1,33 @@
+import { checkOperations } from "../checks/check-operations.ts";
+import { checkInputOf } from "../checks/inputs.ts";
+import type { EngineResult } from "../engine/engine.ts";
+import type { Operation, Refused } from "../manifest.ts";
+import type { DreamRun } from "./options.ts";
+import type { Oriented } from "./orient.ts";
+
+export interface Consolidated {
+  result: EngineResult;
+  /** Operations code accepted, numbered; the rest are refused, each with the rule that refused it. */
+  accepted: Operation[];
+  refused: Refused[];
+}
+
+/** Consolidate: the engine proposes, then code checks every operation against the input it read. */
+export async function consolidate(run: DreamRun, oriented: Oriented): Promise<Consolidated> {
+  const { memory, loaded } = oriented;
+  const result = await run.deps.engine.consolidate({
+    memory,
+    sessions: loaded.sessions,
+    now: run.opts.now,
+    signal: run.signal,
+  });
+  const { accepted, refused } = checkOperations(
+    checkInputOf(result.operations, {
+      memory,
+      sessions: loaded.sessions,
+      now: run.opts.now,
+      deletionBudget: run.opts.deletionBudget,
+    }),
+  );
+  return { result, accepted, refused };
+}

@@ -1,0 +1,80 @@
+import { mkdir, stat } from "node:fs/promises";
+import { DreamError } from "../errors.ts";
+import { type MemoryStore, readMemory } from "../memory/reader.ts";
+import { createSnapshot, type Snapshot } from "../snapshot/create.ts";
+import { type Supersession, supersession, viewLedger } from "../state/session-ledger.ts";
+import { type LoadResult, loadSessions } from "../transcripts/loader.ts";
+import type { DreamRun } from "./options.ts";
+
+/** What a dream knows once oriented: the memory as snapshotted and read, and the transcripts to read. */
+export interface Oriented {
+  snapshot: Snapshot;
+  memory: MemoryStore;
+  /** sha256 of every file in the snapshot, by path: the proposal is built against exactly these. */
+  baseHashes: Map<string, string>;
+  loaded: LoadResult;
+  /** The pending proposals this dream reads every transcript of again. */
+  superseding: Supersession;
+  /** For the manifest: why no transcripts were read, when none were. */
+  sessionNotes: string[];
+  entries: number;
+}
+
+async function readableDir(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => null))?.isDirectory() ?? false;
+}
+
+/**
+ * Orient: snapshot the memory dir and read every note (together, inside `freeze`, so both see one
+ * moment), then read the transcripts pending proposals read and the oldest unread ones.
+ */
+export async function orient(run: DreamRun): Promise<Oriented> {
+  const { opts, signal, dreamId, memoryRoot } = run;
+  const treeFs = run.deps.fs ? { fs: run.deps.fs } : {};
+  if (!(await readableDir(opts.memoryDir)))
+    throw new DreamError(`memory dir ${opts.memoryDir} is not a readable directory`);
+  await mkdir(opts.proposalsDir, { recursive: true });
+  const freeze = opts.freeze ?? (<T>(fn: () => Promise<T>) => fn());
+  const { snapshot, memory } = await freeze(async () => {
+    const snapshot = await createSnapshot({
+      memoryDir: memoryRoot,
+      snapshotsDir: opts.snapshotsDir,
+      // The dream id starts with its time already: `20260320T180000Z-c70210.tar.gz`.
+      name: dreamId,
+      now: opts.now,
+      signal,
+      ...treeFs,
+    });
+    const memory: MemoryStore = await readMemory(memoryRoot, {
+      maxFileBytes: opts.maxFileBytes,
+      signal,
+      ...treeFs,
+    });
+    return { snapshot, memory };
+  });
+  const baseHashes = new Map(snapshot.files.map((f) => [f.path, f.sha256]));
+  for (const n of memory.notes) {
+    if (baseHashes.get(n.path) !== n.sha256) {
+      throw new DreamError(`${n.path} changed while the snapshot was taken; the next dream will retry`);
+    }
+  }
+  let loaded: LoadResult = { sessions: [], problems: [], read: [], unusable: [], carried: 0, deferred: 0 };
+  const ledger = await viewLedger(run.state, opts.proposalsDir);
+  const sessionNotes: string[] = [];
+  if (await readableDir(opts.sessionsDir)) {
+    loaded = await loadSessions({
+      dir: opts.sessionsDir,
+      registry: run.deps.registry,
+      maxSessions: opts.maxSessions,
+      maxBytes: opts.maxTranscriptBytes,
+      ledger,
+      signal,
+      ...treeFs,
+    });
+  } else if (opts.sessionsDir) {
+    sessionNotes.push(`sessions dir ${opts.sessionsDir} not found: no transcripts read`);
+  }
+  const superseding = supersession(ledger, loaded.read);
+  const entries = memory.notes.reduce((n, f) => n + f.parsed.entries.length, 0);
+  return { snapshot, memory, baseHashes, loaded, superseding, sessionNotes, entries };
+}

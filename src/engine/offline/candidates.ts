@@ -1,0 +1,56 @@
+import { jaccard, mergeGuard, postingsOf } from "../../text/similarity.ts";
+import type { Candidate } from "../engine.ts";
+import { evidenceOf, type Planned, where } from "./plan.ts";
+import { mergeable, NEAR_JACCARD } from "./rules/near-duplicates.ts";
+
+/** A word shared by at most this many entries names a subject ("billing-worker", "Rex"), not a topic. */
+const ANCHOR_MAX_ENTRIES = 4;
+
+/**
+ * Entries that may say one thing in other words ("exports its nightly report to the finance bucket" /
+ * "every night ships the report into the accounting team's storage"): they share a rare word and at
+ * least one more, their numbers, ids and negations agree, but their wording overlaps too little for a
+ * merge by rule. Word overlap cannot tell such a pair from two facts about one subject, so nothing is
+ * merged here: they are listed for the reviewer, and the Claude engine decides them.
+ */
+export function possibleDuplicates(
+  planned: readonly Planned[],
+  removed: ReadonlySet<Planned>,
+  max = 100,
+): { candidates: Candidate[]; more: number } {
+  const pool = planned.filter((p) => mergeable(p, removed, 3));
+  const postings = postingsOf(pool.map((p) => p.words));
+  const df = (w: string) => postings.get(w)?.length ?? 0;
+  // Pairs from the posting lists of rare words only: a few entries each, so linear in the store.
+  const pairs = new Set<string>();
+  for (const list of postings.values()) {
+    if (list.length < 2 || list.length > ANCHOR_MAX_ENTRIES) continue;
+    for (let x = 0; x < list.length; x++)
+      for (let y = x + 1; y < list.length; y++) pairs.add(`${list[x]},${list[y]}`);
+  }
+  const found: { score: number; a: Planned; b: Planned; anchor: string }[] = [];
+  for (const pair of pairs) {
+    const [i, j] = pair.split(",").map(Number) as [number, number];
+    const a = pool[i];
+    const b = pool[j];
+    if (!a || !b) continue;
+    const shared = [...a.words].filter((w) => b.words.has(w));
+    const anchor = shared.filter((w) => df(w) <= ANCHOR_MAX_ENTRIES).sort()[0];
+    if (!anchor || shared.length < 2) continue;
+    // As alike as that and not merged: a rule refused it (a swapped word), so it is no paraphrase.
+    if (jaccard(a.words, b.words) >= NEAR_JACCARD) continue;
+    const [small, big] = a.words.size <= b.words.size ? [a, b] : [b, a];
+    if (mergeGuard(small.text, big.text, true) !== null) continue;
+    // Rarer shared words are better evidence of one subject.
+    const score = shared.reduce((s, w) => s + 1 / Math.max(1, df(w)), 0);
+    found.push({ score, a, b, anchor });
+  }
+  found.sort((x, y) => y.score - x.score || (where(x.a) < where(y.a) ? -1 : 1));
+  return {
+    candidates: found.slice(0, max).map(({ a, b, anchor }) => ({
+      reason: `same subject ("${anchor}"), other wording: ${where(a)} and ${where(b)} may state one fact; not merged by rule`,
+      evidence: [evidenceOf(a), evidenceOf(b)],
+    })),
+    more: Math.max(0, found.length - max),
+  };
+}

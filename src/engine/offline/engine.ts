@@ -1,0 +1,57 @@
+import { type Lexicon, loadLexicon } from "../../text/lexicon/lexicon.ts";
+import type { DreamContext, Engine, EngineResult, ProposedOperation } from "../engine.ts";
+import { possibleDuplicates } from "./candidates.ts";
+import { type Planned, plan } from "./plan.ts";
+import { RULES, type RuleContext } from "./rules/index.ts";
+
+/**
+ * The embedded engine: deterministic (same input → same operations), no network, no key. It plans the
+ * store (relative dates made absolute, the forms rules compare), runs each rule of rules/index.ts in
+ * order (normalize, merge, supersede, prune, create: the order and its reason are written there), then
+ * lists what may be one fact in other words (candidates.ts) without merging it. Every operation cites its
+ * evidence; code checks all of it again before anything reaches a proposal.
+ */
+export const OFFLINE_ENGINE_VERSION = "0.3.0";
+
+export interface OfflineEngineOptions {
+  /** The word knowledge near-duplicate merging needs; loaded on the first dream by default. */
+  lexicon?: () => Promise<Lexicon>;
+}
+
+export function createOfflineEngine(opts: OfflineEngineOptions = {}): Engine {
+  let lexicon: Promise<Lexicon> | null = null;
+  return {
+    name: "offline",
+    version: OFFLINE_ENGINE_VERSION,
+    async consolidate(ctx: DreamContext): Promise<EngineResult> {
+      const notes: string[] = [];
+      const planned = [...ctx.memory.notes]
+        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+        .flatMap((n) => plan(n, n.mtimeDay, notes));
+      ctx.signal.throwIfAborted();
+      const removed = new Set<Planned>();
+      lexicon ??= (opts.lexicon ?? loadLexicon)();
+      const rules: RuleContext = {
+        planned,
+        removed,
+        sessions: ctx.sessions,
+        now: ctx.now,
+        paths: new Set([...ctx.memory.notes.map((n) => n.path), ...ctx.memory.opaque.map((f) => f.path)]),
+        index: ctx.memory.notes.find((n) => n.path === "MEMORY.md")?.parsed.lines ?? null,
+        lexicon: await lexicon,
+        notes,
+      };
+      const ops: ProposedOperation[] = [];
+      for (const rule of RULES) {
+        ctx.signal.throwIfAborted();
+        ops.push(...rule.run(rules));
+      }
+      const { candidates, more } = possibleDuplicates(planned, removed);
+      if (more)
+        notes.push(
+          `${more} more possible duplicates not listed (the ${candidates.length} with the rarest shared words are)`,
+        );
+      return { operations: ops, notes, candidates };
+    },
+  };
+}

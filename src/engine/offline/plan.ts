@@ -1,0 +1,128 @@
+import type { Change, Evidence } from "../../manifest.ts";
+import { type Entry, normalizeEntry } from "../../memory/entries.ts";
+import type { NoteFile } from "../../memory/reader.ts";
+import { type DateRewrite, rewriteRelativeDates } from "../../memory/relative-dates.ts";
+import { contentWords } from "../../text/similarity.ts";
+import type { Session } from "../../transcripts/session.ts";
+import type { ProposedOperation } from "../engine.ts";
+
+/** An entry as the offline rules see it: dates made absolute, plus the forms the rules compare. */
+export interface Planned {
+  entry: Entry;
+  /** The entry's lines after relative dates were made absolute. */
+  after: string[];
+  rewrites: { line: number; rewrites: DateRewrite[] }[];
+  /** Exact-duplicate key; "" when the entry must never be merged. */
+  key: string;
+  /** Text without list markers, after date rewriting. */
+  text: string;
+  words: Set<string>;
+  /** All lines of the entry's file, for removal ranges. */
+  fileLines: string[];
+  /** YYYY-MM-DD the entry was written (file mtime as a last resort), for latest-wins. */
+  when: string | null;
+}
+
+const DAILY = /(?:^|\/)\d{4}-\d{2}-\d{2}[^/]*$/;
+const MARKER = /^\s*(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?/;
+
+/** Which copy of a duplicate survives: a topic file's over an index's over a daily log's, then the first. */
+export function keepRank(p: Planned): number {
+  if (DAILY.test(p.entry.path)) return 2;
+  if (/(?:^|\/)(MEMORY|_index)\.md$/i.test(p.entry.path)) return 1;
+  return 0;
+}
+
+export const where = (p: Planned) => `${p.entry.path}:${p.entry.startLine}`;
+
+/**
+ * Numbered items are steps: never merged. Short entries ("None", "TBD", "done") mean something only in
+ * their section, so they merge only within it.
+ */
+function dedupKey(entry: Entry, after: string[]): string {
+  if (entry.ordered) return "";
+  const norm = normalizeEntry(after);
+  if (norm.split(" ").length < 4) return `${entry.path}\0${entry.section}\0${norm}`;
+  return norm;
+}
+
+export function plan(note: NoteFile, mtimeDay: string | null, notes: string[]): Planned[] {
+  return note.parsed.entries.map((entry) => {
+    const rewrites: Planned["rewrites"] = [];
+    const after = entry.lines.map((line, i) => {
+      if (!entry.writtenOn) {
+        if (rewriteRelativeDates(line, "2000-01-01").rewrites.length) {
+          notes.push(
+            `${entry.path}:${entry.startLine + i}: relative date left as written (no date for this note)`,
+          );
+        }
+        return line;
+      }
+      const r = rewriteRelativeDates(line, entry.writtenOn);
+      if (r.rewrites.length) rewrites.push({ line: entry.startLine + i, rewrites: r.rewrites });
+      return r.text;
+    });
+    const text = after.map((l) => l.replace(MARKER, "")).join(" ");
+    return {
+      entry,
+      after,
+      rewrites,
+      key: dedupKey(entry, after),
+      text,
+      words: new Set(contentWords(text)),
+      fileLines: note.parsed.lines,
+      when: entry.writtenOn ?? mtimeDay,
+    };
+  });
+}
+
+/** Remove an entry; a paragraph also takes one following blank line so no double gap is left. */
+export function removal(p: Planned): Change {
+  const { entry, fileLines: lines } = p;
+  let end = entry.endLine;
+  const prevBlank = entry.startLine === 1 || (lines[entry.startLine - 2] ?? "").trim() === "";
+  if (entry.kind === "paragraph" && prevBlank && end < lines.length && (lines[end] ?? "").trim() === "")
+    end++;
+  return {
+    path: entry.path,
+    startLine: entry.startLine,
+    endLine: end,
+    before: lines.slice(entry.startLine - 1, end),
+    after: [],
+  };
+}
+
+export function evidenceOf(p: Planned): Evidence {
+  return {
+    source: "memory",
+    path: p.entry.path,
+    line: p.entry.startLine,
+    quote: (p.entry.lines[0] ?? "").trim(),
+  };
+}
+
+/** A sentence a session said, where to quote it from. */
+export interface Said {
+  session: Session;
+  index: number;
+  sentence: string;
+}
+
+/** A session can only retire what was written before it (undated on either side: allowed). */
+export function saidAfter(p: Planned, said: Said): boolean {
+  return !p.when || !said.session.startedAt || said.session.startedAt.slice(0, 10) >= p.when;
+}
+
+/** Remove `p`, citing the session sentence that retires it and the entry itself. */
+export function pruneBySession(p: Planned, said: Said, reason: string): ProposedOperation {
+  return {
+    kind: "prune",
+    targets: [p.entry.path],
+    reason,
+    evidence: [
+      { source: "session", session: said.session.id, index: said.index, quote: said.sentence },
+      evidenceOf(p),
+    ],
+    changes: [removal(p)],
+  };
+}

@@ -1,0 +1,32 @@
+import type { ProposedOperation } from "../../engine.ts";
+import { evidenceOf, keepRank, type Planned, removal, where } from "../plan.ts";
+import type { Rule } from "./rule.ts";
+
+/** Entries equal after folding case, emphasis, punctuation and dates: keep one copy. */
+export const exactDuplicates: Rule = {
+  name: "exact-duplicates",
+  run({ planned, removed }) {
+    const groups = new Map<string, Planned[]>();
+    for (const p of planned) {
+      if (!p.key) continue;
+      const g = groups.get(p.key);
+      if (g) g.push(p);
+      else groups.set(p.key, [p]);
+    }
+    const ops: ProposedOperation[] = [];
+    for (const group of groups.values()) {
+      if (group.length < 2) continue;
+      const [keep, ...drop] = [...group].sort((a, b) => keepRank(a) - keepRank(b));
+      if (!keep) continue;
+      for (const d of drop) removed.add(d);
+      ops.push({
+        kind: "merge",
+        targets: [...new Set(group.map((p) => p.entry.path))],
+        reason: `${group.length} copies of the same entry (equal after folding case, emphasis, punctuation and dates); kept ${where(keep)}, removed ${drop.map(where).join(", ")}`,
+        evidence: group.map(evidenceOf),
+        changes: drop.map(removal),
+      });
+    }
+    return ops;
+  },
+};

@@ -1,0 +1,102 @@
+import {
+  containment,
+  contrastGuard,
+  jaccard,
+  lshCandidates,
+  mergeGuard,
+  minhash,
+  rareTokenCandidates,
+} from "../../../text/similarity.ts";
+import type { ProposedOperation } from "../../engine.ts";
+import { evidenceOf, keepRank, type Planned, removal, where } from "../plan.ts";
+import type { Rule } from "./rule.ts";
+
+/** Near-duplicates: at least this Jaccard on content words (and the guard), or fully contained. */
+export const NEAR_JACCARD = 0.75;
+const MIN_WORDS = 4;
+const LINK_LINE = /^\s*\[[^\]]+\]\([^)]+\)/;
+
+/**
+ * Whether an entry may take part in a near-duplicate comparison: mergeable at all, still in the store,
+ * not a numbered step, long enough to compare, and not a link line ("- [Title](file.md) — summary"),
+ * which points at facts rather than stating one.
+ */
+export function mergeable(p: Planned, removed: ReadonlySet<Planned>, minWords: number): boolean {
+  return (
+    p.key !== "" && !removed.has(p) && !p.entry.ordered && p.words.size >= minWords && !LINK_LINE.test(p.text)
+  );
+}
+
+function dedupePairs(pairs: [number, number][]): [number, number][] {
+  const seen = new Set<string>();
+  return pairs
+    .filter(([i, j]) => {
+      const k = `${i},${j}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    })
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+}
+
+/** Most informative first: more content words, then the better home, then input order. */
+function informative(a: Planned, b: Planned): number {
+  return b.words.size - a.words.size || keepRank(a) - keepRank(b);
+}
+
+/**
+ * Near-duplicates and subsumed entries among what survived exact merging. Candidates come from MinHash
+ * LSH (never all pairs); each is confirmed by Jaccard or containment, by the guard on numbers, ids and
+ * negations, and by the lexicon on swapped words (opposites, alternatives, unknown names). A merge keeps
+ * the most informative wording and cites every copy.
+ */
+export const nearDuplicates: Rule = {
+  name: "near-duplicates",
+  run({ planned, removed, lexicon }) {
+    const pool = planned.filter((p) => mergeable(p, removed, MIN_WORDS));
+    const pairs = dedupePairs([
+      ...lshCandidates(pool.map((p) => minhash(p.words))),
+      ...rareTokenCandidates(pool.map((p) => p.words)),
+    ]);
+    const links = new Map<Planned, Set<Planned>>();
+    for (const [i, j] of pairs) {
+      const a = pool[i];
+      const b = pool[j];
+      if (!a || !b) continue;
+      const [small, big] = a.words.size <= b.words.size ? [a, b] : [b, a];
+      const sim = jaccard(a.words, b.words);
+      const subsumed = containment(small.words, big.words) === 1;
+      if (sim < NEAR_JACCARD && !subsumed) continue;
+      if (mergeGuard(small.text, big.text, subsumed) !== null) continue;
+      if (contrastGuard(small.text, big.text, lexicon) !== null) continue;
+      for (const [x, y] of [
+        [a, b],
+        [b, a],
+      ] as const) {
+        const s = links.get(x) ?? new Set<Planned>();
+        s.add(y);
+        links.set(x, s);
+      }
+    }
+    const ops: ProposedOperation[] = [];
+    // Greedy from the most informative entry: it absorbs the entries confirmed against it directly, so a
+    // chain a~b~c never merges a into c without a check between them.
+    for (const keep of [...links.keys()].sort(informative)) {
+      if (removed.has(keep)) continue;
+      const drop = [...(links.get(keep) ?? [])]
+        .filter((p) => !removed.has(p) && informative(keep, p) <= 0)
+        .sort(informative);
+      if (!drop.length) continue;
+      for (const d of drop) removed.add(d);
+      const scores = drop.map((d) => jaccard(keep.words, d.words).toFixed(2)).join(", ");
+      ops.push({
+        kind: "merge",
+        targets: [...new Set([keep, ...drop].map((p) => p.entry.path))],
+        reason: `near-duplicate or contained wording (Jaccard ${scores}; numbers, ids, dates, paths and negations agree; no word swapped for its opposite or an alternative); kept the most informative, ${where(keep)}, removed ${drop.map(where).join(", ")}`,
+        evidence: [keep, ...drop].map(evidenceOf),
+        changes: drop.map(removal),
+      });
+    }
+    return ops;
+  },
+};

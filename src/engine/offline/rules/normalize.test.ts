@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { consolidateOffline as run } from "../../../../test/fixtures.ts";
+
+// Through the whole engine: what it proposes over a store, and what it leaves alone.
+describe("offline rule normalize", () => {
+  it("rewrites relative dates before comparing, so the same words on different days stay apart", async () => {
+    const { operations } = await run({
+      "notes/2026-03-03.md": "# 2026-03-03\n\n- Deployed to staging yesterday.\n",
+      "notes/2026-03-04.md": "# 2026-03-04\n\n- Deployed to staging yesterday.\n",
+    });
+    expect(operations.map((o) => o.kind)).toEqual(["normalize", "normalize"]);
+    expect(operations.map((o) => o.changes[0]?.after)).toEqual([
+      ["- Deployed to staging on 2026-03-02."],
+      ["- Deployed to staging on 2026-03-03."],
+    ]);
+  });
+
+  it("uses the most specific write date: inline stamp, heading, filename, frontmatter", async () => {
+    const { operations } = await run({
+      "log.md":
+        "---\ndate: 2026-01-10\n---\n- met Dana yesterday\n\n## 2026-02-01\n- met Dana yesterday\n- 2026-02-05: met Dana yesterday\n",
+    });
+    expect(operations.flatMap((o) => o.changes.map((c) => c.after[0]))).toEqual([
+      "- met Dana on 2026-01-09",
+      "- met Dana on 2026-01-31",
+      "- 2026-02-05: met Dana on 2026-02-04",
+    ]);
+  });
+
+  it("leaves a relative date alone when the note has no date, and says so", async () => {
+    const { operations, notes } = await run({ "infra.md": "- The channel moved last week.\n" });
+    expect(operations).toEqual([]);
+    expect(notes).toEqual(["infra.md:1: relative date left as written (no date for this note)"]);
+  });
+
+  it("dates entries only from headings that are dates", async () => {
+    const { operations } = await run({
+      "notes/2026-03-05.md": "## Review of the 2024-01-01 incident\n- We fixed it yesterday.\n",
+    });
+    expect(operations[0]?.changes[0]?.after).toEqual(["- We fixed it on 2026-03-04."]);
+  });
+});

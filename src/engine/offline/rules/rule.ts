@@ -1,0 +1,32 @@
+import type { Lexicon } from "../../../text/lexicon/lexicon.ts";
+import type { Session } from "../../../transcripts/session.ts";
+import type { ProposedOperation } from "../../engine.ts";
+import type { Planned } from "../plan.ts";
+
+/** What every offline rule is given: the store as planned, the dream's sessions and time, and more. */
+export interface RuleContext {
+  /** Every entry of the store, relative dates made absolute, in path order. */
+  planned: readonly Planned[];
+  /**
+   * Entries a rule has removed. A rule adds each entry it removes and never proposes on one already in
+   * it: that is how the order of rules/index.ts decides which rule an entry belongs to.
+   */
+  removed: Set<Planned>;
+  /** Oldest first. */
+  sessions: readonly Session[];
+  now: Date;
+  /** Every file in the store: notes and files dreamd may not edit. */
+  paths: ReadonlySet<string>;
+  /** The lines of MEMORY.md, the index loaded into every session; null when the store has none. */
+  index: readonly string[] | null;
+  /** Word knowledge: opposites and alternatives a merge must not cross. */
+  lexicon: Lexicon;
+  /** Things a reviewer should know that are not operations. */
+  notes: string[];
+}
+
+/** One offline rule: it proposes, citing its evidence; code checks every operation again afterwards. */
+export interface Rule {
+  name: string;
+  run(ctx: RuleContext): ProposedOperation[];
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { consolidateOffline as run } from "../../../../test/fixtures.ts";
+import { extractSlot } from "./supersede.ts";
+
+describe("extractSlot", () => {
+  it("reads common phrasings", () => {
+    expect(extractSlot("Deploy region is eu-west-1.")).toEqual({
+      subject: "deploy region",
+      value: "eu-west-1",
+    });
+    expect(extractSlot("The package manager is now pnpm")).toEqual({
+      subject: "package manager",
+      value: "pnpm",
+    });
+    expect(extractSlot("Test command: `pnpm test`")).toEqual({ subject: "test command", value: "pnpm test" });
+    expect(extractSlot("The payments channel moved to #payments-eng.")).toEqual({
+      subject: "payments channel",
+      value: "#payments-eng",
+    });
+  });
+
+  it("ignores long statements, vague subjects, negated values and lists", () => {
+    expect(extractSlot("Money is stored as integer cents, never floats.")).toBeNull();
+    expect(extractSlot("It is fine.")).toBeNull();
+    expect(extractSlot("The build is not green")).toBeNull();
+    expect(
+      extractSlot(
+        "Integration tests need `docker compose up db` first and a clean database every single run",
+      ),
+    ).toBeNull();
+  });
+});
+
+// Through the whole engine: what it proposes over a store, and what it leaves alone.
+describe("offline rule supersede", () => {
+  it("supersedes the older value of a slot: the latest written wins, the old one stays in the manifest", async () => {
+    const { operations } = await run({
+      "notes/2026-03-02.md": "# 2026-03-02\n- Deploy region is eu-west-1.\n",
+      "notes/2026-03-09.md": "# 2026-03-09\n- Deploy region is us-east-1.\n",
+      "notes/2026-03-05.md": "# 2026-03-05\n- Deploy region is eu-central-1.\n",
+    });
+    expect(operations).toHaveLength(1);
+    const [op] = operations;
+    expect(op?.kind).toBe("supersede");
+    expect(op?.evidence[0]).toMatchObject({
+      path: "notes/2026-03-09.md",
+      quote: "- Deploy region is us-east-1.",
+    });
+    expect(op?.changes.map((c) => [c.path, c.before])).toEqual([
+      ["notes/2026-03-02.md", ["- Deploy region is eu-west-1."]],
+      ["notes/2026-03-05.md", ["- Deploy region is eu-central-1."]],
+    ]);
+  });
+
+  it("leaves a contradiction without dates for review", async () => {
+    const { operations, notes } = await run({ "a.md": "- Owner is Dana\n- Owner is Marco\n" });
+    expect(operations).toEqual([]);
+    expect(notes[0]).toMatch(/"owner" has conflicting values/);
+  });
+});

@@ -1,0 +1,78 @@
+import type { Manifest } from "../manifest.ts";
+import { plural } from "../text/plural.ts";
+
+/** report.md: what a reviewer reads first. Every operation with its reason and evidence. */
+export function renderReport(m: Manifest): string {
+  const count = (kind: string) => m.operations.filter((o) => o.kind === kind).length;
+  const out: string[] = [
+    `# Dream ${m.dreamId}`,
+    "",
+    `Engine ${m.engine.name} ${m.engine.version}, ${m.createdAt}. Snapshot: \`${m.base.snapshot.path}\`.`,
+    "",
+    `- ${plural(m.stats.files, "memory file")}, ${plural(m.stats.entries, "entry", "entries")}, ${plural(m.stats.sessions, "session")} read` +
+      (m.stats.deferredSessions ? ` (${m.stats.deferredSessions} more left for the next dream)` : ""),
+    `- ${plural(m.operations.length, "operation")}: ${["merge", "supersede", "prune", "normalize", "create"].map((k) => `${count(k)} ${k}`).join(", ")}`,
+    `- ${plural(m.output.changed.length, "file")} changed, ${plural(m.refused.length, "operation")} refused, ${plural(m.problems.length, "input")} with problems`,
+    "",
+    "Nothing has been applied: the proposed store is `store/`, the change is `diff.patch`.",
+  ];
+  if (m.output.skipped?.length) {
+    out.push(
+      "",
+      `**${m.output.skipped.length} memory entries are not in \`store/\` and are not deletions** (see below): keep them.`,
+    );
+  }
+  if (m.operations.length) {
+    out.push("", "## Operations", "");
+    for (const op of m.operations) {
+      out.push(`### ${op.id} ${op.kind}: ${op.targets.join(", ")}`, "", op.reason, "");
+      for (const ev of op.evidence) {
+        out.push(
+          ev.source === "memory"
+            ? `- ${ev.path}:${ev.line} — "${ev.quote}"`
+            : `- session ${ev.session} #${ev.index} — "${ev.quote}"`,
+        );
+      }
+      out.push("");
+    }
+  }
+  if (m.candidates?.length) {
+    out.push("## Possible duplicates (not merged)", "");
+    out.push(
+      "Same subject, other words: no rule can tell one fact from two. Merge by hand if they are one.",
+      "",
+    );
+    for (const c of m.candidates) {
+      out.push(`- ${c.reason}`);
+      for (const ev of c.evidence)
+        if (ev.source === "memory") out.push(`  - ${ev.path}:${ev.line} — "${ev.quote}"`);
+    }
+    out.push("");
+  }
+  if (m.refused.length) {
+    out.push("## Refused", "");
+    for (const r of m.refused) out.push(`- ${r.rule}: ${r.detail}`);
+    out.push("");
+  }
+  if (m.output.skipped?.length) {
+    out.push("## Left out of store/ (not deletions)", "");
+    out.push(
+      "These are in the memory dir but dreamd did not read or copy them. They are not deleted by this",
+      "proposal: `diff.patch` leaves them alone, and whoever replaces the memory with `store/` must keep them.",
+      "",
+    );
+    for (const s of m.output.skipped) out.push(`- ${s.path}: ${s.reason}`);
+    out.push("");
+  }
+  if (m.problems.length) {
+    out.push("## Inputs with problems", "");
+    for (const p of m.problems) out.push(`- ${p.source} ${p.path}: ${p.error}`);
+    out.push("");
+  }
+  if (m.notes.length) {
+    out.push("## Notes", "");
+    for (const n of m.notes) out.push(`- ${n}`);
+    out.push("");
+  }
+  return `${out.join("\n").trimEnd()}\n`;
+}
