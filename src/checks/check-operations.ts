@@ -5,6 +5,7 @@ import { containment, contentWords, hardTokens } from "../text/similarity.ts";
 import { danglingTarget } from "./dangling-links.ts";
 import { expiredDeadline } from "./deadlines.ts";
 import { checkEvidence, type EvidenceBase } from "./evidence.ts";
+import { createStructureGuard } from "./structure.ts";
 
 /**
  * Code, not the prompt, decides what reaches a proposal. An operation is accepted only if every path
@@ -277,9 +278,13 @@ function checkEach(input: CheckInput): CheckResult {
   const maxNewFiles = input.limits?.maxNewFiles ?? 20;
   const newFiles = new Set<string>();
   const taken = new Taken();
+  const paths = input.paths;
+  const structure = createStructureGuard(input.base.notes, (p) => paths?.has(p) ?? true);
   for (const op of input.operations) {
     try {
       checkOne(op, input, taken);
+      const broken = structure.violation(op.changes);
+      if (broken) throw new Refusal(broken.rule, broken.detail);
       const adds = op.changes.filter((c) => !input.base.notes.has(c.path)).map((c) => c.path);
       if (new Set([...newFiles, ...adds]).size > maxNewFiles) {
         throw new Refusal("too-many-files", `a dream may add at most ${maxNewFiles} files`);
@@ -287,6 +292,7 @@ function checkEach(input: CheckInput): CheckResult {
       for (const a of adds) newFiles.add(a);
       const id = `op-${String(accepted.length + 1).padStart(3, "0")}`;
       for (const c of op.changes) taken.add(c, id);
+      structure.accept(op.changes);
       accepted.push({ id, ...op });
     } catch (err) {
       if (!(err instanceof Refusal)) throw err;

@@ -4,6 +4,7 @@
  * - entries: a list item with its continuation and nested lines, or a paragraph.
  * Line numbers are 1-based and refer to the file as read, so evidence can cite them.
  */
+import { type BlockKind, protectedLines } from "./markdown.ts";
 
 export type EntryKind = "bullet" | "paragraph";
 
@@ -24,6 +25,11 @@ export interface Entry {
   /** The date the entry was written, YYYY-MM-DD, or null when no reliable source exists. */
   writtenOn: string | null;
   dateSource: DateSource | null;
+  /**
+   * Set when a line of the entry lies in code, a table, html, a blockquote or frontmatter (Markdown
+   * notes, read with mdast): such an entry is not the agent's prose, and no rule edits or removes it.
+   */
+  block: BlockKind | null;
 }
 
 export interface ParsedText {
@@ -109,6 +115,8 @@ export function parseEntries(path: string, text: string): ParsedText {
   const fileSource: DateSource | null = dailyDate ? "filename" : fmDate ? "frontmatter" : null;
   const entries: Entry[] = [];
   const headings: Heading[] = [];
+  // Plain-text notes keep the plain reader: for them an indented line is not code.
+  const blocks = /\.(md|markdown)$/i.test(path) ? protectedLines(text) : new Map<number, BlockKind>();
   let i = fmEnd;
 
   const enterHeading = (level: number, text: string) => {
@@ -124,6 +132,8 @@ export function parseEntries(path: string, text: string): ParsedText {
     const writtenOn = inline ?? headingDate ?? fileDate;
     const dateSource: DateSource | null = inline ? "inline" : headingDate ? "heading" : fileSource;
     const section = headings.map((h) => h.text).join(" > ");
+    let block: BlockKind | null = null;
+    for (let l = start + 1; l <= end + 1 && !block; l++) block = blocks.get(l) ?? null;
     entries.push({
       path,
       startLine: start + 1,
@@ -134,6 +144,7 @@ export function parseEntries(path: string, text: string): ParsedText {
       lines: body,
       writtenOn,
       dateSource,
+      block,
     });
   };
 

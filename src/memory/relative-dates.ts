@@ -78,8 +78,9 @@ const PATTERN = new RegExp(`(?<![\\w/#@.\\\\-])(?:${PHRASES.join("|")})(?![\\w/\
 // Each span starts only where it can end: brackets exclude brackets, and a URL scheme starts at a word
 // start. Otherwise a long run without the closing character is rescanned from every position (quadratic:
 // 20 s on one 200 KB token).
+// Double-quoted text is someone's words (a prompt, a keyword list, a message), not the agent's own day.
 const PROTECTED =
-  /(`[^`]*`|!?\[[^[\]]*\]\([^()]*\)|\[\[[^[\]]*\]\]|<[^<>\s]+>|(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/\S+)/gi;
+  /(`[^`]*`|"[^"]*"|“[^“”]*”|!?\[[^[\]]*\]\([^()]*\)|\[\[[^[\]]*\]\]|<[^<>\s]+>|(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/\S+)/gi;
 // Built once here, not per call: every expression in src/ is checked for ReDoS at module level.
 const AGO = new RegExp(`^${NUM} (day|week)s? ago$`);
 const IN_DAYS = new RegExp(`^in ${NUM} (day|week)s?$`);
@@ -92,6 +93,13 @@ function lastWord(s: string): string {
   let start = end;
   while (start > 0 && /\w/.test(s.charAt(start - 1))) start--;
   return s.slice(start, end);
+}
+
+/** The text of the clause `before` ends in (after its last sentence or clause break). */
+function clauseBefore(before: string): string {
+  let i = before.length;
+  while (i > 0 && !".!?;:".includes(before.charAt(i - 1))) i--;
+  return before.slice(i);
 }
 
 function addDays(iso: string, days: number): string {
@@ -157,6 +165,8 @@ function rewriteSegment(seg: string, ref: string, out: DateRewrite[]): string {
     const resolved = resolve(match, ref);
     if (!resolved) return match;
     const before = seg.slice(0, offset);
+    // "2M users in 9 weeks": after a number in the same clause, "in N weeks" is a duration, not a day.
+    if (/^in /i.test(match) && /\d/.test(clauseBefore(before))) return match;
     const prevWord = lastWord(before).toLowerCase();
     const possessive = seg.slice(offset + match.length).startsWith("'s");
     let text = resolved.text;

@@ -464,7 +464,11 @@ describe("the map step over sessions", () => {
       "- Every night ledger-sync ships the report it produces into the accounting team's storage.";
     await mkdir(join(memory, "notes"), { recursive: true });
     await writeFile(join(memory, "services.md"), `${kept}\n- The ledger-sync retries failed jobs 3 times.\n`);
-    await writeFile(join(memory, "notes", "2026-03-02.md"), `# 2026-03-02\n\n${other}\n`);
+    // A second entry under the date heading: removing the only one would empty it, which code refuses.
+    await writeFile(
+      join(memory, "notes", "2026-03-02.md"),
+      `# 2026-03-02\n\n${other}\n- Dana joined the sync.\n`,
+    );
     const merge = {
       kind: "merge",
       targets: ["services.md", "notes/2026-03-02.md"],

@@ -27,7 +27,9 @@ export function createOfflineEngine(opts: OfflineEngineOptions = {}): Engine {
       const notes: string[] = [];
       const planned = [...ctx.memory.notes]
         .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-        .flatMap((n) => plan(n, n.mtimeDay, notes));
+        .flatMap((n) => plan(n, n.mtimeDay, notes))
+        // Code, tables, html, blockquotes and frontmatter are not the agent's prose: no rule touches them.
+        .filter((p) => p.entry.block === null);
       ctx.signal.throwIfAborted();
       const removed = new Set<Planned>();
       lexicon ??= (opts.lexicon ?? loadLexicon)();

@@ -46,19 +46,32 @@ function dedupKey(entry: Entry, after: string[]): string {
   return norm;
 }
 
+/**
+ * Whether relative dates in `entry` may be made absolute: only in the agent's prose about its own day,
+ * dated by the line itself, its date heading or a daily note's name. A frontmatter date dates the file,
+ * not each line added to it since; keyword, trigger and prompt lines quote words, not days.
+ */
+function datable(entry: Entry): string | null {
+  if (entry.block || entry.dateSource === "frontmatter") return null;
+  if (NOT_A_DAY.test(entry.lines.join(" "))) return null;
+  return entry.writtenOn;
+}
+const NOT_A_DAY = /\b(?:keywords?|triggers?|phrases?|patterns?|regex(?:es)?|prompts?|templates?)\b/i;
+
 export function plan(note: NoteFile, mtimeDay: string | null, notes: string[]): Planned[] {
   return note.parsed.entries.map((entry) => {
     const rewrites: Planned["rewrites"] = [];
+    const writtenOn = datable(entry);
     const after = entry.lines.map((line, i) => {
-      if (!entry.writtenOn) {
+      if (!writtenOn) {
         if (rewriteRelativeDates(line, "2000-01-01").rewrites.length) {
           notes.push(
-            `${entry.path}:${entry.startLine + i}: relative date left as written (no date for this note)`,
+            `${entry.path}:${entry.startLine + i}: relative date left as written (not dated prose: no date for the line, or a quoted or keyword line)`,
           );
         }
         return line;
       }
-      const r = rewriteRelativeDates(line, entry.writtenOn);
+      const r = rewriteRelativeDates(line, writtenOn);
       if (r.rewrites.length) rewrites.push({ line: entry.startLine + i, rewrites: r.rewrites });
       return r.text;
     });

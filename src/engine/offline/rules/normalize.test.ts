@@ -15,13 +15,13 @@ describe("offline rule normalize", () => {
     ]);
   });
 
-  it("uses the most specific write date: inline stamp, heading, filename, frontmatter", async () => {
+  it("uses the most specific write date: inline stamp, heading, filename; never the frontmatter's", async () => {
     const { operations } = await run({
       "log.md":
         "---\ndate: 2026-01-10\n---\n- met Dana yesterday\n\n## 2026-02-01\n- met Dana yesterday\n- 2026-02-05: met Dana yesterday\n",
     });
+    // A frontmatter date dates the file, not each line added to it since: that line is left as written.
     expect(operations.flatMap((o) => o.changes.map((c) => c.after[0]))).toEqual([
-      "- met Dana on 2026-01-09",
       "- met Dana on 2026-01-31",
       "- 2026-02-05: met Dana on 2026-02-04",
     ]);
@@ -30,7 +30,37 @@ describe("offline rule normalize", () => {
   it("leaves a relative date alone when the note has no date, and says so", async () => {
     const { operations, notes } = await run({ "infra.md": "- The channel moved last week.\n" });
     expect(operations).toEqual([]);
-    expect(notes).toEqual(["infra.md:1: relative date left as written (no date for this note)"]);
+    expect(notes).toEqual([
+      "infra.md:1: relative date left as written (not dated prose: no date for the line, or a quoted or keyword line)",
+    ]);
+  });
+
+  it("never rewrites quoted words, keyword or prompt lines, durations, code, tables or blockquotes", async () => {
+    const day = "notes/2026-03-05.md";
+    const { operations } = await run({
+      [day]: [
+        '- the weekly prompt says "summarise what happened yesterday"',
+        "- Keywords that open an incident: deadline today, outage",
+        "- We reached 2M users in 9 weeks.",
+        "- Use `git log --since=yesterday` for the digest.",
+        "",
+        "| when | what |",
+        "| --- | --- |",
+        "| yesterday | deploy |",
+        "",
+        "> The pager said yesterday that the queue was full.",
+        "",
+        "```",
+        "run this tomorrow",
+        "```",
+        "",
+        "- We moved the cron yesterday.",
+        "",
+      ].join("\n"),
+    });
+    expect(operations.flatMap((o) => o.changes.map((c) => c.after[0]))).toEqual([
+      "- We moved the cron on 2026-03-04.",
+    ]);
   });
 
   it("dates entries only from headings that are dates", async () => {

@@ -1,0 +1,45 @@
+/**
+ * A note read as CommonMark + GFM (mdast, with YAML/TOML frontmatter): which lines belong to blocks that
+ * are not the agent's prose — code, tables, html, blockquotes, frontmatter. Rules leave those alone; the
+ * checks refuse any change inside them whatever an engine proposes.
+ */
+import type { Nodes, Root } from "mdast";
+import { fromMarkdown } from "mdast-util-from-markdown";
+import { frontmatterFromMarkdown } from "mdast-util-frontmatter";
+import { gfmFromMarkdown } from "mdast-util-gfm";
+import { frontmatter } from "micromark-extension-frontmatter";
+import { gfm } from "micromark-extension-gfm";
+
+export type BlockKind = "code" | "table" | "html" | "blockquote" | "frontmatter";
+
+// "toml" is a node type of the frontmatter extension that mdast's own types do not list.
+const KIND: Partial<Record<string, BlockKind>> = {
+  code: "code",
+  table: "table",
+  html: "html",
+  blockquote: "blockquote",
+  yaml: "frontmatter",
+  toml: "frontmatter",
+};
+
+export function parseMarkdown(source: string): Root {
+  return fromMarkdown(source, {
+    extensions: [gfm(), frontmatter(["yaml", "toml"])],
+    mdastExtensions: [gfmFromMarkdown(), frontmatterFromMarkdown(["yaml", "toml"])],
+  });
+}
+
+/** The block kind of every 1-based line inside such a block (the outermost block wins). */
+export function protectedLines(source: string): Map<number, BlockKind> {
+  const out = new Map<number, BlockKind>();
+  const visit = (n: Nodes) => {
+    const kind = KIND[n.type];
+    if (kind && n.position) {
+      for (let l = n.position.start.line; l <= n.position.end.line; l++) if (!out.has(l)) out.set(l, kind);
+      return;
+    }
+    if ("children" in n) for (const k of n.children as Nodes[]) visit(k);
+  };
+  visit(parseMarkdown(source));
+  return out;
+}
