@@ -6,7 +6,7 @@
  */
 import { posix } from "node:path";
 import type { Heading, Nodes, RootContent } from "mdast";
-import { parseMarkdown } from "../memory/markdown.ts";
+import { inlineHtml, parseMarkdown } from "../memory/markdown.ts";
 
 export const STRUCTURE_RULES = [
   "edit-in-code",
@@ -83,8 +83,8 @@ export function structureOf(source: string): NoteStructure {
     tags: new Map(),
     links: new Map(),
   };
-  const visit = (n: Nodes) => {
-    const rule = BLOCK_RULE[n.type];
+  const visit = (n: Nodes, parent: string) => {
+    const rule = inlineHtml(n, parent) ? undefined : BLOCK_RULE[n.type];
     if (rule && n.position) {
       for (let l = n.position.start.line; l <= n.position.end.line; l++)
         if (!s.blocks.has(l)) s.blocks.set(l, rule);
@@ -102,10 +102,10 @@ export function structureOf(source: string): NoteStructure {
       if (k.type === "paragraph" && textOf(k).trimEnd().endsWith(":")) {
         s.leadIns.push({ key: textOf(k).trim(), listFollows: kids[i + 1]?.type === "list" });
       }
-      visit(k);
+      visit(k, n.type);
     });
   };
-  visit(root);
+  visit(root, "");
   const blocks = root.children as RootContent[];
   blocks.forEach((b, i) => {
     if (b.type !== "heading") return;

@@ -4,6 +4,7 @@
  * adding an engine never edits this suite.
  */
 import { describe, expect, it } from "vitest";
+import { BREAKS, STRUCTURED } from "../../test/fixtures/structure.ts";
 import { memoryFrom, sessionFrom } from "../../test/fixtures.ts";
 import { checkOperations } from "../checks/check-operations.ts";
 import type { DreamContext, Engine } from "./engine.ts";
@@ -42,6 +43,16 @@ export function engineContract(name: string, make: () => Engine): void {
       const { operations } = await make().consolidate(c);
       expect(operations.length).toBeGreaterThan(0);
       expect(check(c, operations).refused).toEqual([]);
+    });
+
+    it("cannot break a note's structure: crafted breaks beside its own answer are refused by code, by rule", async () => {
+      const c = ctx(STRUCTURED);
+      const { operations } = await make().consolidate(c);
+      const crafted = BREAKS.map((b) => b.op);
+      const { refused } = check(c, [...crafted, ...operations]);
+      expect(crafted.map((op) => refused.find((r) => r.operation === op)?.rule)).toEqual(
+        BREAKS.map((b) => b.rule),
+      );
     });
 
     it("is deterministic", async () => {

@@ -22,6 +22,13 @@ const KIND: Partial<Record<string, BlockKind>> = {
   toml: "frontmatter",
 };
 
+/**
+ * A tag inside a line of prose ("use <b>bold</b>", "<important>ask first") is not an html block: the
+ * line stays prose, and the checks keep its tags balanced instead.
+ */
+export const inlineHtml = (n: Nodes, parent: string) => n.type === "html" && !FLOW.has(parent);
+const FLOW = new Set(["root", "listItem", "blockquote", "footnoteDefinition"]);
+
 export function parseMarkdown(source: string): Root {
   return fromMarkdown(source, {
     extensions: [gfm(), frontmatter(["yaml", "toml"])],
@@ -32,14 +39,14 @@ export function parseMarkdown(source: string): Root {
 /** The block kind of every 1-based line inside such a block (the outermost block wins). */
 export function protectedLines(source: string): Map<number, BlockKind> {
   const out = new Map<number, BlockKind>();
-  const visit = (n: Nodes) => {
-    const kind = KIND[n.type];
+  const visit = (n: Nodes, parent: string) => {
+    const kind = inlineHtml(n, parent) ? undefined : KIND[n.type];
     if (kind && n.position) {
       for (let l = n.position.start.line; l <= n.position.end.line; l++) if (!out.has(l)) out.set(l, kind);
       return;
     }
-    if ("children" in n) for (const k of n.children as Nodes[]) visit(k);
+    if ("children" in n) for (const k of n.children as Nodes[]) visit(k, n.type);
   };
-  visit(parseMarkdown(source));
+  visit(parseMarkdown(source), "");
   return out;
 }

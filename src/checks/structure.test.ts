@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { BREAKS, STRUCTURED } from "../../test/fixtures/structure.ts";
+import { memoryFrom } from "../../test/fixtures.ts";
+import { checkOperations } from "./check-operations.ts";
+import { STRUCTURE_RULES } from "./structure.ts";
+
+const memory = memoryFrom(STRUCTURED);
+const check = (operations: Parameters<typeof checkOperations>[0]["operations"]) =>
+  checkOperations({
+    operations,
+    base: { notes: new Map(memory.notes.map((n) => [n.path, n.parsed.lines])), sessions: new Map() },
+    opaque: new Set(),
+    paths: new Set(memory.notes.map((n) => n.path)),
+  });
+
+describe("structure checks", () => {
+  it("has a crafted break for every rule", () => {
+    expect(new Set(BREAKS.map((b) => b.rule))).toEqual(new Set(STRUCTURE_RULES));
+  });
+
+  for (const { rule, op } of BREAKS) {
+    it(`refuses ${rule}`, () => {
+      const { accepted, refused } = check([op]);
+      expect(accepted).toEqual([]);
+      expect(refused.map((r) => r.rule)).toEqual([rule]);
+    });
+  }
+
+  it("accepts what keeps the structure: a dangling index line, a rewrite outside code spans", () => {
+    const lines = STRUCTURED["deploys.md"]?.split("\n") ?? [];
+    const index = STRUCTURED["MEMORY.md"]?.split("\n") ?? [];
+    const { accepted, refused } = check([
+      {
+        kind: "prune",
+        targets: ["MEMORY.md"],
+        reason: "links a file that does not exist",
+        evidence: [{ source: "memory", path: "MEMORY.md", line: 4, quote: index[3] ?? "" }],
+        changes: [{ path: "MEMORY.md", startLine: 4, endLine: 4, before: [index[3] ?? ""], after: [] }],
+      },
+      {
+        kind: "normalize",
+        targets: ["deploys.md"],
+        reason: "wording",
+        evidence: [{ source: "memory", path: "deploys.md", line: 25, quote: lines[24] ?? "" }],
+        changes: [
+          {
+            path: "deploys.md",
+            startLine: 25,
+            endLine: 25,
+            before: [lines[24] ?? ""],
+            after: ["- Run `make deploy` once the tests pass."],
+          },
+        ],
+      },
+    ]);
+    expect(refused).toEqual([]);
+    expect(accepted).toHaveLength(2);
+  });
+
+  it("judges an operation on the note as earlier operations left it: two removals that empty a heading", () => {
+    const pair = memoryFrom({
+      "a.md":
+        "# A\n\n## Pair\n- the cache is warm\n- the queue is empty\n\n## Other\n- the cache is warm\n- the queue is empty\n",
+    });
+    const lines = pair.notes[0]?.parsed.lines ?? [];
+    const remove = (n: number, copy: number) => ({
+      kind: "merge" as const,
+      targets: ["a.md"],
+      reason: "duplicate",
+      evidence: [{ source: "memory" as const, path: "a.md", line: copy, quote: lines[copy - 1] ?? "" }],
+      changes: [{ path: "a.md", startLine: n, endLine: n, before: [lines[n - 1] ?? ""], after: [] }],
+    });
+    const { accepted, refused } = checkOperations({
+      operations: [remove(4, 8), remove(5, 9)],
+      base: { notes: new Map([["a.md", lines]]), sessions: new Map() },
+      opaque: new Set(),
+    });
+    expect(accepted).toHaveLength(1);
+    expect(refused.map((r) => r.rule)).toEqual(["heading-emptied"]);
+  });
+});
