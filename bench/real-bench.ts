@@ -4,7 +4,7 @@
 //   npm run bench:real -- [--engine offline] [--json FILE] DIR… | memory=DIR;now=ISO;sessions=DIR;name=N …
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join, relative, sep } from "node:path";
 import { parseArgs } from "node:util";
@@ -12,7 +12,12 @@ import { addHarm, emptyHarm, fileHarm, type Harm } from "./real/harm.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { engine: { type: "string", default: "offline" }, json: { type: "string" } },
+  // --keep DIR: keep each store's first proposal as DIR/<name> (for the audit's sampler); never commit it.
+  options: {
+    engine: { type: "string", default: "offline" },
+    json: { type: "string" },
+    keep: { type: "string" },
+  },
 });
 
 interface Store {
@@ -103,6 +108,7 @@ for (const arg of positionals) {
     const first = await withManifest(dream(store.memory, join(work, "out"), store));
     const harm = await harmOf(store.memory, join(first.dir, "store"), first);
     const second = await withManifest(dream(join(first.dir, "store"), join(work, "out2"), store));
+    if (values.keep) await cp(first.dir, join(values.keep, store.name), { recursive: true });
     const kinds: Record<string, number> = {};
     for (const op of first.manifest.operations) kinds[op.kind] = (kinds[op.kind] ?? 0) + 1;
     const row = {
