@@ -93,10 +93,15 @@ export function fileHarm(
     }
   }
   if (s1) {
-    const full = new Set(s0.headings.filter((x) => x.hasContent).map((x) => x.key));
-    h.headingsEmptied = s1.headings.filter((x) => !x.hasContent && full.has(x.key)).length;
-    const introduced = new Set(s0.leadIns.filter((x) => x.listFollows).map((x) => x.text));
-    h.leadInsOrphaned = s1.leadIns.filter((x) => !x.listFollows && introduced.has(x.text)).length;
+    // Counted as multisets: a note may hold two headings of the same text, one of them already empty.
+    h.headingsEmptied = grown(
+      s0.headings.filter((x) => !x.hasContent).map((x) => x.key),
+      s1.headings.filter((x) => !x.hasContent).map((x) => x.key),
+    );
+    h.leadInsOrphaned = grown(
+      s0.leadIns.filter((x) => !x.listFollows).map((x) => x.text),
+      s1.leadIns.filter((x) => !x.listFollows).map((x) => x.text),
+    );
     const t0 = tagBalance(before);
     const t1 = tagBalance(afterText);
     for (const name of new Set([...t0.keys(), ...t1.keys()])) {
@@ -112,6 +117,19 @@ export function fileHarm(
     }
   }
   return h;
+}
+
+/** How many more times keys occur in `after` than in `before`. */
+function grown(before: readonly string[], after: readonly string[]): number {
+  const n = new Map<string, number>();
+  for (const k of before) n.set(k, (n.get(k) ?? 0) + 1);
+  let more = 0;
+  for (const k of after) {
+    const left = n.get(k) ?? 0;
+    if (left > 0) n.set(k, left - 1);
+    else more++;
+  }
+  return more;
 }
 
 export function addHarm(a: Harm, b: Harm): Harm {

@@ -29,21 +29,19 @@ export interface LineChange {
   after: readonly string[];
 }
 
-/** What the checks need of one version of a note. */
+/** What the checks need of a note, from one parse of it as read. Lines are 1-based. */
 export interface NoteStructure {
-  /** Lines (1-based) inside a block nothing may edit, with the rule that protects them. */
+  /** Lines inside a block nothing may edit, with the rule that protects them. */
   blocks: Map<number, StructureRule>;
   inlineCode: Map<number, string[]>;
-  /** `depth text` of each heading and whether something belongs to it. */
-  headings: { key: string; hasContent: boolean }[];
-  /** Text of each paragraph ending in ":" and whether a list follows it directly. */
-  leadIns: { key: string; listFollows: boolean }[];
-  tags: Map<string, number>;
+  /** Headings that have something of their own under them: the lines of those blocks. */
+  headings: { text: string; line: number; own: number[] }[];
+  /** Paragraphs ending in ":" directly followed by a list: their lines and the list's. */
+  leadIns: { text: string; lines: number[]; list: number[] }[];
   /** Relative link targets on each line. */
   links: Map<number, string[]>;
 }
 
-// "toml" is a node type of the frontmatter extension that mdast's own types do not list.
 const BLOCK_RULE: Partial<Record<string, StructureRule>> = {
   code: "edit-in-code",
   table: "edit-in-table",
@@ -60,15 +58,24 @@ const textOf = (n: Nodes): string =>
       ? (n.children as Nodes[]).map(textOf).join("")
       : "";
 
+const span = (n: Nodes): number[] => {
+  const from = n.position?.start.line ?? 0;
+  const to = n.position?.end.line ?? 0;
+  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+};
+
 // A tag as agents write them around instructions: <important>, </rules>, not <br/> or a comparison.
 const TAG = /<(\/?)([A-Za-z][\w-]{0,40})(?:\s[^<>\n]{0,200})?(\/?)>/g;
 
-function countTags(raw: string, into: Map<string, number>): void {
-  for (const m of raw.matchAll(TAG)) {
+/** Opening minus closing tags, by name, in some lines of text. */
+export function tagBalance(lines: readonly string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of lines.join("\n").matchAll(TAG)) {
     if (m[3]) continue;
     const name = (m[2] ?? "").toLowerCase();
-    into.set(name, (into.get(name) ?? 0) + (m[1] ? -1 : 1));
+    out.set(name, (out.get(name) ?? 0) + (m[1] ? -1 : 1));
   }
+  return out;
 }
 
 const EXTERNAL = /^(?:[a-z][a-z0-9+.-]{0,31}:|#|\/)/i;
@@ -80,18 +87,13 @@ export function structureOf(source: string): NoteStructure {
     inlineCode: new Map(),
     headings: [],
     leadIns: [],
-    tags: new Map(),
     links: new Map(),
   };
   const visit = (n: Nodes, parent: string) => {
     const rule = inlineHtml(n, parent) ? undefined : BLOCK_RULE[n.type];
-    if (rule && n.position) {
-      for (let l = n.position.start.line; l <= n.position.end.line; l++)
-        if (!s.blocks.has(l)) s.blocks.set(l, rule);
-    }
+    if (rule) for (const l of span(n)) if (!s.blocks.has(l)) s.blocks.set(l, rule);
     const line = n.position?.start.line ?? 0;
     if (n.type === "inlineCode") s.inlineCode.set(line, [...(s.inlineCode.get(line) ?? []), n.value]);
-    if (n.type === "html" || n.type === "text") countTags(n.value, s.tags);
     if (n.type === "link" && !EXTERNAL.test(n.url)) {
       const target = n.url.split("#")[0] ?? "";
       if (target) s.links.set(line, [...(s.links.get(line) ?? []), target]);
@@ -99,8 +101,9 @@ export function structureOf(source: string): NoteStructure {
     if (!("children" in n)) return;
     const kids = n.children as Nodes[];
     kids.forEach((k, i) => {
-      if (k.type === "paragraph" && textOf(k).trimEnd().endsWith(":")) {
-        s.leadIns.push({ key: textOf(k).trim(), listFollows: kids[i + 1]?.type === "list" });
+      const next = kids[i + 1];
+      if (k.type === "paragraph" && next?.type === "list" && textOf(k).trimEnd().endsWith(":")) {
+        s.leadIns.push({ text: textOf(k).trim(), lines: span(k), list: span(next) });
       }
       visit(k, n.type);
     });
@@ -109,26 +112,17 @@ export function structureOf(source: string): NoteStructure {
   const blocks = root.children as RootContent[];
   blocks.forEach((b, i) => {
     if (b.type !== "heading") return;
-    const next = blocks[i + 1];
     const depth = (b as Heading).depth;
-    const hasContent = next !== undefined && !(next.type === "heading" && (next as Heading).depth <= depth);
-    s.headings.push({ key: `${depth} ${textOf(b).trim()}`, hasContent });
+    const own: number[] = [];
+    let j = i + 1;
+    for (; j < blocks.length && blocks[j]?.type !== "heading"; j++) own.push(...span(blocks[j] as Nodes));
+    const next = blocks[j];
+    // A deeper heading right below belongs to it, and headings are never removed: it stays non-empty.
+    if (next?.type === "heading" && (next as Heading).depth > depth && own.length === 0) return;
+    if (own.length) s.headings.push({ text: textOf(b).trim(), line: b.position?.start.line ?? 0, own });
   });
   return s;
 }
-
-function counts<T>(items: readonly T[], key: (t: T) => string | null): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const t of items) {
-    const k = key(t);
-    if (k !== null) out.set(k, (out.get(k) ?? 0) + 1);
-  }
-  return out;
-}
-
-/** More of `key` in `after` than in `before`. */
-const grew = (before: Map<string, number>, after: Map<string, number>) =>
-  [...after].find(([k, n]) => n > (before.get(k) ?? 0))?.[0] ?? null;
 
 function decoded(target: string): string {
   try {
@@ -144,9 +138,9 @@ export interface Violation {
 }
 
 /**
- * Why `change` (in base line numbers) may not touch `base`, line by line: protected blocks and inline
- * code. A removal of whole lines outside blocks is not an edit inside inline code; a rewrite that loses
- * a code span is.
+ * Why `change` (in base line numbers) may not touch `base`, line by line: protected blocks, inline code
+ * and tag balance. A removal of whole lines outside blocks is not an edit inside inline code; a rewrite
+ * that loses a code span is.
  */
 export function lineViolation(path: string, base: NoteStructure, change: LineChange): Violation | null {
   const last = Math.max(change.endLine, change.startLine);
@@ -158,56 +152,53 @@ export function lineViolation(path: string, base: NoteStructure, change: LineCha
     if (rule && inside)
       return { rule, detail: `${path}:${l} is inside a ${rule.slice("edit-in-".length)} block` };
   }
+  const was = tagBalance(change.before);
+  const now = tagBalance(change.after);
+  for (const name of new Set([...was.keys(), ...now.keys()])) {
+    if ((was.get(name) ?? 0) !== (now.get(name) ?? 0)) {
+      return {
+        rule: "tag-unbalanced",
+        detail: `${path}:${change.startLine}: <${name}> would open and close a different number of times`,
+      };
+    }
+  }
   if (change.after.length === 0) return null;
   const kept = change.after.join("\n");
   for (let l = change.startLine; l <= change.endLine; l++) {
-    const lost = (base.inlineCode.get(l) ?? []).find(
-      (code) => !kept.includes(`\`${code}\``) && !kept.includes(code),
-    );
+    const lost = (base.inlineCode.get(l) ?? []).find((code) => !kept.includes(code));
     if (lost !== undefined)
       return { rule: "edit-in-inline-code", detail: `${path}:${l} rewrites inline code \`${lost}\`` };
   }
   return null;
 }
 
-/** Whole-note comparisons of the note before all changes and after them. */
+/**
+ * Whole-note rules, from the base structure and the lines removed so far (by this operation and the ones
+ * accepted before it); a line replaced by other text is not removed.
+ */
 export function noteViolation(
   path: string,
   base: NoteStructure,
-  after: NoteStructure,
+  removed: ReadonlySet<number>,
   exists: (target: string) => boolean,
-  removedLines: readonly number[],
 ): Violation | null {
-  const emptied = grew(
-    counts(base.headings, (h) => (h.hasContent ? null : h.key)),
-    counts(after.headings, (h) => (h.hasContent ? null : h.key)),
-  );
+  const gone = (lines: readonly number[]) => lines.every((l) => removed.has(l));
+  const emptied = base.headings.find((h) => gone(h.own));
   if (emptied)
     return {
       rule: "heading-emptied",
-      detail: `${path}: heading "${emptied.slice(2)}" would have nothing under it`,
+      detail: `${path}:${emptied.line}: heading "${emptied.text}" would have nothing under it`,
     };
-  const orphaned = grew(
-    counts(base.leadIns, (x) => (x.listFollows ? null : x.key)),
-    counts(after.leadIns, (x) => (x.listFollows ? null : x.key)),
-  );
+  const orphaned = base.leadIns.find((x) => gone(x.list) && !gone(x.lines));
   if (orphaned)
     return {
       rule: "lead-in-orphaned",
-      detail: `${path}: "${orphaned.slice(0, 80)}" would lose the list it introduces`,
+      detail: `${path}: "${orphaned.text.slice(0, 80)}" would lose the list it introduces`,
     };
-  for (const name of new Set([...base.tags.keys(), ...after.tags.keys()])) {
-    if ((base.tags.get(name) ?? 0) !== (after.tags.get(name) ?? 0)) {
-      return {
-        rule: "tag-unbalanced",
-        detail: `${path}: <${name}> would open and close a different number of times`,
-      };
-    }
-  }
   if (/(^|\/)(MEMORY|_index|index)\.md$/i.test(path)) {
     const dir = posix.dirname(path);
-    const stillLinked = new Set([...after.links.values()].flat());
-    for (const l of removedLines) {
+    const stillLinked = new Set([...base.links].filter(([l]) => !removed.has(l)).flatMap(([, t]) => t));
+    for (const l of removed) {
       const live = (base.links.get(l) ?? []).find(
         (t) => !stillLinked.has(t) && exists(posix.normalize(posix.join(dir, decoded(t)))),
       );
@@ -221,13 +212,14 @@ export function noteViolation(
 /**
  * The structure rules over a dream's operations, in order: each operation is judged on the note as the
  * operations accepted before it left it, so two removals that together empty a heading are caught too.
+ * One parse per note touched.
  */
 export function createStructureGuard(
   notes: ReadonlyMap<string, readonly string[]>,
   exists: (path: string) => boolean,
 ) {
   const base = new Map<string, NoteStructure>();
-  const accepted = new Map<string, LineChange[]>();
+  const removedSoFar = new Map<string, Set<number>>();
   const baseOf = (path: string, lines: readonly string[]) => {
     let s = base.get(path);
     if (!s) {
@@ -236,6 +228,7 @@ export function createStructureGuard(
     }
     return s;
   };
+  const removedBy = (c: LineChange) => (c.after.length === 0 ? range(c.startLine, c.endLine) : []);
   return {
     violation(changes: readonly (LineChange & { path: string })[]): Violation | null {
       const byPath = new Map<string, LineChange[]>();
@@ -249,27 +242,21 @@ export function createStructureGuard(
           const v = lineViolation(path, before, c);
           if (v) return v;
         }
-        const after = structureOf(applied(lines, [...(accepted.get(path) ?? []), ...own]).join("\n"));
-        const touched = own.flatMap((c) => range(c.startLine, c.endLine));
-        const v = noteViolation(path, before, after, exists, touched);
+        const removed = new Set([...(removedSoFar.get(path) ?? []), ...own.flatMap(removedBy)]);
+        const v = noteViolation(path, before, removed, exists);
         if (v) return v;
       }
       return null;
     },
     accept(changes: readonly (LineChange & { path: string })[]): void {
-      for (const c of changes) accepted.set(c.path, [...(accepted.get(c.path) ?? []), c]);
+      for (const c of changes) {
+        const set = removedSoFar.get(c.path) ?? new Set<number>();
+        for (const l of removedBy(c)) set.add(l);
+        removedSoFar.set(c.path, set);
+      }
     },
   };
 }
 
 const range = (from: number, to: number) =>
   Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
-
-/** Non-overlapping changes in base line numbers, applied bottom-up so earlier numbers stay valid. */
-function applied(lines: readonly string[], changes: readonly LineChange[]): string[] {
-  const out = [...lines];
-  for (const c of [...changes].sort((a, b) => b.startLine - a.startLine)) {
-    out.splice(c.startLine - 1, c.endLine - c.startLine + 1, ...c.after);
-  }
-  return out;
-}
