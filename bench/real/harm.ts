@@ -98,10 +98,9 @@ export function fileHarm(
       s0.headings.filter((x) => !x.hasContent).map((x) => x.key),
       s1.headings.filter((x) => !x.hasContent).map((x) => x.key),
     );
-    h.leadInsOrphaned = grown(
-      s0.leadIns.filter((x) => !x.listFollows).map((x) => x.text),
-      s1.leadIns.filter((x) => !x.listFollows).map((x) => x.text),
-    );
+    // By count, not text: a lead-in whose relative date was made absolute is still the same lead-in.
+    const without = (s: typeof s0) => s.leadIns.filter((x) => !x.listFollows).length;
+    h.leadInsOrphaned = Math.max(0, without(s1) - without(s0));
     const t0 = tagBalance(before);
     const t1 = tagBalance(afterText);
     for (const name of new Set([...t0.keys(), ...t1.keys()])) {

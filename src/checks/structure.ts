@@ -16,6 +16,7 @@ export const STRUCTURE_RULES = [
   "edit-in-blockquote",
   "edit-in-frontmatter",
   "heading-emptied",
+  "heading-removed",
   "lead-in-orphaned",
   "tag-unbalanced",
   "index-line-removed",
@@ -183,11 +184,19 @@ export function noteViolation(
   exists: (target: string) => boolean,
 ): Violation | null {
   const gone = (lines: readonly number[]) => lines.every((l) => removed.has(l));
-  const emptied = base.headings.find((h) => gone(h.own));
+  // A heading removed with all it holds is not left empty: it is gone.
+  const emptied = base.headings.find((h) => gone(h.own) && !removed.has(h.line));
   if (emptied)
     return {
       rule: "heading-emptied",
       detail: `${path}:${emptied.line}: heading "${emptied.text}" would have nothing under it`,
+    };
+  // A heading goes only with all it holds: otherwise what stays moves into the section above.
+  const bared = base.headings.find((h) => removed.has(h.line) && !gone(h.own));
+  if (bared)
+    return {
+      rule: "heading-removed",
+      detail: `${path}:${bared.line}: heading "${bared.text}" would go while entries under it stay`,
     };
   const orphaned = base.leadIns.find((x) => gone(x.list) && !gone(x.lines));
   if (orphaned)

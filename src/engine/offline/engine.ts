@@ -1,6 +1,7 @@
 import { type Lexicon, loadLexicon } from "../../text/lexicon/lexicon.ts";
 import type { DreamContext, Engine, EngineResult, ProposedOperation } from "../engine.ts";
 import { possibleDuplicates } from "./candidates.ts";
+import { takeEmptiedHeadings } from "./headings.ts";
 import { type Planned, plan } from "./plan.ts";
 import { RULES, type RuleContext } from "./rules/index.ts";
 
@@ -53,7 +54,8 @@ export function createOfflineEngine(opts: OfflineEngineOptions = {}): Engine {
         notes.push(
           `${more} more possible duplicates not listed (the ${candidates.length} with the rarest shared words are)`,
         );
-      return { operations: ops, notes, candidates };
+      const files = new Map(ctx.memory.notes.map((n) => [n.path, n.parsed.lines]));
+      return { operations: takeEmptiedHeadings(ops, files), notes, candidates };
     },
   };
 }

@@ -96,13 +96,35 @@ export function removal(p: Planned): Change {
   const prevBlank = entry.startLine === 1 || (lines[entry.startLine - 2] ?? "").trim() === "";
   if (entry.kind === "paragraph" && prevBlank && end < lines.length && (lines[end] ?? "").trim() === "")
     end++;
+  // The only thing under its heading: the heading goes with it, or it would be left with nothing
+  // under it (which code refuses). A date heading over one duplicated line is the common case.
+  const start = soleContentOf(lines, entry.startLine, end) ?? entry.startLine;
+  if (start < entry.startLine) while (end < lines.length && (lines[end] ?? "").trim() === "") end++;
   return {
     path: entry.path,
-    startLine: entry.startLine,
+    startLine: start,
     endLine: end,
-    before: lines.slice(entry.startLine - 1, end),
+    before: lines.slice(start - 1, end),
     after: [],
   };
+}
+
+const ATX = /^(#{1,6})\s/;
+
+/**
+ * The line of the heading that lines `start`..`end` are the whole content of (blank lines aside), when
+ * the next heading is not one of its sub-headings; null otherwise.
+ */
+function soleContentOf(lines: readonly string[], start: number, end: number): number | null {
+  let h = start - 1;
+  while (h >= 1 && (lines[h - 1] ?? "").trim() === "") h--;
+  const heading = ATX.exec(lines[h - 1] ?? "");
+  if (!heading?.[1]) return null;
+  let next = end + 1;
+  while (next <= lines.length && (lines[next - 1] ?? "").trim() === "") next++;
+  if (next > lines.length) return h;
+  const after = ATX.exec(lines[next - 1] ?? "");
+  return after?.[1] && after[1].length <= heading[1].length ? h : null;
 }
 
 export function evidenceOf(p: Planned): Evidence {

@@ -12,9 +12,10 @@ describe("offline rule exact-duplicates", () => {
     const [op] = operations;
     expect(op?.kind).toBe("merge");
     expect(op?.reason).toContain("kept profile.md:3");
+    // The daily note's copy is all its date heading holds: the heading goes with it (never left empty).
     expect(op?.changes.map((c) => `${c.path}:${c.startLine}`)).toEqual([
       "profile.md:4",
-      "notes/2026-03-02.md:3",
+      "notes/2026-03-02.md:1",
     ]);
     expect(op?.evidence).toHaveLength(3);
   });

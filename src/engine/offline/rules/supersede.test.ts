@@ -46,9 +46,10 @@ describe("offline rule supersede", () => {
       path: "notes/2026-03-09.md",
       quote: "- Deploy region is us-east-1.",
     });
+    // Each retired line is all its date heading holds, so the heading goes with it (never left empty).
     expect(op?.changes.map((c) => [c.path, c.before])).toEqual([
-      ["notes/2026-03-02.md", ["- Deploy region is eu-west-1."]],
-      ["notes/2026-03-05.md", ["- Deploy region is eu-central-1."]],
+      ["notes/2026-03-02.md", ["# 2026-03-02", "- Deploy region is eu-west-1."]],
+      ["notes/2026-03-05.md", ["# 2026-03-05", "- Deploy region is eu-central-1."]],
     ]);
   });
 
