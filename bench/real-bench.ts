@@ -84,7 +84,8 @@ async function filesUnder(root: string): Promise<string[]> {
   return out;
 }
 
-const NOTE = /\.(md|markdown|txt)$/i;
+// Markdown notes: a .txt note is plain text (an indented line there is not code), as dreamd reads it.
+const NOTE = /\.(md|markdown)$/i;
 
 async function harmOf(memory: string, store: string, run: DreamRun): Promise<Harm> {
   let total = emptyHarm();

@@ -63,4 +63,25 @@ describe("rewriteRelativeDates", () => {
     expect(rewriteRelativeDates("last month", "2026-01-15").text).toBe("in December 2025");
     expect(rewriteRelativeDates("tomorrow", "2024-02-28").text).toBe("on 2024-02-29");
   });
+
+  it("proposes only a specific day in a statement: not today, periods, possessives, labels, rules or greetings", () => {
+    const propose = (t: string) => rewriteRelativeDates(t, REF, { proposal: true }).text;
+    expect(propose("Rolled back the billing API yesterday after the alert.")).toBe(
+      "Rolled back the billing API on 2026-03-03 after the alert.",
+    );
+    expect(propose("fixed 3 days ago; met last Tuesday")).toBe("fixed on 2026-03-01; met on 2026-03-03");
+    for (const kept of [
+      "Nothing worth acting on today.",
+      "This week's acquisition quota: 10 sends.",
+      "Falls back to yesterday's data if today is missing.",
+      "Tomorrow: post the PMO draft",
+      "See you tomorrow,",
+      "If the cron fails, retry tomorrow.",
+      "Every day we check what changed yesterday.",
+      "ship next Monday",
+      "on call last week",
+    ]) {
+      expect(propose(kept)).toBe(kept);
+    }
+  });
 });

@@ -159,9 +159,38 @@ function resolve(phrase: string, ref: string): { text: string; prep: "on" | "in"
   return null;
 }
 
-function rewriteSegment(seg: string, ref: string, out: DateRewrite[]): string {
+/**
+ * What a dream may propose to the owner, stricter than what it folds for comparing entries: one specific
+ * day, named relative to the day written ("yesterday", "3 days ago", "last Tuesday", "tomorrow", "in 2
+ * days"), in a clause that states something, not a rule. Not "today", "tonight" or "this morning" (a
+ * dated log already says which day), not weeks, months or years ("this week's quota"), not "next" or
+ * "this" weekday (which one is meant varies), not a possessive ("yesterday's data" is usually a kind
+ * of data), not a label ("Tomorrow: …"), and not a clause about what happens if, when, every day or by
+ * default, a greeting ("see you tomorrow"), a template or an example.
+ */
+const SPECIFIC_DAY = new RegExp(
+  `^(?:the day before yesterday|the day after tomorrow|yesterday|tomorrow|${NUM} (?:day|week)s? ago|in ${NUM} days?|last ${WEEKDAY})$`,
+  "i",
+);
+// Whole words only: "auth-api-if" is a name, not a condition.
+const NOT_A_STATEMENT =
+  /(?<![\w-])(?:if|when|whenever|unless|until|otherwise|falls? back|fallback|every|each|daily|weekly|always|usually|typically|by default|default|should|must|see you|talk|template|example|e\.g\.)(?![\w-])/i;
+
+function proposable(seg: string, offset: number, match: string): boolean {
+  if (!SPECIFIC_DAY.test(match)) return false;
+  const rest = seg.slice(offset + match.length);
+  if (/^['’]s\b/.test(rest) || /^\s*:/.test(rest)) return false;
+  let from = offset;
+  while (from > 0 && !".!?;".includes(seg.charAt(from - 1))) from--;
+  let to = offset + match.length;
+  while (to < seg.length && !".!?;".includes(seg.charAt(to))) to++;
+  return !NOT_A_STATEMENT.test(seg.slice(from, to));
+}
+
+function rewriteSegment(seg: string, ref: string, out: DateRewrite[], proposal: boolean): string {
   return seg.replace(PATTERN, (match: string, ...args: unknown[]) => {
     const offset = args[args.length - 2] as number;
+    if (proposal && !proposable(seg, offset, match)) return match;
     const resolved = resolve(match, ref);
     if (!resolved) return match;
     const before = seg.slice(0, offset);
@@ -178,10 +207,16 @@ function rewriteSegment(seg: string, ref: string, out: DateRewrite[]): string {
 }
 
 /** Rewrite every relative date in `text` against `ref` (YYYY-MM-DD, the day the text was written). */
-export function rewriteRelativeDates(text: string, ref: string): { text: string; rewrites: DateRewrite[] } {
+export function rewriteRelativeDates(
+  text: string,
+  ref: string,
+  opts: { proposal?: boolean } = {},
+): { text: string; rewrites: DateRewrite[] } {
   const rewrites: DateRewrite[] = [];
   // split() with a capturing group alternates prose (even) and protected spans (odd).
   const parts = text.split(PROTECTED);
-  const rewritten = parts.map((seg, i) => (i % 2 === 0 ? rewriteSegment(seg, ref, rewrites) : seg)).join("");
+  const rewritten = parts
+    .map((seg, i) => (i % 2 === 0 ? rewriteSegment(seg, ref, rewrites, opts.proposal ?? false) : seg))
+    .join("");
   return { text: rewritten, rewrites };
 }

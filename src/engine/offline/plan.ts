@@ -9,7 +9,7 @@ import type { ProposedOperation } from "../engine.ts";
 /** An entry as the offline rules see it: dates made absolute, plus the forms the rules compare. */
 export interface Planned {
   entry: Entry;
-  /** The entry's lines after relative dates were made absolute. */
+  /** The entry's lines with the relative dates a dream may propose to make absolute (see relative-dates.ts). */
   after: string[];
   rewrites: { line: number; rewrites: DateRewrite[] }[];
   /** Exact-duplicate key; "" when the entry must never be merged. */
@@ -71,16 +71,20 @@ export function plan(note: NoteFile, mtimeDay: string | null, notes: string[]): 
         }
         return line;
       }
-      const r = rewriteRelativeDates(line, writtenOn);
+      const r = rewriteRelativeDates(line, writtenOn, { proposal: true });
       if (r.rewrites.length) rewrites.push({ line: entry.startLine + i, rewrites: r.rewrites });
       return r.text;
     });
-    const text = after.map((l) => l.replace(MARKER, "")).join(" ");
+    // Entries are compared with every relative date folded against the day written, whatever may be
+    // proposed: "deployed today" written on two days is two facts.
+    const day = entry.writtenOn;
+    const compared = day ? entry.lines.map((line) => rewriteRelativeDates(line, day).text) : entry.lines;
+    const text = compared.map((l) => l.replace(MARKER, "")).join(" ");
     return {
       entry,
       after,
       rewrites,
-      key: dedupKey(entry, after),
+      key: dedupKey(entry, compared),
       text,
       words: new Set(contentWords(text)),
       fileLines: note.parsed.lines,
