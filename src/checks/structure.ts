@@ -114,12 +114,14 @@ export function structureOf(source: string): NoteStructure {
   blocks.forEach((b, i) => {
     if (b.type !== "heading") return;
     const depth = (b as Heading).depth;
+    // What a heading holds: every block up to the next heading of its level or above, sub-headings and
+    // their content included (a sub-heading that goes with its last line must not leave this one empty).
     const own: number[] = [];
-    let j = i + 1;
-    for (; j < blocks.length && blocks[j]?.type !== "heading"; j++) own.push(...span(blocks[j] as Nodes));
-    const next = blocks[j];
-    // A deeper heading right below belongs to it, and headings are never removed: it stays non-empty.
-    if (next?.type === "heading" && (next as Heading).depth > depth && own.length === 0) return;
+    for (let j = i + 1; j < blocks.length; j++) {
+      const next = blocks[j] as Nodes;
+      if (next.type === "heading" && (next as Heading).depth <= depth) break;
+      own.push(...span(next));
+    }
     if (own.length) s.headings.push({ text: textOf(b).trim(), line: b.position?.start.line ?? 0, own });
   });
   return s;
