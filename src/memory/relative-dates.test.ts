@@ -69,7 +69,10 @@ describe("rewriteRelativeDates", () => {
     expect(propose("Rolled back the billing API yesterday after the alert.")).toBe(
       "Rolled back the billing API on 2026-03-03 after the alert.",
     );
-    expect(propose("fixed 3 days ago; met last Tuesday")).toBe("fixed on 2026-03-01; met on 2026-03-03");
+    expect(propose("met last Tuesday; ship tomorrow")).toBe("met on 2026-03-03; ship on 2026-03-05");
+    expect(propose("Rolled back the API 3 days ago after the alert.")).toBe(
+      "Rolled back the API on 2026-03-01 after the alert.",
+    );
     for (const kept of [
       "Nothing worth acting on today.",
       "This week's acquisition quota: 10 sends.",
@@ -80,6 +83,13 @@ describe("rewriteRelativeDates", () => {
       "Every day we check what changed yesterday.",
       "ship next Monday",
       "on call last week",
+      "The build goes live in 7 days.",
+      "no posts in 14 days",
+      "checked 5 days ago against the 7-day rule",
+      "seen 1–3 days ago",
+      "posted 2 days ago",
+      "moved 3 weeks ago",
+      "Tomorrow is a holiday.",
     ]) {
       expect(propose(kept)).toBe(kept);
     }

@@ -168,10 +168,15 @@ function resolve(phrase: string, ref: string): { text: string; prep: "on" | "in"
  * of data), not a label ("Tomorrow: …"), and not a clause about what happens if, when, every day or by
  * default, a greeting ("see you tomorrow"), a template or an example.
  */
+// "in N days" is left out: on real stores "in 14 days", "live in 7 days" were windows and estimates, not
+// days (second audit, docs/quality.md). "N days ago" stays for a few days back, outside ranges,
+// thresholds and listings ("1–3 days ago", "5 days ago against the 7-day rule", "posted 2 days ago").
 const SPECIFIC_DAY = new RegExp(
-  `^(?:the day before yesterday|the day after tomorrow|yesterday|tomorrow|${NUM} (?:day|week)s? ago|in ${NUM} days?|last ${WEEKDAY})$`,
+  `^(?:the day before yesterday|the day after tomorrow|yesterday|tomorrow|last ${WEEKDAY}|(?:[1-7]|a|one|two|three|four|five|six|seven) days? ago)$`,
   "i",
 );
+const NOT_A_DAY_COUNT =
+  /(?<![\w-])(?:rule|than|within|over|threshold|window|against|posted|listed|range)(?![\w-])|[–-]\s*$/i;
 // Whole words only: "auth-api-if" is a name, not a condition.
 const NOT_A_STATEMENT =
   /(?<![\w-])(?:if|when|whenever|unless|until|otherwise|falls? back|fallback|every|each|daily|weekly|always|usually|typically|by default|default|should|must|see you|talk|template|example|e\.g\.)(?![\w-])/i;
@@ -180,11 +185,16 @@ function proposable(seg: string, offset: number, match: string): boolean {
   if (!SPECIFIC_DAY.test(match)) return false;
   const rest = seg.slice(offset + match.length);
   if (/^['’]s\b/.test(rest) || /^\s*:/.test(rest)) return false;
+  // The subject of its clause ("Tomorrow is Eid", "yesterday was quiet"): a date there garbles the sentence.
+  if (/^\s+(?:is|was|were|will|would|looks?|seems?|felt|feels)\b/i.test(rest)) return false;
   let from = offset;
   while (from > 0 && !".!?;".includes(seg.charAt(from - 1))) from--;
   let to = offset + match.length;
   while (to < seg.length && !".!?;".includes(seg.charAt(to))) to++;
-  return !NOT_A_STATEMENT.test(seg.slice(from, to));
+  const clause = seg.slice(from, to);
+  if (/ ago$/i.test(match) && (NOT_A_DAY_COUNT.test(clause) || /[–-]\s*$/.test(seg.slice(from, offset))))
+    return false;
+  return !NOT_A_STATEMENT.test(clause);
 }
 
 function rewriteSegment(seg: string, ref: string, out: DateRewrite[], proposal: boolean): string {
