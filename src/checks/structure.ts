@@ -6,7 +6,7 @@
  */
 import { posix } from "node:path";
 import type { Heading, Nodes, RootContent } from "mdast";
-import { inlineHtml, parseMarkdown } from "../memory/markdown.ts";
+import { inlineHtml, mayHoldBlocks, parseMarkdown } from "../memory/markdown.ts";
 
 export const STRUCTURE_RULES = [
   "edit-in-code",
@@ -81,7 +81,55 @@ export function tagBalance(lines: readonly string[]): Map<string, number> {
 
 const EXTERNAL = /^(?:[a-z][a-z0-9+.-]{0,31}:|#|\/)/i;
 
-export function structureOf(source: string): NoteStructure {
+const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(\S.*)?)?$/;
+const LIST_ITEM = /^\s*(?:[-*+]|\d{1,9}[.)])\s/;
+
+/**
+ * The same facts read line by line, for a note with no code, tables, html, blockquotes, code spans,
+ * setext headings or frontmatter (mayHoldBlocks is false): only ATX headings, paragraphs and lists are
+ * left, and a full parse of many large notes cost seconds per dream.
+ */
+function plainStructureOf(lines: readonly string[]): NoteStructure {
+  const s: NoteStructure = {
+    blocks: new Map(),
+    inlineCode: new Map(),
+    headings: [],
+    leadIns: [],
+    links: new Map(),
+  };
+  const heads = lines.flatMap((l, i) => {
+    const m = ATX.exec(l);
+    return m?.[1] ? [{ line: i + 1, depth: m[1].length, text: (m[2] ?? "").trim() }] : [];
+  });
+  heads.forEach((h, k) => {
+    const end = heads.slice(k + 1).find((n) => n.depth <= h.depth)?.line ?? lines.length + 1;
+    const own: number[] = [];
+    for (let l = h.line + 1; l < end; l++) if ((lines[l - 1] ?? "").trim() !== "") own.push(l);
+    if (own.length) s.headings.push({ text: h.text, line: h.line, own });
+  });
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    if (!line.trimEnd().endsWith(":") || LIST_ITEM.test(line) || ATX.test(line) || !line.trim()) continue;
+    let start = i;
+    while (
+      start > 0 &&
+      (lines[start - 1] ?? "").trim() &&
+      !LIST_ITEM.test(lines[start - 1] ?? "") &&
+      !ATX.test(lines[start - 1] ?? "")
+    )
+      start--;
+    if (!LIST_ITEM.test(lines[i + 1] ?? "")) continue;
+    let end = i + 1;
+    while (end < lines.length && (lines[end] ?? "").trim() && !ATX.test(lines[end] ?? "")) end++;
+    s.leadIns.push({ text: line.trim(), lines: range(start + 1, i + 1), list: range(i + 2, end) });
+  }
+  return s;
+}
+
+export function structureOf(source: string, path = ""): NoteStructure {
+  // Index files are always parsed: their links are what the index rule reads.
+  if (!mayHoldBlocks(source) && !/(^|\/)(MEMORY|_index|index)\.md$/i.test(path))
+    return plainStructureOf(source.split("\n"));
   const root = parseMarkdown(source);
   const s: NoteStructure = {
     blocks: new Map(),
@@ -234,7 +282,7 @@ export function createStructureGuard(
   const baseOf = (path: string, lines: readonly string[]) => {
     let s = base.get(path);
     if (!s) {
-      s = structureOf(lines.join("\n"));
+      s = structureOf(lines.join("\n"), path);
       base.set(path, s);
     }
     return s;

@@ -10,7 +10,16 @@ import { gfmFromMarkdown } from "mdast-util-gfm";
 import { frontmatter } from "micromark-extension-frontmatter";
 import { gfm } from "micromark-extension-gfm";
 
-export type BlockKind = "code" | "table" | "html" | "blockquote" | "frontmatter";
+/** `unparsed`: a note with a line too long to parse in bounded time; no rule touches any of it. */
+export type BlockKind = "code" | "table" | "html" | "blockquote" | "frontmatter" | "unparsed";
+
+/** A line that could open a code block, a table, html, a blockquote, or frontmatter at the top. */
+const MAY_HOLD_BLOCKS = /^(?: {0,3}(?:`{3}|~{3}|>|<|---|\+\+\+|===)| {4}|\t)|\||`/m;
+
+/** Whether a note needs the full parse: it may hold blocks, code spans, setext headings or frontmatter. */
+export const mayHoldBlocks = (source: string) => MAY_HOLD_BLOCKS.test(source);
+/** Past this a line is data, not prose, and the parser's cost on it is not bounded well enough. */
+const LONGEST_LINE = 4096;
 
 // "toml" is a node type of the frontmatter extension that mdast's own types do not list.
 const KIND: Partial<Record<string, BlockKind>> = {
@@ -39,6 +48,13 @@ export function parseMarkdown(source: string): Root {
 /** The block kind of every 1-based line inside such a block (the outermost block wins). */
 export function protectedLines(source: string): Map<number, BlockKind> {
   const out = new Map<number, BlockKind>();
+  const lines = source.split("\n");
+  if (lines.some((l) => l.length > LONGEST_LINE)) {
+    for (let l = 1; l <= lines.length; l++) out.set(l, "unparsed");
+    return out;
+  }
+  // Most notes are headings, lists and paragraphs only: nothing to protect, and no parse to pay for.
+  if (!MAY_HOLD_BLOCKS.test(source)) return out;
   const visit = (n: Nodes, parent: string) => {
     const kind = inlineHtml(n, parent) ? undefined : KIND[n.type];
     if (kind && n.position) {
