@@ -81,6 +81,15 @@ export function tagBalance(lines: readonly string[]): Map<string, number> {
 
 const EXTERNAL = /^(?:[a-z][a-z0-9+.-]{0,31}:|#|\/)/i;
 
+const emptyStructure = (): NoteStructure => ({
+  blocks: new Map(),
+  inlineCode: new Map(),
+  headings: [],
+  leadIns: [],
+  links: new Map(),
+});
+const INDEX = /(^|\/)(MEMORY|_index|index)\.md$/i;
+
 const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(\S.*)?)?$/;
 const LIST_ITEM = /^\s*(?:[-*+]|\d{1,9}[.)])\s/;
 
@@ -90,13 +99,7 @@ const LIST_ITEM = /^\s*(?:[-*+]|\d{1,9}[.)])\s/;
  * left, and a full parse of many large notes cost seconds per dream.
  */
 function plainStructureOf(lines: readonly string[]): NoteStructure {
-  const s: NoteStructure = {
-    blocks: new Map(),
-    inlineCode: new Map(),
-    headings: [],
-    leadIns: [],
-    links: new Map(),
-  };
+  const s = emptyStructure();
   const heads = lines.flatMap((l, i) => {
     const m = ATX.exec(l);
     return m?.[1] ? [{ line: i + 1, depth: m[1].length, text: (m[2] ?? "").trim() }] : [];
@@ -128,16 +131,9 @@ function plainStructureOf(lines: readonly string[]): NoteStructure {
 
 export function structureOf(source: string, path = ""): NoteStructure {
   // Index files are always parsed: their links are what the index rule reads.
-  if (!mayHoldBlocks(source) && !/(^|\/)(MEMORY|_index|index)\.md$/i.test(path))
-    return plainStructureOf(source.split("\n"));
+  if (!mayHoldBlocks(source) && !INDEX.test(path)) return plainStructureOf(source.split("\n"));
   const root = parseMarkdown(source);
-  const s: NoteStructure = {
-    blocks: new Map(),
-    inlineCode: new Map(),
-    headings: [],
-    leadIns: [],
-    links: new Map(),
-  };
+  const s = emptyStructure();
   const visit = (n: Nodes, parent: string) => {
     const rule = inlineHtml(n, parent) ? undefined : BLOCK_RULE[n.type];
     if (rule) for (const l of span(n)) if (!s.blocks.has(l)) s.blocks.set(l, rule);
@@ -254,7 +250,7 @@ export function noteViolation(
       rule: "lead-in-orphaned",
       detail: `${path}: "${orphaned.text.slice(0, 80)}" would lose the list it introduces`,
     };
-  if (/(^|\/)(MEMORY|_index|index)\.md$/i.test(path)) {
+  if (INDEX.test(path)) {
     const dir = posix.dirname(path);
     const stillLinked = new Set([...base.links].filter(([l]) => !removed.has(l)).flatMap(([, t]) => t));
     for (const l of removed) {
