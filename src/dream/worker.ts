@@ -3,7 +3,7 @@
  * thread it starved /healthz for 10 s, long enough for a liveness probe to kill the pod mid-dream.
  * The parent (thread.ts) sends the serialisable options; callbacks travel as messages.
  */
-import { readlinkSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import type { EngineConfig } from "../engine/index.ts";
@@ -37,13 +37,18 @@ export type ToWorker =
   | { type: "thawed" };
 
 /**
- * A dream is background work: on Linux a thread has its own nice value, so lower this one's and the
- * server's thread wins the CPU whenever both want it (a pod's CPU limit is often one core or less).
+ * A dream is background work: on Linux each thread has its own nice value, so lower every thread of the
+ * process but the server's (this one, the thread pool compressing the snapshot, V8's threads marking
+ * the dream's heap) and the server's thread wins the CPU whenever it wants it (a pod's CPU limit is
+ * often one core or less). Called again once the dream has started the pool's threads.
  */
 function yieldCpuToTheServer(): void {
   try {
-    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
-    if (Number.isInteger(tid)) setPriority(tid, 10);
+    for (const task of readdirSync("/proc/self/task")) {
+      const tid = Number(task);
+      // The process id is the main thread's: the one that serves HTTP keeps its priority.
+      if (Number.isInteger(tid) && tid !== process.pid) setPriority(tid, 10);
+    }
   } catch {
     // Not Linux, or not permitted: the dream still runs off the server's thread.
   }
@@ -84,7 +89,11 @@ if (parentPort) {
     ...input.options,
     now: new Date(input.options.now),
     signal: abort.signal,
-    onEvent: (event) => send({ type: "event", event }),
+    onEvent: (event) => {
+      // The pool's threads start on the dream's first file reads and compressions.
+      yieldCpuToTheServer();
+      send({ type: "event", event });
+    },
     warn: (message) => send({ type: "warn", message }),
     ...(input.freeze ? { freeze } : {}),
   };
