@@ -1,6 +1,5 @@
 import type { ProposedOperation } from "../engine.ts";
-
-const ATX = /^(#{1,6})\s/;
+import { ATX } from "./plan.ts";
 
 /**
  * Several operations may each remove one entry under a heading and together leave it empty, which code

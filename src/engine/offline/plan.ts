@@ -113,7 +113,8 @@ export function removal(p: Planned): Change {
   };
 }
 
-const ATX = /^(#{1,6})\s/;
+/** An ATX heading line, its level in group 1 (the offline engine reads headings only to keep them whole). */
+export const ATX = /^(#{1,6})\s/;
 
 /**
  * The line of the heading that lines `start`..`end` are the whole content of (blank lines aside), when
