@@ -12,7 +12,8 @@ import { addHarm, emptyHarm, fileHarm, type Harm } from "./real/harm.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  // --keep DIR: keep each store's first proposal as DIR/<name> (for the audit's sampler); never commit it.
+  // --keep DIR: keep each store's first proposal as DIR/<name> (for the audit's sampler) and the second
+  // dream's manifest as DIR/<name>.second.json; never commit them.
   options: {
     engine: { type: "string", default: "offline" },
     json: { type: "string" },
@@ -109,7 +110,10 @@ for (const arg of positionals) {
     const first = await withManifest(dream(store.memory, join(work, "out"), store));
     const harm = await harmOf(store.memory, join(first.dir, "store"), first);
     const second = await withManifest(dream(join(first.dir, "store"), join(work, "out2"), store));
-    if (values.keep) await cp(first.dir, join(values.keep, store.name), { recursive: true });
+    if (values.keep) {
+      await cp(first.dir, join(values.keep, store.name), { recursive: true });
+      await cp(join(second.dir, "manifest.json"), join(values.keep, `${store.name}.second.json`));
+    }
     const kinds: Record<string, number> = {};
     for (const op of first.manifest.operations) kinds[op.kind] = (kinds[op.kind] ?? 0) + 1;
     const row = {

@@ -12,6 +12,8 @@ export interface Harm {
   headingsEmptied: number;
   /** Paragraphs ending in ":" that introduced a list and no longer do. */
   leadInsOrphaned: number;
+  /** Lead-ins removed while the list they introduced stays (its first item is still in the note). */
+  leadInsRemoved: number;
   /** Tag names whose open/close balance changed. */
   tagsUnbalanced: number;
   /** Index lines (MEMORY.md, _index.md, index.md) removed while the file they link to still exists. */
@@ -23,6 +25,7 @@ export const emptyHarm = (): Harm => ({
   editsInInlineCode: 0,
   headingsEmptied: 0,
   leadInsOrphaned: 0,
+  leadInsRemoved: 0,
   tagsUnbalanced: 0,
   indexLinesRemoved: 0,
 });
@@ -101,6 +104,15 @@ export function fileHarm(
     // By count, not text: a lead-in whose relative date was made absolute is still the same lead-in.
     const without = (s: typeof s0) => s.leadIns.filter((x) => !x.listFollows).length;
     h.leadInsOrphaned = Math.max(0, without(s1) - without(s0));
+    // A lead-in gone while its list's first item is still in the note: the list now reads as another's.
+    const introduced = (s: typeof s0) => s.leadIns.filter((x) => x.listFollows);
+    const kept = new Map<string, number>();
+    for (const x of introduced(s1)) kept.set(x.text, (kept.get(x.text) ?? 0) + 1);
+    for (const x of introduced(s0)) {
+      const n = kept.get(x.text) ?? 0;
+      if (n > 0) kept.set(x.text, n - 1);
+      else if (x.firstItem && afterText.includes(x.firstItem)) h.leadInsRemoved++;
+    }
     const t0 = tagBalance(before);
     const t1 = tagBalance(afterText);
     for (const name of new Set([...t0.keys(), ...t1.keys()])) {

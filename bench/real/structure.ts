@@ -15,7 +15,7 @@ export interface Structure {
   /** Headings as `depth text`, with whether something other than a heading of the same or a higher level follows. */
   headings: { key: string; line: number; hasContent: boolean }[];
   /** Paragraphs ending in ":" (their text) and whether a list follows them directly. */
-  leadIns: { text: string; line: number; listFollows: boolean }[];
+  leadIns: { text: string; line: number; listFollows: boolean; firstItem: string | null }[];
 }
 
 const text = (node: Nodes): string =>
@@ -55,6 +55,12 @@ export function structureOf(source: string): Structure {
             text: text(k).trim(),
             line: startLine(k),
             listFollows: kids[i + 1]?.type === "list",
+            firstItem:
+              kids[i + 1]?.type === "list"
+                ? text(kids[i + 1] as Nodes)
+                    .split("\n")[0]
+                    ?.trim() || null
+                : null,
           });
         }
         visit(k);

@@ -1,7 +1,7 @@
 /**
  * Structure is a code check, not an engine habit: whatever an engine proposes, a change that edits inside
  * code, inline code, a table, html, a blockquote or frontmatter, empties a heading, cuts a lead-in from
- * its list, unbalances a tag pair, or drops an index line whose target exists, is refused here. The note
+ * its list (or its list from it), unbalances a tag pair, or drops an index line whose target exists, is refused here. The note
  * is read as CommonMark + GFM (mdast), before and after the change.
  */
 import { posix } from "node:path";
@@ -18,6 +18,7 @@ export const STRUCTURE_RULES = [
   "heading-emptied",
   "heading-removed",
   "lead-in-orphaned",
+  "lead-in-removed",
   "tag-unbalanced",
   "index-line-removed",
 ] as const;
@@ -249,6 +250,13 @@ export function noteViolation(
     return {
       rule: "lead-in-orphaned",
       detail: `${path}: "${orphaned.text.slice(0, 80)}" would lose the list it introduces`,
+    };
+  // The other way round: its list would read as the list of the lead-in or heading above.
+  const cut = base.leadIns.find((x) => gone(x.lines) && !gone(x.list));
+  if (cut)
+    return {
+      rule: "lead-in-removed",
+      detail: `${path}: "${cut.text.slice(0, 80)}" would go while the list it introduces stays`,
     };
   if (INDEX.test(path)) {
     const dir = posix.dirname(path);

@@ -70,6 +70,15 @@ describe("rewriteRelativeDates", () => {
       "Rolled back the billing API on 2026-03-03 after the alert.",
     );
     expect(propose("met last Tuesday; ship tomorrow")).toBe("met on 2026-03-03; ship on 2026-03-05");
+    expect(propose("BTC up $4,561 vs. yesterday, a 1-month high")).toBe(
+      "BTC up $4,561 vs. 2026-03-03, a 1-month high",
+    );
+    expect(propose("- 2026-03-04: timeout was fixed yesterday (120s → 180s)")).toBe(
+      "- 2026-03-04: timeout was fixed on 2026-03-03 (120s → 180s)",
+    );
+    expect(propose("- First scanner run will be tomorrow 6 AM")).toBe(
+      "- First scanner run will be on 2026-03-05 6 AM",
+    );
     expect(propose("Rolled back the API 3 days ago after the alert.")).toBe(
       "Rolled back the API on 2026-03-01 after the alert.",
     );
@@ -90,6 +99,17 @@ describe("rewriteRelativeDates", () => {
       "posted 2 days ago",
       "moved 3 weeks ago",
       "Tomorrow is a holiday.",
+      // Third audit: addressed to a reader, a question, a day already named, first in its clause, a figure.
+      "Cheat sheet will hit your DM at 4 PM tomorrow.",
+      "What do you want to do tomorrow?",
+      "Advisory deadline is tomorrow (Tuesday, March 3), start now.",
+      "last_lesson_date = 2026-03-11 (yesterday, not today)",
+      "Runs: Tomorrow 2026-03-25 03:00",
+      "Posted yesterday afternoon (Mar 26).",
+      "Tomorrow morning will be the first full run",
+      "Yesterday I went to the market",
+      "- Tomorrow 6 AM cron: first production test",
+      "Cost check: no alerts (yesterday $1.76, MTD $2.32)",
     ]) {
       expect(propose(kept)).toBe(kept);
     }

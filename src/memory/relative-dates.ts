@@ -181,17 +181,40 @@ const NOT_A_DAY_COUNT =
 const NOT_A_STATEMENT =
   /(?<![\w-])(?:if|when|whenever|unless|until|otherwise|falls? back|fallback|every|each|daily|weekly|always|usually|typically|by default|default|should|must|see you|talk|template|example|e\.g\.)(?![\w-])/i;
 
+// Text addressed to a reader (a chat reply, a forwarded newsletter, a lesson's exercise) is not the
+// agent's note about its own day, and a question asks, it does not say (third audit, docs/quality.md).
+const SECOND_PERSON = /(?<![\w'’-])(?:you|your|yours|you['’](?:re|ll|ve|d))(?![\w'’-])/i;
+// A day the clause already names: "tomorrow (Tuesday, March 3)", "= 2026-03-11 (yesterday)".
+const NAMED_DAY =
+  /\d{4}-\d{2}-\d{2}|(?<![\w-])(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?(?![\w-])|(?<![\w-])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?!\d)/i;
+// A stamp the line starts with dates the line; it is not a day the clause names.
+const LEADING_STAMP =
+  /^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?\**\[?\d{4}-\d{2}-\d{2}[^\s*\]:—–-]{0,12}\]?\**[\s:—–-]*/;
+const ORDINAL_MARKER = /^\s*\d{1,9}[.)]/;
+const MARKUP_ONLY = /^[\s*_([-]*$/;
+// "yesterday $1.76": a column label over a figure, not a day in a sentence (a time may follow: "tomorrow 6 AM").
+const FIGURE_FOLLOWS = /^\s+[$€£]?\d[\d,.]*(?!\s*(?:am|pm|a\.m|p\.m|:|h\b|utc))/i;
+
 function proposable(seg: string, offset: number, match: string): boolean {
   if (!SPECIFIC_DAY.test(match)) return false;
   const rest = seg.slice(offset + match.length);
   if (/^['’]s\b/.test(rest) || /^\s*:/.test(rest)) return false;
+  if (SECOND_PERSON.test(seg) || FIGURE_FOLLOWS.test(rest)) return false;
   // The subject of its clause ("Tomorrow is Eid", "yesterday was quiet"): a date there garbles the sentence.
   if (/^\s+(?:is|was|were|will|would|looks?|seems?|felt|feels)\b/i.test(rest)) return false;
   let from = offset;
-  while (from > 0 && !".!?;".includes(seg.charAt(from - 1))) from--;
+  // "vs." is not the end of a sentence.
+  while (from > 0 && (!".!?;".includes(seg.charAt(from - 1)) || /vs\.$/i.test(seg.slice(from - 3, from))))
+    from--;
   let to = offset + match.length;
   while (to < seg.length && !".!?;".includes(seg.charAt(to))) to++;
   const clause = seg.slice(from, to);
+  if (seg.charAt(to) === "?") return false;
+  // First in its clause ("Tomorrow morning: …", "Yesterday I went"): a date there garbles the sentence.
+  const lead = seg.slice(from, offset).replace(LEADING_STAMP, "").replace(ORDINAL_MARKER, "");
+  if (MARKUP_ONLY.test(lead)) return false;
+  const around = `${seg.slice(from, offset)} ${seg.slice(offset + match.length, to)}`;
+  if (NAMED_DAY.test(around.replace(LEADING_STAMP, ""))) return false;
   if (/ ago$/i.test(match) && (NOT_A_DAY_COUNT.test(clause) || /[–-]\s*$/.test(seg.slice(from, offset))))
     return false;
   return !NOT_A_STATEMENT.test(clause);
@@ -209,7 +232,9 @@ function rewriteSegment(seg: string, ref: string, out: DateRewrite[], proposal: 
     const prevWord = lastWord(before).toLowerCase();
     const possessive = seg.slice(offset + match.length).startsWith("'s");
     let text = resolved.text;
-    if (!possessive && !PREPOSITIONS.has(prevWord)) text = `${resolved.prep} ${text}`;
+    // "vs. yesterday": the date stands alone after a comparison.
+    const comparison = /(?<![\w-])(?:vs\.?|versus)\s*$/i.test(before);
+    if (!possessive && !comparison && !PREPOSITIONS.has(prevWord)) text = `${resolved.prep} ${text}`;
     if (/^[A-Z]/.test(match)) text = text.charAt(0).toUpperCase() + text.slice(1);
     out.push({ from: match, to: text });
     return text;

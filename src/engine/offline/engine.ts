@@ -2,7 +2,7 @@ import { type Lexicon, loadLexicon } from "../../text/lexicon/lexicon.ts";
 import type { DreamContext, Engine, EngineResult, ProposedOperation } from "../engine.ts";
 import { possibleDuplicates } from "./candidates.ts";
 import { takeEmptiedHeadings } from "./headings.ts";
-import { type Planned, plan } from "./plan.ts";
+import { isLeadIn, type Planned, plan } from "./plan.ts";
 import { RULES, type RuleContext } from "./rules/index.ts";
 
 /**
@@ -29,8 +29,9 @@ export function createOfflineEngine(opts: OfflineEngineOptions = {}): Engine {
       const planned = [...ctx.memory.notes]
         .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
         .flatMap((n) => plan(n, n.mtimeDay, notes))
-        // Code, tables, html, blockquotes and frontmatter are not the agent's prose: no rule touches them.
-        .filter((p) => p.entry.block === null);
+        // Code, tables, html, blockquotes and frontmatter are not the agent's prose, and a lead-in
+        // ("**2026-03-22:**" over a list) is structure, not a fact: no rule touches them.
+        .filter((p) => p.entry.block === null && !isLeadIn(p));
       ctx.signal.throwIfAborted();
       const removed = new Set<Planned>();
       lexicon ??= (opts.lexicon ?? loadLexicon)();

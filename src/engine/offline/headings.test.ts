@@ -23,4 +23,24 @@ describe("headings emptied by several operations", () => {
       [4, 4],
     ]);
   });
+
+  it("one operation may take several headings: a section pasted three times keeps its first copy whole", async () => {
+    const section =
+      "### In flight at the flush\n- Review the task list for open work\n- Review the index for context\n";
+    const files = {
+      "log.md": `# Log\n\n## Flush one\n\nContext at 80%.\n\n${section}\n## Flush two\n\nContext at 75%.\n\n${section}\n## Flush three\n\nContext at 91%.\n\n${section}`,
+    };
+    const { operations } = await consolidateOffline(files);
+    const memory = memoryFrom(files);
+    const { accepted, refused } = checkOperations({
+      operations,
+      base: { notes: new Map(memory.notes.map((n) => [n.path, n.parsed.lines])), sessions: new Map() },
+      opaque: new Set(),
+    });
+    expect(refused).toEqual([]);
+    const removed = accepted.flatMap((op) => op.changes.flatMap((c) => c.before));
+    expect(removed.filter((l) => l.startsWith("### In flight"))).toHaveLength(2);
+    expect(removed.filter((l) => l.startsWith("- Review"))).toHaveLength(4);
+    expect(removed.some((l) => l.startsWith("## ") || l.startsWith("Context"))).toBe(false);
+  });
 });

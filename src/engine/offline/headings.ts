@@ -38,14 +38,18 @@ export function takeEmptiedHeadings(
       if (own.length < 2 || !own.every((l) => removed.has(l))) continue;
       const first = removed.get(own[0] ?? 0);
       const change = first?.changes.find((c) => c.path === path && c.startLine === own[0]);
-      if (!first || !change || last.includes(first)) continue;
+      if (!first || !change) continue;
       change.before = [...lines.slice(h - 1, change.startLine - 1), ...change.before];
       change.startLine = h;
-      last.push(first);
-      after.set(
-        first,
-        new Set(own.map((l) => removed.get(l)).filter((o): o is ProposedOperation => !!o && o !== first)),
-      );
+      // A section pasted several times: one operation removes its first line in every copy, and takes
+      // each copy's heading.
+      if (!last.includes(first)) last.push(first);
+      const deps = after.get(first) ?? new Set<ProposedOperation>();
+      for (const l of own) {
+        const o = removed.get(l);
+        if (o && o !== first) deps.add(o);
+      }
+      after.set(first, deps);
     }
   }
   // One operation may take a heading in one file and remove a later entry under another's: order them

@@ -53,6 +53,9 @@ function dedupKey(entry: Entry, after: string[]): string {
  */
 function datable(entry: Entry): string | null {
   if (entry.block || entry.dateSource === "frontmatter") return null;
+  // A note's own entries are list items and stamped lines; running paragraphs in memory were, on real
+  // stores, mostly pasted mail, newsletters and chat replies, where "yesterday" is someone else's day.
+  if (entry.kind === "paragraph" && entry.dateSource !== "inline") return null;
   if (NOT_A_DAY.test(entry.lines.join(" "))) return null;
   return entry.writtenOn;
 }
@@ -92,6 +95,16 @@ export function plan(note: NoteFile, mtimeDay: string | null, notes: string[]): 
     };
   });
 }
+
+/** A paragraph ending in ":" right above a list: it introduces the list (code refuses parting them). */
+export function isLeadIn(p: Planned): boolean {
+  const { entry, fileLines } = p;
+  if (entry.kind !== "paragraph" || !(entry.lines.at(-1) ?? "").trimEnd().endsWith(":")) return false;
+  let next = entry.endLine;
+  while (next < fileLines.length && (fileLines[next] ?? "").trim() === "") next++;
+  return LIST_ITEM.test(fileLines[next] ?? "");
+}
+const LIST_ITEM = /^\s*(?:[-*+]|\d{1,9}[.)])\s/;
 
 /** Remove an entry; a paragraph also takes one following blank line so no double gap is left. */
 export function removal(p: Planned): Change {
