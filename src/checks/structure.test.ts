@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BREAKS, STRUCTURED } from "../../test/fixtures/structure.ts";
 import { memoryFrom } from "../../test/fixtures.ts";
 import { checkOperations } from "./check-operations.ts";
-import { STRUCTURE_RULES } from "./structure.ts";
+import { noteViolation, STRUCTURE_RULES, structureOf } from "./structure.ts";
 
 const memory = memoryFrom(STRUCTURED);
 const check = (operations: Parameters<typeof checkOperations>[0]["operations"]) =>
@@ -77,5 +77,21 @@ describe("structure checks", () => {
     });
     expect(accepted).toHaveLength(1);
     expect(refused.map((r) => r.rule)).toEqual(["heading-emptied"]);
+  });
+
+  it("reads a lead-in as CommonMark does in a plain note: a blank line before its list, blank lines between items", () => {
+    const note =
+      "The failure was operational:\n\n- the job improvised scripts\n\n- the check was loose\n\nThe fix was a boundary.\n";
+    const base = structureOf(note, "draft.md");
+    const exists = () => true;
+    expect(noteViolation("draft.md", base, new Set([3, 5]), exists)?.rule).toBe("lead-in-orphaned");
+    expect(noteViolation("draft.md", base, new Set([1]), exists)?.rule).toBe("lead-in-removed");
+    expect(noteViolation("draft.md", base, new Set([3]), exists)).toBeNull();
+    expect(noteViolation("draft.md", base, new Set([1, 2, 3, 4, 5]), exists)).toBeNull();
+    expect(noteViolation("draft.md", base, new Set([7]), exists)).toBeNull();
+    // The same note read with mdast (a code span makes it one that may hold blocks).
+    const parsed = structureOf(`${note}Run \`make ship\` after.\n`, "draft.md");
+    expect(noteViolation("draft.md", parsed, new Set([3, 5]), exists)?.rule).toBe("lead-in-orphaned");
+    expect(noteViolation("draft.md", parsed, new Set([1]), exists)?.rule).toBe("lead-in-removed");
   });
 });

@@ -122,10 +122,22 @@ function plainStructureOf(lines: readonly string[]): NoteStructure {
       !ATX.test(lines[start - 1] ?? "")
     )
       start--;
-    if (!LIST_ITEM.test(lines[i + 1] ?? "")) continue;
-    let end = i + 1;
-    while (end < lines.length && (lines[end] ?? "").trim() && !ATX.test(lines[end] ?? "")) end++;
-    s.leadIns.push({ text: line.trim(), lines: range(start + 1, i + 1), list: range(i + 2, end) });
+    // As CommonMark reads it: blank lines may stand between a lead-in and its list, and between items.
+    let first = i + 1;
+    while (first < lines.length && !(lines[first] ?? "").trim()) first++;
+    if (!LIST_ITEM.test(lines[first] ?? "")) continue;
+    let end = first + 1;
+    for (let k = first + 1, blank = false; k < lines.length; k++) {
+      const t = lines[k] ?? "";
+      if (!t.trim()) blank = true;
+      else if (ATX.test(t) || (blank && !LIST_ITEM.test(t) && !/^\s/.test(t))) break;
+      else {
+        blank = false;
+        end = k + 1;
+      }
+    }
+    const list = range(first + 1, end).filter((l) => (lines[l - 1] ?? "").trim());
+    s.leadIns.push({ text: line.trim(), lines: range(start + 1, i + 1), list });
   }
   return s;
 }
@@ -135,6 +147,9 @@ export function structureOf(source: string, path = ""): NoteStructure {
   if (!mayHoldBlocks(source) && !INDEX.test(path)) return plainStructureOf(source.split("\n"));
   const root = parseMarkdown(source);
   const s = emptyStructure();
+  const sourceLines = source.split("\n");
+  // A loose list spans the blank lines between its items; what it holds is its non-blank lines.
+  const filled = (ls: number[]) => ls.filter((l) => (sourceLines[l - 1] ?? "").trim());
   const visit = (n: Nodes, parent: string) => {
     const rule = inlineHtml(n, parent) ? undefined : BLOCK_RULE[n.type];
     if (rule) for (const l of span(n)) if (!s.blocks.has(l)) s.blocks.set(l, rule);
@@ -149,7 +164,7 @@ export function structureOf(source: string, path = ""): NoteStructure {
     kids.forEach((k, i) => {
       const next = kids[i + 1];
       if (k.type === "paragraph" && next?.type === "list" && textOf(k).trimEnd().endsWith(":")) {
-        s.leadIns.push({ text: textOf(k).trim(), lines: span(k), list: span(next) });
+        s.leadIns.push({ text: textOf(k).trim(), lines: span(k), list: filled(span(next)) });
       }
       visit(k, n.type);
     });
