@@ -2,6 +2,17 @@ import { describe, expect, it } from "vitest";
 import { consolidateOffline, memoryFrom } from "../../../test/fixtures.ts";
 import { checkOperations } from "../../checks/check-operations.ts";
 
+/** The offline engine's answer over `files`, through the checks every engine's answer goes through. */
+async function dreamAndCheck(files: Record<string, string>) {
+  const { operations } = await consolidateOffline(files);
+  const memory = memoryFrom(files);
+  return checkOperations({
+    operations,
+    base: { notes: new Map(memory.notes.map((n) => [n.path, n.parsed.lines])), sessions: new Map() },
+    opaque: new Set(),
+  });
+}
+
 describe("headings emptied by several operations", () => {
   it("the removal right under the heading takes the heading and goes last, so code accepts all of them", async () => {
     const files = {
@@ -9,13 +20,7 @@ describe("headings emptied by several operations", () => {
         "# 2026-03-02\n\n- Prefers small PRs with tests.\n- Deploy region is eu-west-1.\n",
       "profile.md": "# Profile\n\n- Prefers small PRs with tests.\n- Deploy region is eu-west-1.\n",
     };
-    const { operations } = await consolidateOffline(files);
-    const memory = memoryFrom(files);
-    const { accepted, refused } = checkOperations({
-      operations,
-      base: { notes: new Map(memory.notes.map((n) => [n.path, n.parsed.lines])), sessions: new Map() },
-      opaque: new Set(),
-    });
+    const { accepted, refused } = await dreamAndCheck(files);
     expect(refused).toEqual([]);
     const daily = accepted.flatMap((op) => op.changes.filter((c) => c.path === "notes/2026-03-02.md"));
     expect(daily.map((c) => [c.startLine, c.endLine]).sort()).toEqual([
@@ -30,13 +35,7 @@ describe("headings emptied by several operations", () => {
     const files = {
       "log.md": `# Log\n\n## Flush one\n\nContext at 80%.\n\n${section}\n## Flush two\n\nContext at 75%.\n\n${section}\n## Flush three\n\nContext at 91%.\n\n${section}`,
     };
-    const { operations } = await consolidateOffline(files);
-    const memory = memoryFrom(files);
-    const { accepted, refused } = checkOperations({
-      operations,
-      base: { notes: new Map(memory.notes.map((n) => [n.path, n.parsed.lines])), sessions: new Map() },
-      opaque: new Set(),
-    });
+    const { accepted, refused } = await dreamAndCheck(files);
     expect(refused).toEqual([]);
     const removed = accepted.flatMap((op) => op.changes.flatMap((c) => c.before));
     expect(removed.filter((l) => l.startsWith("### In flight"))).toHaveLength(2);
