@@ -6,7 +6,7 @@
  */
 import { posix } from "node:path";
 import type { Heading, Nodes, RootContent } from "mdast";
-import { inlineHtml, mayHoldBlocks, parseMarkdown } from "../memory/markdown.ts";
+import { inlineHtml, LIST_ITEM, listAfter, mayHoldBlocks, parseMarkdown } from "../memory/markdown.ts";
 
 export const STRUCTURE_RULES = [
   "edit-in-code",
@@ -92,7 +92,6 @@ const emptyStructure = (): NoteStructure => ({
 const INDEX = /(^|\/)(MEMORY|_index|index)\.md$/i;
 
 const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(\S.*)?)?$/;
-const LIST_ITEM = /^\s*(?:[-*+]|\d{1,9}[.)])\s/;
 
 /**
  * The same facts read line by line, for a note with no code, tables, html, blockquotes, code spans,
@@ -122,10 +121,9 @@ function plainStructureOf(lines: readonly string[]): NoteStructure {
       !ATX.test(lines[start - 1] ?? "")
     )
       start--;
-    // As CommonMark reads it: blank lines may stand between a lead-in and its list, and between items.
-    let first = i + 1;
-    while (first < lines.length && !(lines[first] ?? "").trim()) first++;
-    if (!LIST_ITEM.test(lines[first] ?? "")) continue;
+    const first = listAfter(lines, i);
+    if (first === null) continue;
+    // Blank lines may stand between loose items too.
     let end = first + 1;
     for (let k = first + 1, blank = false; k < lines.length; k++) {
       const t = lines[k] ?? "";
@@ -144,12 +142,12 @@ function plainStructureOf(lines: readonly string[]): NoteStructure {
 
 export function structureOf(source: string, path = ""): NoteStructure {
   // Index files are always parsed: their links are what the index rule reads.
-  if (!mayHoldBlocks(source) && !INDEX.test(path)) return plainStructureOf(source.split("\n"));
+  const lines = source.split("\n");
+  if (!mayHoldBlocks(source) && !INDEX.test(path)) return plainStructureOf(lines);
   const root = parseMarkdown(source);
   const s = emptyStructure();
-  const sourceLines = source.split("\n");
   // A loose list spans the blank lines between its items; what it holds is its non-blank lines.
-  const filled = (ls: number[]) => ls.filter((l) => (sourceLines[l - 1] ?? "").trim());
+  const filled = (ls: number[]) => ls.filter((l) => (lines[l - 1] ?? "").trim());
   const visit = (n: Nodes, parent: string) => {
     const rule = inlineHtml(n, parent) ? undefined : BLOCK_RULE[n.type];
     if (rule) for (const l of span(n)) if (!s.blocks.has(l)) s.blocks.set(l, rule);

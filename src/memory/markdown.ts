@@ -18,6 +18,20 @@ const MAY_HOLD_BLOCKS = /^(?: {0,3}(?:`{3}|~{3}|>|<|---|\+\+\+|===)| {4}|\t)|\||
 
 /** Whether a note needs the full parse: it may hold blocks, code spans, setext headings or frontmatter. */
 export const mayHoldBlocks = (source: string) => MAY_HOLD_BLOCKS.test(source);
+/** A list item's first line: a bullet or a number, then white space. */
+export const LIST_ITEM = /^\s*(?:[-*+]|\d{1,9}[.)])\s/;
+
+/**
+ * The 0-based index of the list item that starts the list right after line `index` (0-based), or null:
+ * as CommonMark reads it, blank lines may stand between a lead-in and its list. The offline engine and
+ * the structure checks read lead-ins with this one rule, so one never proposes what the other refuses.
+ */
+export function listAfter(lines: readonly string[], index: number): number | null {
+  let next = index + 1;
+  while (next < lines.length && !(lines[next] ?? "").trim()) next++;
+  return LIST_ITEM.test(lines[next] ?? "") ? next : null;
+}
+
 /** Past this a line is data, not prose, and the parser's cost on it is not bounded well enough. */
 const LONGEST_LINE = 4096;
 

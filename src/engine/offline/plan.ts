@@ -1,5 +1,6 @@
 import type { Change, Evidence } from "../../manifest.ts";
 import { type Entry, normalizeEntry } from "../../memory/entries.ts";
+import { listAfter } from "../../memory/markdown.ts";
 import type { NoteFile } from "../../memory/reader.ts";
 import { type DateRewrite, rewriteRelativeDates } from "../../memory/relative-dates.ts";
 import { contentWords } from "../../text/similarity.ts";
@@ -100,11 +101,8 @@ export function plan(note: NoteFile, mtimeDay: string | null, notes: string[]): 
 export function isLeadIn(p: Planned): boolean {
   const { entry, fileLines } = p;
   if (entry.kind !== "paragraph" || !(entry.lines.at(-1) ?? "").trimEnd().endsWith(":")) return false;
-  let next = entry.endLine;
-  while (next < fileLines.length && (fileLines[next] ?? "").trim() === "") next++;
-  return LIST_ITEM.test(fileLines[next] ?? "");
+  return listAfter(fileLines, entry.endLine - 1) !== null;
 }
-const LIST_ITEM = /^\s*(?:[-*+]|\d{1,9}[.)])\s/;
 
 /** Remove an entry; a paragraph also takes one following blank line so no double gap is left. */
 export function removal(p: Planned): Change {
