@@ -84,6 +84,14 @@ interface Status {
   consecutiveFailures: number;
 }
 
+/** The server's status once dream `dreamId` has ended and nothing else runs. */
+function dreamEnded(base: string, dreamId: string, what = "the dream"): Promise<Status> {
+  return waitFor(what, async () => {
+    const s = (await (await fetch(`${base}/status`)).json()) as Status;
+    return s.state === "idle" && s.lastAttempt?.dreamId === dreamId ? s : null;
+  });
+}
+
 describe.skipIf(skip)("the dreamd image", () => {
   const cleanup: (() => Promise<unknown>)[] = [];
   beforeAll(async () => {
@@ -109,10 +117,7 @@ describe.skipIf(skip)("the dreamd image", () => {
     const res = await fetch(`${base}/dreams`, { method: "POST", headers: auth });
     expect(res.status).toBe(202);
     const { dreamId } = (await res.json()) as { dreamId: string };
-    const status = await waitFor("the dream", async () => {
-      const s = (await (await fetch(`${base}/status`)).json()) as Status;
-      return s.state === "idle" && s.lastAttempt?.dreamId === dreamId ? s : null;
-    });
+    const status = await dreamEnded(base, dreamId);
     expect(status.lastAttempt?.status).toBe("complete");
     const manifest = manifestSchema.parse(
       JSON.parse(await readFile(join(m.proposals, dreamId, "manifest.json"), "utf8")),
@@ -142,10 +147,7 @@ describe.skipIf(skip)("the dreamd image", () => {
     const res = await fetch(`${base}/dreams`, { method: "POST", headers: auth });
     expect(res.status).toBe(202);
     const { dreamId } = (await res.json()) as { dreamId: string };
-    const status = await waitFor("the dream", async () => {
-      const s = (await (await fetch(`${base}/status`)).json()) as Status;
-      return s.state === "idle" && s.lastAttempt?.dreamId === dreamId ? s : null;
-    });
+    const status = await dreamEnded(base, dreamId);
     expect(status.lastAttempt).toMatchObject({ status: "complete" });
     expect(status.consecutiveFailures).toBe(0);
     const manifest = manifestSchema.parse(
@@ -199,10 +201,7 @@ describe.skipIf(skip)("the dreamd image", () => {
       const r = await fetch(`${base}/dreams`, { method: "POST", headers: auth });
       return r.status === 202 ? ((await r.json()) as { dreamId: string }) : null;
     });
-    const status = await waitFor("the new dream", async () => {
-      const s = (await (await fetch(`${base}/status`)).json()) as Status;
-      return s.state === "idle" && s.lastAttempt?.dreamId === next.dreamId ? s : null;
-    });
+    const status = await dreamEnded(base, next.dreamId, "the new dream");
     expect(status).toMatchObject({ lastSuccess: { dreamId: next.dreamId }, consecutiveFailures: 0 });
     const names = await readdir(m.proposals);
     expect(names.filter((n) => n.startsWith(".partial-"))).toEqual([]);
