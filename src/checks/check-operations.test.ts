@@ -32,6 +32,23 @@ const goodMerge: ProposedOperation = {
 
 const rule = (op: ProposedOperation) => check(op).refused.map((r) => r.rule);
 
+/** A rewrite of prefs.md lines `start`..`end` (as read) into `after`, citing the region line. */
+const rewrite = (start: number, end: number, after: string[]): ProposedOperation => ({
+  kind: "normalize",
+  targets: ["prefs.md"],
+  reason: "x",
+  evidence: [{ source: "memory", path: "prefs.md", line: 4, quote: "Region eu-west-1." }],
+  changes: [
+    {
+      path: "prefs.md",
+      startLine: start,
+      endLine: end,
+      before: base.notes.get("prefs.md")?.slice(start - 1, end) ?? [],
+      after,
+    },
+  ],
+});
+
 describe("checkOperations", () => {
   it("accepts a well-formed operation and numbers it", () => {
     const r = check(goodMerge);
@@ -145,21 +162,7 @@ describe("checkOperations", () => {
 
 describe("deletion budget", () => {
   it("refuses every removal when the dream would remove more than the budget, and keeps the rest", () => {
-    const normalize: ProposedOperation = {
-      kind: "normalize",
-      targets: ["prefs.md"],
-      reason: "x",
-      evidence: [{ source: "memory", path: "prefs.md", line: 4, quote: "Region eu-west-1." }],
-      changes: [
-        {
-          path: "prefs.md",
-          startLine: 4,
-          endLine: 4,
-          before: ["- Region eu-west-1."],
-          after: ["- Region: eu-west-1."],
-        },
-      ],
-    };
+    const normalize = rewrite(4, 4, ["- Region: eu-west-1."]);
     const over = checkOperations({
       operations: [goodMerge, normalize],
       base,
@@ -193,21 +196,7 @@ describe("overlaps", () => {
     ],
   });
   it("lets several insertions share a gap, but not a replacement that spans it", () => {
-    const replaceAcross: ProposedOperation = {
-      kind: "normalize",
-      targets: ["prefs.md"],
-      reason: "x",
-      evidence: [{ source: "memory", path: "prefs.md", line: 4, quote: "Region eu-west-1." }],
-      changes: [
-        {
-          path: "prefs.md",
-          startLine: 3,
-          endLine: 4,
-          before: ["- Use pnpm.", "- Region eu-west-1."],
-          after: ["- y"],
-        },
-      ],
-    };
+    const replaceAcross = rewrite(3, 4, ["- y"]);
     const r = check(insert("a", 5), insert("b", 5), insert("c", 4), replaceAcross);
     expect(r.accepted.map((o) => o.targets[0])).toEqual(["a.md", "b.md", "c.md"]);
     expect(r.refused.map((x) => [x.rule, x.detail])).toEqual([
