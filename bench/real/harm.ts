@@ -106,13 +106,12 @@ export function fileHarm(
     h.leadInsOrphaned = Math.max(0, without(s1) - without(s0));
     // A lead-in gone while its list's first item is still in the note: the list now reads as another's.
     const introduced = (s: typeof s0) => s.leadIns.filter((x) => x.listFollows);
-    const kept = new Map<string, number>();
-    for (const x of introduced(s1)) kept.set(x.text, (kept.get(x.text) ?? 0) + 1);
-    for (const x of introduced(s0)) {
-      const n = kept.get(x.text) ?? 0;
-      if (n > 0) kept.set(x.text, n - 1);
-      else if (x.firstItem && afterText.includes(x.firstItem)) h.leadInsRemoved++;
-    }
+    const gone = unmatched(
+      introduced(s1).map((x) => x.text),
+      introduced(s0),
+      (x) => x.text,
+    );
+    h.leadInsRemoved = gone.filter((x) => x.firstItem && afterText.includes(x.firstItem)).length;
     const t0 = tagBalance(before);
     const t1 = tagBalance(afterText);
     for (const name of new Set([...t0.keys(), ...t1.keys()])) {
@@ -132,15 +131,18 @@ export function fileHarm(
 
 /** How many more times keys occur in `after` than in `before`. */
 function grown(before: readonly string[], after: readonly string[]): number {
+  return unmatched(before, after, (k) => k).length;
+}
+
+/** The items of `items` left over once each is matched, by key, with one occurrence in `keys`. */
+function unmatched<T>(keys: readonly string[], items: readonly T[], key: (item: T) => string): T[] {
   const n = new Map<string, number>();
-  for (const k of before) n.set(k, (n.get(k) ?? 0) + 1);
-  let more = 0;
-  for (const k of after) {
-    const left = n.get(k) ?? 0;
-    if (left > 0) n.set(k, left - 1);
-    else more++;
-  }
-  return more;
+  for (const k of keys) n.set(k, (n.get(k) ?? 0) + 1);
+  return items.filter((item) => {
+    const left = n.get(key(item)) ?? 0;
+    if (left > 0) n.set(key(item), left - 1);
+    return left === 0;
+  });
 }
 
 export function addHarm(a: Harm, b: Harm): Harm {
