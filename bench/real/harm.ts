@@ -106,11 +106,10 @@ export function fileHarm(
     h.leadInsOrphaned = Math.max(0, without(s1) - without(s0));
     // A lead-in gone while its list's first item is still in the note: the list now reads as another's.
     const introduced = (s: typeof s0) => s.leadIns.filter((x) => x.listFollows);
-    const gone = unmatched(
-      introduced(s1).map((x) => x.text),
-      introduced(s0),
-      (x) => x.text,
-    );
+    // Matched by text and first item: of two lead-ins with one text, the one whose list went is not the one
+    // whose list stays.
+    const key = (x: { text: string; firstItem: string | null }) => `${x.text}\0${x.firstItem}`;
+    const gone = unmatched(introduced(s1).map(key), introduced(s0), key);
     h.leadInsRemoved = gone.filter((x) => x.firstItem && afterText.includes(x.firstItem)).length;
     const t0 = tagBalance(before);
     const t1 = tagBalance(afterText);

@@ -35,8 +35,11 @@ export function parse(source: string): Root {
   });
 }
 
+const MARKER = /^\s*(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?/;
+
 export function structureOf(source: string): Structure {
   const root = parse(source);
+  const lines = source.split("\n");
   const s: Structure = { blockProtected: new Set(), inlineCode: new Map(), headings: [], leadIns: [] };
   const protect = (n: Nodes) => {
     for (let l = startLine(n); l <= endLine(n); l++) s.blockProtected.add(l);
@@ -55,11 +58,10 @@ export function structureOf(source: string): Structure {
             text: text(k).trim(),
             line: startLine(k),
             listFollows: kids[i + 1]?.type === "list",
+            // The first item's line as written (markup kept, marker dropped), to look for in the other tree.
             firstItem:
               kids[i + 1]?.type === "list"
-                ? text(kids[i + 1] as Nodes)
-                    .split("\n")[0]
-                    ?.trim() || null
+                ? (lines[startLine(kids[i + 1] as Nodes) - 1] ?? "").replace(MARKER, "").trim() || null
                 : null,
           });
         }
