@@ -104,13 +104,11 @@ export function fileHarm(
     // By count, not text: a lead-in whose relative date was made absolute is still the same lead-in.
     const without = (s: typeof s0) => s.leadIns.filter((x) => !x.listFollows).length;
     h.leadInsOrphaned = Math.max(0, without(s1) - without(s0));
-    // A lead-in gone while its list's first item is still in the note: the list now reads as another's.
-    const introduced = (s: typeof s0) => s.leadIns.filter((x) => x.listFollows);
-    // Matched by text and first item: of two lead-ins with one text, the one whose list went is not the one
-    // whose list stays.
-    const key = (x: { text: string; firstItem: string | null }) => `${x.text}\0${x.firstItem}`;
-    const gone = unmatched(introduced(s1).map(key), introduced(s0), key);
-    h.leadInsRemoved = gone.filter((x) => x.firstItem && afterText.includes(x.firstItem)).length;
+    // A lead-in gone while its list stays, read off the diff: the list now reads as another's.
+    const gone = new Set(removed);
+    h.leadInsRemoved = s0.leadIns.filter(
+      (x) => x.list.length && x.lines.every((l) => gone.has(l)) && !x.list.every((l) => gone.has(l)),
+    ).length;
     const t0 = tagBalance(before);
     const t1 = tagBalance(afterText);
     for (const name of new Set([...t0.keys(), ...t1.keys()])) {
@@ -130,18 +128,15 @@ export function fileHarm(
 
 /** How many more times keys occur in `after` than in `before`. */
 function grown(before: readonly string[], after: readonly string[]): number {
-  return unmatched(before, after, (k) => k).length;
-}
-
-/** The items of `items` left over once each is matched, by key, with one occurrence in `keys`. */
-function unmatched<T>(keys: readonly string[], items: readonly T[], key: (item: T) => string): T[] {
   const n = new Map<string, number>();
-  for (const k of keys) n.set(k, (n.get(k) ?? 0) + 1);
-  return items.filter((item) => {
-    const left = n.get(key(item)) ?? 0;
-    if (left > 0) n.set(key(item), left - 1);
-    return left === 0;
-  });
+  for (const k of before) n.set(k, (n.get(k) ?? 0) + 1);
+  let more = 0;
+  for (const k of after) {
+    const left = n.get(k) ?? 0;
+    if (left > 0) n.set(k, left - 1);
+    else more++;
+  }
+  return more;
 }
 
 export function addHarm(a: Harm, b: Harm): Harm {

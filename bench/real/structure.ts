@@ -15,7 +15,7 @@ export interface Structure {
   /** Headings as `depth text`, with whether something other than a heading of the same or a higher level follows. */
   headings: { key: string; line: number; hasContent: boolean }[];
   /** Paragraphs ending in ":" (their text) and whether a list follows them directly. */
-  leadIns: { text: string; line: number; listFollows: boolean; firstItem: string | null }[];
+  leadIns: { text: string; line: number; listFollows: boolean; lines: number[]; list: number[] }[];
 }
 
 const text = (node: Nodes): string =>
@@ -27,6 +27,7 @@ const text = (node: Nodes): string =>
 
 const startLine = (n: Nodes) => n.position?.start.line ?? 0;
 const endLine = (n: Nodes) => n.position?.end.line ?? 0;
+const span = (n: Nodes) => Array.from({ length: endLine(n) - startLine(n) + 1 }, (_, i) => startLine(n) + i);
 
 export function parse(source: string): Root {
   return fromMarkdown(source, {
@@ -34,8 +35,6 @@ export function parse(source: string): Root {
     mdastExtensions: [gfmFromMarkdown(), frontmatterFromMarkdown(["yaml", "toml"])],
   });
 }
-
-const MARKER = /^\s*(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?/;
 
 export function structureOf(source: string): Structure {
   const root = parse(source);
@@ -58,11 +57,12 @@ export function structureOf(source: string): Structure {
             text: text(k).trim(),
             line: startLine(k),
             listFollows: kids[i + 1]?.type === "list",
-            // The first item's line as written (markup kept, marker dropped), to look for in the other tree.
-            firstItem:
+            lines: span(k),
+            // A loose list spans blank lines; what it holds is its other lines.
+            list:
               kids[i + 1]?.type === "list"
-                ? (lines[startLine(kids[i + 1] as Nodes) - 1] ?? "").replace(MARKER, "").trim() || null
-                : null,
+                ? span(kids[i + 1] as Nodes).filter((l) => lines[l - 1]?.trim())
+                : [],
           });
         }
         visit(k);
