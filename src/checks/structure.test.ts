@@ -89,6 +89,10 @@ describe("structure checks", () => {
     expect(noteViolation("draft.md", base, new Set([3]), exists)).toBeNull();
     expect(noteViolation("draft.md", base, new Set([1, 2, 3, 4, 5]), exists)).toBeNull();
     expect(noteViolation("draft.md", base, new Set([7]), exists)).toBeNull();
+    // A colon inside emphasis still ends a lead-in, as mdast reads its text.
+    const bold = structureOf("**Topic:** plans\n**Phrases:**\n- vamos\n- hola\n", "lesson.md");
+    expect(noteViolation("lesson.md", bold, new Set([1, 2]), exists)?.rule).toBe("lead-in-removed");
+    expect(noteViolation("lesson.md", bold, new Set([3, 4]), exists)?.rule).toBe("lead-in-orphaned");
     // The same note read with mdast (a code span makes it one that may hold blocks).
     const parsed = structureOf(`${note}Run \`make ship\` after.\n`, "draft.md");
     expect(noteViolation("draft.md", parsed, new Set([3, 5]), exists)?.rule).toBe("lead-in-orphaned");

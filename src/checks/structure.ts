@@ -6,7 +6,14 @@
  */
 import { posix } from "node:path";
 import type { Heading, Nodes, RootContent } from "mdast";
-import { inlineHtml, LIST_ITEM, listAfter, mayHoldBlocks, parseMarkdown } from "../memory/markdown.ts";
+import {
+  endsWithColon,
+  inlineHtml,
+  LIST_ITEM,
+  listAfter,
+  mayHoldBlocks,
+  parseMarkdown,
+} from "../memory/markdown.ts";
 
 export const STRUCTURE_RULES = [
   "edit-in-code",
@@ -112,7 +119,7 @@ function plainStructureOf(lines: readonly string[]): NoteStructure {
   });
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? "";
-    if (!line.trimEnd().endsWith(":") || LIST_ITEM.test(line) || ATX.test(line) || !line.trim()) continue;
+    if (!endsWithColon(line) || LIST_ITEM.test(line) || ATX.test(line)) continue;
     let start = i;
     while (
       start > 0 &&

@@ -21,6 +21,14 @@ export const mayHoldBlocks = (source: string) => MAY_HOLD_BLOCKS.test(source);
 /** A list item's first line: a bullet or a number, then white space. */
 export const LIST_ITEM = /^\s*(?:[-*+]|\d{1,9}[.)])\s/;
 
+/** Whether a line ends in ":" as its text reads, emphasis aside ("**Phrases covered:**"). */
+export function endsWithColon(line: string): boolean {
+  let end = line.length;
+  // A loop, not a pattern anchored at the end, which would rescan a long run of "*" from every position.
+  while (end > 0 && "*_ \t".includes(line.charAt(end - 1))) end--;
+  return line.charAt(end - 1) === ":";
+}
+
 /**
  * The 0-based index of the list item that starts the list right after line `index` (0-based), or null:
  * as CommonMark reads it, blank lines may stand between a lead-in and its list. The offline engine and

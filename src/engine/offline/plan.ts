@@ -1,6 +1,6 @@
 import type { Change, Evidence } from "../../manifest.ts";
 import { type Entry, normalizeEntry } from "../../memory/entries.ts";
-import { listAfter } from "../../memory/markdown.ts";
+import { endsWithColon, listAfter } from "../../memory/markdown.ts";
 import type { NoteFile } from "../../memory/reader.ts";
 import { type DateRewrite, rewriteRelativeDates } from "../../memory/relative-dates.ts";
 import { contentWords } from "../../text/similarity.ts";
@@ -100,7 +100,7 @@ export function plan(note: NoteFile, mtimeDay: string | null, notes: string[]): 
 /** A paragraph ending in ":" right above a list: it introduces the list (code refuses parting them). */
 export function isLeadIn(p: Planned): boolean {
   const { entry, fileLines } = p;
-  if (entry.kind !== "paragraph" || !(entry.lines.at(-1) ?? "").trimEnd().endsWith(":")) return false;
+  if (entry.kind !== "paragraph" || !endsWithColon(entry.lines.at(-1) ?? "")) return false;
   return listAfter(fileLines, entry.endLine - 1) !== null;
 }
 
