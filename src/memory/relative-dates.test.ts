@@ -82,6 +82,12 @@ describe("rewriteRelativeDates", () => {
     expect(propose("Rolled back the API 3 days ago after the alert.")).toBe(
       "Rolled back the API on 2026-03-01 after the alert.",
     );
+    // Fourth audit: a part of the day, a label, shouting.
+    expect(propose("BTC up 1.5% from $69,370 yesterday morning")).toBe(
+      "BTC up 1.5% from $69,370 on the morning of 2026-03-03",
+    );
+    expect(propose("Morning brief: Tomorrow 7am ET")).toBe("Morning brief: 2026-03-05 7am ET");
+    expect(propose("Tools added. Merge TOMORROW.")).toBe("Tools added. Merge on 2026-03-05.");
     for (const kept of [
       "Nothing worth acting on today.",
       "This week's acquisition quota: 10 sends.",
@@ -110,6 +116,11 @@ describe("rewriteRelativeDates", () => {
       "Yesterday I went to the market",
       "- Tomorrow 6 AM cron: first production test",
       "Cost check: no alerts (yesterday $1.76, MTD $2.32)",
+      // Fourth audit: a range, a speaker's turn, the day naming an event, the subject of its clause.
+      "Calendar: no events today or tomorrow",
+      "Candidate: Assistant: a thin line where yesterday decided it was enough",
+      "Replied with the proposal + tomorrow morning sync.",
+      "bro_agent: tomorrow sync confirmed",
     ]) {
       expect(propose(kept)).toBe(kept);
     }

@@ -61,6 +61,7 @@ const WEEKDAY = "(monday|tuesday|wednesday|thursday|friday|saturday|sunday)";
 const PHRASES = [
   "the day before yesterday",
   "the day after tomorrow",
+  "(?:yesterday|tomorrow) (?:morning|afternoon|evening|night)",
   "yesterday",
   "today",
   "tonight",
@@ -74,6 +75,8 @@ const PHRASES = [
 // Word boundaries that also exclude path, id and URL characters: "docs/yesterday-notes.md", "#today" and
 // "today-ish" are not dates. "in a week or two" is a range, not a day.
 const PATTERN = new RegExp(`(?<![\\w/#@.\\\\-])(?:${PHRASES.join("|")})(?![\\w/\\\\-]|\\s+or\\s)`, "gi");
+// Every relative phrase, ranges included: a proposal dates all of a line's or none.
+const ANY_RELATIVE = new RegExp(`(?<![\\w/#@.\\\\-])(?:${PHRASES.join("|")})(?![\\w/\\\\-])`, "gi");
 // Spans that are not prose: code, markdown and wiki links, autolinks, bare URLs.
 // Each span starts only where it can end: brackets exclude brackets, and a URL scheme starts at a word
 // start. Otherwise a long run without the closing character is rescanned from every position (quadratic:
@@ -85,6 +88,7 @@ const PROTECTED =
 const AGO = new RegExp(`^${NUM} (day|week)s? ago$`);
 const IN_DAYS = new RegExp(`^in ${NUM} (day|week)s?$`);
 const NEAR_WEEKDAY = new RegExp(`^(last|next|this) ${WEEKDAY}$`);
+const PART_OF_DAY = /^(yesterday|tomorrow) (morning|afternoon|evening|night)$/;
 
 /** The last run of word characters before trailing white space ("" if none), without a regex anchored at
  * the end, which would rescan a long run of word characters from every position. */
@@ -126,6 +130,10 @@ function resolve(phrase: string, ref: string): { text: string; prep: "on" | "in"
   };
   if (p in fixed) return { text: addDays(ref, fixed[p] ?? 0), prep: "on" };
   if (p === "tonight") return { text: `the night of ${ref}`, prep: "on" };
+  const part = PART_OF_DAY.exec(p);
+  if (part?.[1] && part[2]) {
+    return { text: `the ${part[2]} of ${addDays(ref, part[1] === "yesterday" ? -1 : 1)}`, prep: "on" };
+  }
   let m = /^this (morning|afternoon|evening)$/.exec(p);
   if (m) return { text: `the ${m[1]} of ${ref}`, prep: "on" };
   m = AGO.exec(p);
@@ -172,7 +180,7 @@ function resolve(phrase: string, ref: string): { text: string; prep: "on" | "in"
 // days (second audit, docs/quality.md). "N days ago" stays for a few days back, outside ranges,
 // thresholds and listings ("1–3 days ago", "5 days ago against the 7-day rule", "posted 2 days ago").
 const SPECIFIC_DAY = new RegExp(
-  `^(?:the day before yesterday|the day after tomorrow|yesterday|tomorrow|last ${WEEKDAY}|(?:[1-7]|a|one|two|three|four|five|six|seven) days? ago)$`,
+  `^(?:the day before yesterday|the day after tomorrow|(?:yesterday|tomorrow)(?: (?:morning|afternoon|evening|night))?|last ${WEEKDAY}|(?:[1-7]|a|one|two|three|four|five|six|seven) days? ago)$`,
   "i",
 );
 const NOT_A_DAY_COUNT =
@@ -191,6 +199,13 @@ const NAMED_DAY =
 const LEADING_STAMP =
   /^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?\**\[?\d{4}-\d{2}-\d{2}[^\s*\]:—–-]{0,12}\]?\**[\s:—–-]*/;
 const ORDINAL_MARKER = /^\s*\d{1,9}[.)]/;
+// A speaker's turn copied into a note ("Assistant: I kept finding … where yesterday decided"): their day.
+const SPEAKER = /(?<![\w-])(?:Assistant|User|Human|System|Bot|AI|Claude|GPT|Agent)\s*:/;
+// "tomorrow sync", "tomorrow morning review": the day names an event; "on 2026-03-04 sync" garbles it.
+const EVENT_FOLLOWS =
+  /^\s+(?:sync|call|meeting|standup|stand-up|review|deadline|session|run|post|lecture|demo|launch|interview|plan|brief(?:ing)?|report|update|check|tasks?|list|agenda|schedule|priorit(?:y|ies)|digest|summary|recap|pulse|batch|release|jobs?)(?![\w-])/i;
+// The subject of its clause: "Tomorrow is Eid", "where yesterday decided it had been enough".
+const VERB_FOLLOWS = /^\s+(?:is|was|were|will|would|looks?|seems?|felt|feels|[a-z]+ed)(?![\w'’-])/i;
 const MARKUP_ONLY = /^[\s*_([-]*$/;
 // "yesterday $1.76": a column label over a figure, not a day in a sentence (a time may follow: "tomorrow 6 AM").
 const FIGURE_FOLLOWS = /^\s+[$€£]?\d[\d,.]*(?!\s*(?:am|pm|a\.m|p\.m|:|h\b|utc))/i;
@@ -199,9 +214,8 @@ function proposable(seg: string, offset: number, match: string): boolean {
   if (!SPECIFIC_DAY.test(match)) return false;
   const rest = seg.slice(offset + match.length);
   if (/^['’]s\b/.test(rest) || /^\s*:/.test(rest)) return false;
-  if (SECOND_PERSON.test(seg) || FIGURE_FOLLOWS.test(rest)) return false;
-  // The subject of its clause ("Tomorrow is Eid", "yesterday was quiet"): a date there garbles the sentence.
-  if (/^\s+(?:is|was|were|will|would|looks?|seems?|felt|feels)\b/i.test(rest)) return false;
+  if (SECOND_PERSON.test(seg) || SPEAKER.test(seg) || FIGURE_FOLLOWS.test(rest)) return false;
+  if (VERB_FOLLOWS.test(rest) || EVENT_FOLLOWS.test(rest)) return false;
   let from = offset;
   // "vs." is not the end of a sentence.
   while (from > 0 && (!".!?;".includes(seg.charAt(from - 1)) || /vs\.$/i.test(seg.slice(from - 3, from))))
@@ -211,7 +225,12 @@ function proposable(seg: string, offset: number, match: string): boolean {
   const clause = seg.slice(from, to);
   if (seg.charAt(to) === "?") return false;
   // First in its clause ("Tomorrow morning: …", "Yesterday I went"): a date there garbles the sentence.
-  const lead = seg.slice(from, offset).replace(LEADING_STAMP, "").replace(ORDINAL_MARKER, "");
+  // An aside opens a clause of its own: "**Ayer fui** (Yesterday I went)" glosses words, it logs no day.
+  const aside = seg.lastIndexOf("(", offset - 1);
+  const lead = seg
+    .slice(aside >= from ? aside + 1 : from, offset)
+    .replace(LEADING_STAMP, "")
+    .replace(ORDINAL_MARKER, "");
   if (MARKUP_ONLY.test(lead)) return false;
   const around = `${seg.slice(from, offset)} ${seg.slice(offset + match.length, to)}`;
   if (NAMED_DAY.test(around.replace(LEADING_STAMP, ""))) return false;
@@ -220,10 +239,20 @@ function proposable(seg: string, offset: number, match: string): boolean {
   return !NOT_A_STATEMENT.test(clause);
 }
 
-function rewriteSegment(seg: string, ref: string, out: DateRewrite[], proposal: boolean): string {
+/** Whether every relative date in the prose segment `seg` may be proposed. */
+function allProposable(seg: string): boolean {
+  let found = 0;
+  for (const m of seg.matchAll(ANY_RELATIVE)) {
+    found++;
+    if (!proposable(seg, m.index, m[0])) return false;
+  }
+  // A phrase only ANY_RELATIVE sees ("today or tomorrow") is a range: not proposed, so none in the line is.
+  return found === [...seg.matchAll(PATTERN)].length;
+}
+
+function rewriteSegment(seg: string, ref: string, out: DateRewrite[]): string {
   return seg.replace(PATTERN, (match: string, ...args: unknown[]) => {
     const offset = args[args.length - 2] as number;
-    if (proposal && !proposable(seg, offset, match)) return match;
     const resolved = resolve(match, ref);
     if (!resolved) return match;
     const before = seg.slice(0, offset);
@@ -234,8 +263,15 @@ function rewriteSegment(seg: string, ref: string, out: DateRewrite[], proposal: 
     let text = resolved.text;
     // "vs. yesterday": the date stands alone after a comparison.
     const comparison = /(?<![\w-])(?:vs\.?|versus)\s*$/i.test(before);
-    if (!possessive && !comparison && !PREPOSITIONS.has(prevWord)) text = `${resolved.prep} ${text}`;
-    if (/^[A-Z]/.test(match)) text = text.charAt(0).toUpperCase() + text.slice(1);
+    // After a label ("Morning brief: tomorrow 7am") the date stands alone too.
+    const trimmed = before.trimEnd();
+    const label = trimmed.endsWith(":");
+    if (!possessive && !comparison && !label && !PREPOSITIONS.has(prevWord))
+      text = `${resolved.prep} ${text}`;
+    // Capitalised only where a sentence starts: "Merge TOMORROW." is shouting, not a sentence start.
+    if (/^[A-Z][a-z]/.test(match) && (trimmed === "" || ".!?".includes(trimmed.slice(-1)))) {
+      text = text.charAt(0).toUpperCase() + text.slice(1);
+    }
     out.push({ from: match, to: text });
     return text;
   });
@@ -250,8 +286,11 @@ export function rewriteRelativeDates(
   const rewrites: DateRewrite[] = [];
   // split() with a capturing group alternates prose (even) and protected spans (odd).
   const parts = text.split(PROTECTED);
-  const rewritten = parts
-    .map((seg, i) => (i % 2 === 0 ? rewriteSegment(seg, ref, rewrites, opts.proposal ?? false) : seg))
-    .join("");
+  // A proposal rewrites all of a line's relative dates or none: "3rd misfire today (1 AM yesterday)" with
+  // only "yesterday" dated reads as a dated contradiction (third audit, docs/quality.md).
+  if (opts.proposal && !parts.every((seg, i) => i % 2 === 1 || allProposable(seg))) {
+    return { text, rewrites };
+  }
+  const rewritten = parts.map((seg, i) => (i % 2 === 0 ? rewriteSegment(seg, ref, rewrites) : seg)).join("");
   return { text: rewritten, rewrites };
 }

@@ -6,6 +6,7 @@ import { type DateRewrite, rewriteRelativeDates } from "../../memory/relative-da
 import { contentWords } from "../../text/similarity.ts";
 import type { Session } from "../../transcripts/session.ts";
 import type { ProposedOperation } from "../engine.ts";
+import { datable, pastMidnight } from "./datable.ts";
 
 /** An entry as the offline rules see it: dates made absolute, plus the forms the rules compare. */
 export interface Planned {
@@ -47,35 +48,19 @@ function dedupKey(entry: Entry, after: string[]): string {
   return norm;
 }
 
-/**
- * Whether relative dates in `entry` may be made absolute: only in the agent's prose about its own day,
- * dated by the line itself, its date heading or a daily note's name. A frontmatter date dates the file,
- * not each line added to it since; keyword, trigger and prompt lines quote words, not days.
- */
-function datable(entry: Entry): string | null {
-  if (entry.block || entry.dateSource === "frontmatter") return null;
-  // A note's own entries are list items and stamped lines; running paragraphs in memory were, on real
-  // stores, mostly pasted mail, newsletters and chat replies, where "yesterday" is someone else's day.
-  if (entry.kind === "paragraph" && entry.dateSource !== "inline") return null;
-  if (NOT_A_DAY.test(entry.lines.join(" "))) return null;
-  return entry.writtenOn;
-}
-const NOT_A_DAY = /\b(?:keywords?|triggers?|phrases?|patterns?|regex(?:es)?|prompts?|templates?)\b/i;
-
 export function plan(note: NoteFile, mtimeDay: string | null, notes: string[]): Planned[] {
+  const late = pastMidnight(note.parsed.lines);
   return note.parsed.entries.map((entry) => {
     const rewrites: Planned["rewrites"] = [];
-    const writtenOn = datable(entry);
+    const dated = datable(entry, late);
     const after = entry.lines.map((line, i) => {
-      if (!writtenOn) {
+      if (!("day" in dated)) {
         if (rewriteRelativeDates(line, "2000-01-01").rewrites.length) {
-          notes.push(
-            `${entry.path}:${entry.startLine + i}: relative date left as written (not dated prose: no date for the line, or a quoted or keyword line)`,
-          );
+          notes.push(`${entry.path}:${entry.startLine + i}: relative date left as written (${dated.why})`);
         }
         return line;
       }
-      const r = rewriteRelativeDates(line, writtenOn, { proposal: true });
+      const r = rewriteRelativeDates(line, dated.day, { proposal: true });
       if (r.rewrites.length) rewrites.push({ line: entry.startLine + i, rewrites: r.rewrites });
       return r.text;
     });

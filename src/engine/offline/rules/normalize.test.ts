@@ -30,9 +30,7 @@ describe("offline rule normalize", () => {
   it("leaves a relative date alone when the note has no date, and says so", async () => {
     const { operations, notes } = await run({ "infra.md": "- The channel moved last week.\n" });
     expect(operations).toEqual([]);
-    expect(notes).toEqual([
-      "infra.md:1: relative date left as written (not dated prose: no date for the line, or a quoted or keyword line)",
-    ]);
+    expect(notes).toEqual(["infra.md:1: relative date left as written (no date for the line)"]);
   });
 
   it("never rewrites quoted words, keyword or prompt lines, durations, code, tables or blockquotes", async () => {
@@ -60,6 +58,31 @@ describe("offline rule normalize", () => {
     });
     expect(operations.flatMap((o) => o.changes.map((c) => c.after[0]))).toEqual([
       "- We moved the cron on 2026-03-04.",
+    ]);
+  });
+
+  it("leaves someone else's words, notes that run past midnight and half-dated lines as written", async () => {
+    const { operations, notes } = await run({
+      "notes/2026-03-05.md": [
+        "## Spanish lesson",
+        "1. Tell her where you went yesterday.",
+        "",
+        "## Log",
+        "- Restarted the worker yesterday.",
+        "- 3rd misfire today (5 AM + 1 AM yesterday)",
+        "- **Ayer fui** (Yesterday I went)",
+        "",
+      ].join("\n"),
+      "notes/2026-03-06.md":
+        "## Session 22:00\n- Next run tomorrow at 9 AM.\n### Wrap-up (1:30 AM)\n- done\n## Session 18:00\n- Next run tomorrow at 8 AM.\n",
+    });
+    expect(operations.flatMap((o) => o.changes.map((c) => c.after[0]))).toEqual([
+      "- Restarted the worker on 2026-03-04.",
+      "- Next run on 2026-03-07 at 8 AM.",
+    ]);
+    expect(notes).toEqual([
+      'notes/2026-03-05.md:2: relative date left as written (under "Spanish lesson", someone else\'s words)',
+      "notes/2026-03-06.md:2: relative date left as written (that part of the note runs past midnight)",
     ]);
   });
 
