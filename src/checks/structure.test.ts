@@ -79,6 +79,15 @@ describe("structure checks", () => {
     expect(refused.map((r) => r.rule)).toEqual(["heading-emptied"]);
   });
 
+  it("lets a heading go with every item of its loose list, the blank lines between them left", () => {
+    // Read with mdast (a code span): the list spans the blank lines between its items.
+    const note = "# Log\n\n## Run\n- pool A paid\n\n- pool B paid `ok`\n\n## Prices\n- EGLD $4.11\n";
+    const base = structureOf(note, "log.md");
+    const exists = () => true;
+    expect(noteViolation("log.md", base, new Set([3, 4, 6]), exists)).toBeNull();
+    expect(noteViolation("log.md", base, new Set([3, 4]), exists)?.rule).toBe("heading-removed");
+  });
+
   it("reads a lead-in as CommonMark does in a plain note: a blank line before its list, blank lines between items", () => {
     const note =
       "The failure was operational:\n\n- the job improvised scripts\n\n- the check was loose\n\nThe fix was a boundary.\n";

@@ -185,7 +185,7 @@ export function structureOf(source: string, path = ""): NoteStructure {
     for (let j = i + 1; j < blocks.length; j++) {
       const next = blocks[j] as Nodes;
       if (next.type === "heading" && (next as Heading).depth <= depth) break;
-      own.push(...span(next));
+      own.push(...filled(span(next)));
     }
     if (own.length) s.headings.push({ text: textOf(b).trim(), line: b.position?.start.line ?? 0, own });
   });
