@@ -14,10 +14,11 @@ const NOT_A_DAY =
 // recorded chat, a forwarded mail (third audit, docs/quality.md).
 const NOT_OWN_WORDS =
   /(?<![\w-])(?:lessons?|exercises?|practice|quiz(?:zes)?|vocab(?:ulary)?|drills?|examples?|drafts?|posts?|tweets?|repl(?:y|ies)|messages?|e-?mails?|mail|newsletters?|transcripts?|chats?|conversations?|quotes?|scripts?|captions?|copy|articles?)(?![\w-])/i;
-// A heading that names a time between midnight and 5 AM: that part of the note runs past midnight, so
-// "tomorrow" in it may mean the file's own date (the two debatable verdicts of the third audit).
+// A heading that names a time between midnight and 5 AM, or the night itself ("Session 1 (Late Night
+// Mar 20 → Mar 21)"): that part of the note runs past midnight, so "tomorrow" in it may mean the file's
+// own date (the third audit's two debatable verdicts, the fourth's one wrong).
 const SMALL_HOURS =
-  /(?<![\d:])(?:0?[0-4]|24):[0-5]\d(?!\d)|(?<![\d:])(?:12|0?[1-4])(?::[0-5]\d)?\s?(?:am|a\.m\.)(?![a-z])/i;
+  /(?<![\d:])(?:0?[0-4]|24):[0-5]\d(?!\d)|(?<![\d:])(?:12|0?[1-4])(?::[0-5]\d)?\s?(?:am|a\.m\.)(?![a-z])|(?<![\w-])(?:late[- ]night|overnight|midnight|after hours)(?![\w-])/i;
 const HEADING = /^(#{1,6})\s/;
 
 /**

@@ -74,7 +74,7 @@ describe("offline rule normalize", () => {
         "",
       ].join("\n"),
       "notes/2026-03-06.md":
-        "## Session 22:00\n- Next run tomorrow at 9 AM.\n### Wrap-up (1:30 AM)\n- done\n## Session 18:00\n- Next run tomorrow at 8 AM.\n",
+        "## Session 22:00\n- Next run tomorrow at 9 AM.\n### Wrap-up (1:30 AM)\n- done\n## Session 18:00\n- Next run tomorrow at 8 AM.\n## Session 2 (Late Night)\n- Next run tomorrow at 4 AM.\n",
     });
     expect(operations.flatMap((o) => o.changes.map((c) => c.after[0]))).toEqual([
       "- Restarted the worker on 2026-03-04.",
@@ -83,6 +83,7 @@ describe("offline rule normalize", () => {
     expect(notes).toEqual([
       'notes/2026-03-05.md:2: relative date left as written (under "Spanish lesson", someone else\'s words)',
       "notes/2026-03-06.md:2: relative date left as written (that part of the note runs past midnight)",
+      "notes/2026-03-06.md:8: relative date left as written (that part of the note runs past midnight)",
     ]);
   });
 
