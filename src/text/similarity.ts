@@ -145,46 +145,13 @@ export function postingsOf(sets: readonly ReadonlySet<string>[]): Map<string, nu
   return postings;
 }
 
-/**
- * Candidate pairs for containment ("golden retriever Rex" ⊂ "3-year-old golden retriever Rex"), which
- * LSH misses when the short entry is much shorter: entries that share one of each other's rarest words.
- * Posting lists longer than `cap` are common words, not evidence, and are skipped.
- */
-export function rareTokenCandidates(
-  sets: readonly ReadonlySet<string>[],
-  perEntry = 2,
-  cap = 50,
-): [number, number][] {
-  const postings = postingsOf(sets);
-  const seen = new Set<string>();
-  const out: [number, number][] = [];
-  sets.forEach((s, i) => {
-    const rare = [...s]
-      .map((w) => [w, postings.get(w)?.length ?? 0] as const)
-      .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
-      .slice(0, perEntry);
-    for (const [w, df] of rare) {
-      if (df < 2 || df > cap) continue;
-      for (const j of postings.get(w) ?? []) {
-        if (j === i) continue;
-        const [a, b] = i < j ? [i, j] : [j, i];
-        const key = `${a},${b}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push([a, b]);
-      }
-    }
-  });
-  return out.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-}
-
 const WORD = /\p{L}[\p{L}\p{N}'’-]*/gu;
 
 /**
  * Null when the words one entry has and the other lacks are a change of wording, else why not: a swap of
  * opposites ("imports"/"exports", "before"/"after"), of alternatives under one parent ("dog"/"cat",
  * "Monday"/"Tuesday"), or of words the dictionary does not know (tools, names: "pnpm"/"yarn"). Pure
- * additions are left to `mergeGuard` and containment: only a swap can turn one fact into another.
+ * additions are left to `mergeGuard`: only a swap can turn one fact into another.
  */
 export function contrastGuard(a: string, b: string, lexicon: Lexicon): string | null {
   const wa = new Set(a.toLowerCase().match(WORD) ?? []);

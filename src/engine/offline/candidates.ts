@@ -1,4 +1,4 @@
-import { jaccard, mergeGuard, postingsOf } from "../../text/similarity.ts";
+import { containment, jaccard, mergeGuard, postingsOf } from "../../text/similarity.ts";
 import type { Candidate } from "../engine.ts";
 import { evidenceOf, type Planned, where } from "./plan.ts";
 import { mergeable, NEAR_JACCARD } from "./rules/near-duplicates.ts";
@@ -37,9 +37,10 @@ export function possibleDuplicates(
     const shared = [...a.words].filter((w) => b.words.has(w));
     const anchor = shared.filter((w) => df(w) <= ANCHOR_MAX_ENTRIES).sort()[0];
     if (!anchor || shared.length < 2) continue;
-    // As alike as that and not merged: a rule refused it (a swapped word), so it is no paraphrase.
-    if (jaccard(a.words, b.words) >= NEAR_JACCARD) continue;
     const [small, big] = a.words.size <= b.words.size ? [a, b] : [b, a];
+    // As alike as that and not merged: a rule refused it (a swapped word), so it is no paraphrase. A
+    // wording contained in the other only adds to it ("a 3-year-old golden retriever"): listed.
+    if (jaccard(a.words, b.words) >= NEAR_JACCARD && containment(small.words, big.words) < 1) continue;
     if (mergeGuard(small.text, big.text, true) !== null) continue;
     // Rarer shared words are better evidence of one subject.
     const score = shared.reduce((s, w) => s + 1 / Math.max(1, df(w)), 0);
@@ -48,7 +49,7 @@ export function possibleDuplicates(
   found.sort((x, y) => y.score - x.score || (where(x.a) < where(y.a) ? -1 : 1));
   return {
     candidates: found.slice(0, max).map(({ a, b, anchor }) => ({
-      reason: `same subject ("${anchor}"), other wording: ${where(a)} and ${where(b)} may state one fact; not merged by rule`,
+      reason: `same subject ("${anchor}"), other wording: ${where(a)} and ${where(b)} may state one fact, or one may add to the other; not merged by rule`,
       evidence: [evidenceOf(a), evidenceOf(b)],
     })),
     more: Math.max(0, found.length - max),

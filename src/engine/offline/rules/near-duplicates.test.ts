@@ -3,18 +3,19 @@ import { consolidateOffline as run } from "../../../../test/fixtures.ts";
 
 // Through the whole engine: what it proposes over a store, and what it leaves alone.
 describe("offline rule near-duplicates", () => {
-  it("merges a near-duplicate and a contained wording into the most informative entry", async () => {
-    const { operations } = await run({
+  it("merges a near-duplicate into the most informative entry, and only lists a contained wording", async () => {
+    const { operations, candidates } = await run({
       "pets.md":
         "- Rex is a 3-year-old golden retriever who loves the beach\n- Rex is a golden retriever who loves the beach\n",
       "prefs.md":
         "- Prefers small pull requests with a short summary and a test plan\n- Prefers small pull requests with a summary and a test plan\n",
     });
-    expect(operations.map((o) => o.kind)).toEqual(["merge", "merge"]);
-    const removedLines = operations.flatMap((o) => o.changes.map((c) => c.before[0])).sort();
-    expect(removedLines).toEqual([
-      "- Prefers small pull requests with a summary and a test plan",
-      "- Rex is a golden retriever who loves the beach",
+    // "3-year-old" is a fact the shorter wording lacks: listed for review, not merged (issue 13, class 2).
+    expect(operations.map((o) => o.changes.map((c) => c.before[0]))).toEqual([
+      ["- Prefers small pull requests with a summary and a test plan"],
+    ]);
+    expect(candidates?.map((c) => c.evidence.map((e) => (e.source === "memory" ? e.line : 0)))).toEqual([
+      [1, 2],
     ]);
   });
 

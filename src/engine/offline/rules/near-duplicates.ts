@@ -1,17 +1,13 @@
-import {
-  containment,
-  contrastGuard,
-  jaccard,
-  lshCandidates,
-  mergeGuard,
-  minhash,
-  rareTokenCandidates,
-} from "../../../text/similarity.ts";
+import { contrastGuard, jaccard, lshCandidates, mergeGuard, minhash } from "../../../text/similarity.ts";
 import type { ProposedOperation } from "../../engine.ts";
 import { evidenceOf, keepRank, type Planned, removal, where } from "../plan.ts";
 import type { Rule } from "./rule.ts";
 
-/** Near-duplicates: at least this Jaccard on content words (and the guard), or fully contained. */
+/**
+ * Near-duplicates: at least this Jaccard on content words (and the guard). A wording contained in a
+ * longer one is not merged: the words it lacks are a qualifier or a clause, another fact ("exports its
+ * report" / "exports its report to the finance bucket"); such pairs are listed for review instead.
+ */
 export const NEAR_JACCARD = 0.75;
 const MIN_WORDS = 4;
 const LINK_LINE = /^\s*\[[^\]]+\]\([^)]+\)/;
@@ -45,8 +41,8 @@ function informative(a: Planned, b: Planned): number {
 }
 
 /**
- * Near-duplicates and subsumed entries among what survived exact merging. Candidates come from MinHash
- * LSH (never all pairs); each is confirmed by Jaccard or containment, by the guard on numbers, ids and
+ * Near-duplicates among what survived exact merging. Candidates come from MinHash LSH (never all
+ * pairs); each is confirmed by Jaccard, by the guard on numbers, ids and
  * negations, and by the lexicon on swapped words (opposites, alternatives, unknown names). A merge keeps
  * the most informative wording and cites every copy.
  */
@@ -54,10 +50,7 @@ export const nearDuplicates: Rule = {
   name: "near-duplicates",
   run({ planned, removed, lexicon }) {
     const pool = planned.filter((p) => mergeable(p, removed, MIN_WORDS));
-    const pairs = dedupePairs([
-      ...lshCandidates(pool.map((p) => minhash(p.words))),
-      ...rareTokenCandidates(pool.map((p) => p.words)),
-    ]);
+    const pairs = dedupePairs(lshCandidates(pool.map((p) => minhash(p.words))));
     const links = new Map<Planned, Set<Planned>>();
     for (const [i, j] of pairs) {
       const a = pool[i];
@@ -65,9 +58,8 @@ export const nearDuplicates: Rule = {
       if (!a || !b) continue;
       const [small, big] = a.words.size <= b.words.size ? [a, b] : [b, a];
       const sim = jaccard(a.words, b.words);
-      const subsumed = containment(small.words, big.words) === 1;
-      if (sim < NEAR_JACCARD && !subsumed) continue;
-      if (mergeGuard(small.text, big.text, subsumed) !== null) continue;
+      if (sim < NEAR_JACCARD) continue;
+      if (mergeGuard(small.text, big.text, false) !== null) continue;
       if (contrastGuard(small.text, big.text, lexicon) !== null) continue;
       for (const [x, y] of [
         [a, b],
@@ -92,7 +84,7 @@ export const nearDuplicates: Rule = {
       ops.push({
         kind: "merge",
         targets: [...new Set([keep, ...drop].map((p) => p.entry.path))],
-        reason: `near-duplicate or contained wording (Jaccard ${scores}; numbers, ids, dates, paths and negations agree; no word swapped for its opposite or an alternative); kept the most informative, ${where(keep)}, removed ${drop.map(where).join(", ")}`,
+        reason: `near-duplicate wording (Jaccard ${scores}; numbers, ids, dates, paths and negations agree; no word swapped for its opposite or an alternative); kept the most informative, ${where(keep)}, removed ${drop.map(where).join(", ")}`,
         evidence: [keep, ...drop].map(evidenceOf),
         changes: drop.map(removal),
       });
