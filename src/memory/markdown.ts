@@ -67,6 +67,37 @@ export function parseMarkdown(source: string): Root {
   });
 }
 
+/**
+ * Past frontmatter, a character that no protected block can do without: code, tables, html and
+ * blockquotes need one of these somewhere on their lines (in a list item too: "- > quote", "-     code").
+ * Stricter than MAY_HOLD_BLOCKS, which reads only line starts for some of them.
+ */
+const BLOCK_CHAR = /[<>|`\t]|~~~| {4}/;
+
+/**
+ * For a note that is frontmatter then plain prose, the last line of its frontmatter (1-based), as the full
+ * parse reads it; else null. A note's frontmatter alone made the whole note be parsed, and for a note of
+ * a few MB the parse's tokens came to hundreds of MB. The frontmatter ends the same way whatever
+ * follows it, so only the frontmatter is parsed, and what follows it, holding no BLOCK_CHAR, can hold no
+ * protected block: the full parse would find exactly these lines.
+ */
+function frontmatterOnly(source: string, lines: readonly string[]): number | null {
+  const fence = lines[0];
+  if (fence !== "---" && fence !== "+++") return null;
+  const close = lines.indexOf(fence, 1);
+  if (close < 0) return null;
+  const head = `${lines.slice(0, close + 1).join("\n")}\n`;
+  if (BLOCK_CHAR.test(source.slice(head.length))) return null;
+  // The parse decides: a closing fence it reads sooner (say "--- "), or none, leaves this to the full parse.
+  const matter = parseMarkdown(head).children[0];
+  const kind = matter && KIND[matter.type];
+  return kind === "frontmatter" &&
+    matter?.position?.start.line === 1 &&
+    matter.position.end.line === close + 1
+    ? close + 1
+    : null;
+}
+
 /** The block kind of every 1-based line inside such a block (the outermost block wins). */
 export function protectedLines(source: string): Map<number, BlockKind> {
   const out = new Map<number, BlockKind>();
@@ -77,6 +108,11 @@ export function protectedLines(source: string): Map<number, BlockKind> {
   }
   // Most notes are headings, lists and paragraphs only: nothing to protect, and no parse to pay for.
   if (!MAY_HOLD_BLOCKS.test(source)) return out;
+  const matter = frontmatterOnly(source, lines);
+  if (matter) {
+    for (let l = 1; l <= matter; l++) out.set(l, "frontmatter");
+    return out;
+  }
   const visit = (n: Nodes, parent: string) => {
     const kind = inlineHtml(n, parent) ? undefined : KIND[n.type];
     if (kind && n.position) {
