@@ -5,6 +5,7 @@
  */
 
 import type { Lexicon } from "./lexicon/lexicon.ts";
+import { PairSet } from "./pairs.ts";
 
 const STOPWORDS = new Set(
   "a an the and or but of to in on at for with by from as is are was were be been it its this that these those we i you he she they our your their my me us do does did has have had will would should can could may might just also then than so very into over about after before up out if when which who what there here via per".split(
@@ -92,44 +93,96 @@ function fnv1a(s: string, seed: number): number {
 }
 
 export function minhash(words: ReadonlySet<string>): Uint32Array {
-  const sig = new Uint32Array(HASHES).fill(0xffffffff);
+  const sig = new Uint32Array(HASHES);
+  minhashInto(words, sig, 0);
+  return sig;
+}
+
+function minhashInto(words: ReadonlySet<string>, out: Uint32Array, at: number): void {
+  out.fill(0xffffffff, at, at + HASHES);
   for (const w of words) {
     for (let i = 0; i < HASHES; i++) {
       const h = fnv1a(w, i * 0x9e3779b1);
-      if (h < (sig[i] ?? 0)) sig[i] = h;
+      if (h < (out[at + i] ?? 0)) out[at + i] = h;
     }
   }
-  return sig;
+}
+
+/**
+ * The signatures of many sets in one array (set k at k·64): one buffer, where a Uint32Array each cost
+ * its own backing store and two heap objects per entry, about twice the signature itself.
+ */
+export function signaturesOf(sets: readonly ReadonlySet<string>[]): Uint32Array {
+  const out = new Uint32Array(sets.length * HASHES);
+  sets.forEach((s, k) => {
+    minhashInto(s, out, k * HASHES);
+  });
+  return out;
 }
 
 /** Candidate pairs (i < j) whose signatures share at least one LSH band; each pair once, in order. */
 export function lshCandidates(signatures: readonly Uint32Array[]): [number, number][] {
-  const seen = new Set<string>();
-  const out: [number, number][] = [];
+  const packed = new Uint32Array(signatures.length * HASHES);
+  signatures.forEach((sig, k) => {
+    packed.set(sig.subarray(0, HASHES), k * HASHES);
+  });
+  return lshPairs(packed);
+}
+
+/** A band's four rows folded to 32 bits: equal bands, equal folds (and rarely two unequal ones). */
+function bandHash(sigs: Uint32Array, at: number): number {
+  let h = 0x811c9dc5;
+  for (let r = 0; r < ROWS; r++) h = Math.imul(h ^ (sigs[at + r] ?? 0), 0x01000193);
+  h ^= h >>> 15;
+  return Math.imul(h, 0x85ebca6b) >>> 0;
+}
+
+function sameBand(sigs: Uint32Array, a: number, b: number): boolean {
+  for (let r = 0; r < ROWS; r++) if (sigs[a + r] !== sigs[b + r]) return false;
+  return true;
+}
+
+/**
+ * lshCandidates over signaturesOf's packed form. Each band's buckets are found by sorting the entries on
+ * (band hash, index), packed in one double, then splitting runs of one hash by the band's exact rows:
+ * the buckets of a Map keyed by the rows as text, without a string per entry and band.
+ */
+export function lshPairs(sigs: Uint32Array): [number, number][] {
+  const n = Math.floor(sigs.length / HASHES);
+  const pairs = new PairSet(n);
+  const idxScale = 2 ** Math.max(1, Math.ceil(Math.log2(n + 1)));
+  // As many hash bits as fit beside the index below 2^53; fewer only make more runs to split.
+  const hashShift = Math.max(0, 32 - (53 - Math.log2(idxScale)));
+  const order = new Float64Array(n);
+  const bucket: number[] = [];
   for (let band = 0; band < BANDS; band++) {
-    const buckets = new Map<string, number[]>();
-    signatures.forEach((sig, idx) => {
-      const key = Array.from(sig.subarray(band * ROWS, band * ROWS + ROWS)).join(",");
-      const b = buckets.get(key);
-      if (b) b.push(idx);
-      else buckets.set(key, [idx]);
-    });
-    for (const members of buckets.values()) {
-      // A bucket this large is boilerplate ("- TODO"), not a duplicate family: skip rather than go quadratic.
-      if (members.length < 2 || members.length > 50) continue;
-      for (let x = 0; x < members.length; x++) {
-        for (let y = x + 1; y < members.length; y++) {
-          const i = members[x] ?? 0;
-          const j = members[y] ?? 0;
-          const key = `${i},${j}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          out.push([i, j]);
+    const off = band * ROWS;
+    for (let k = 0; k < n; k++) order[k] = (bandHash(sigs, k * HASHES + off) >>> hashShift) * idxScale + k;
+    order.sort();
+    for (let s = 0, e = 0; s < n; s = e) {
+      const h = Math.floor((order[s] ?? 0) / idxScale);
+      e = s + 1;
+      while (e < n && Math.floor((order[e] ?? 0) / idxScale) === h) e++;
+      if (e - s < 2) continue;
+      // One hash, most often one bucket: take each bucket's members (ascending) out of the run in turn.
+      const run = Array.from(order.subarray(s, e), (v) => v - h * idxScale);
+      while (run.length) {
+        const first = run[0] ?? 0;
+        bucket.length = 0;
+        let kept = 0;
+        for (const k of run) {
+          if (sameBand(sigs, first * HASHES + off, k * HASHES + off)) bucket.push(k);
+          else run[kept++] = k;
         }
+        run.length = kept;
+        // A bucket this large is boilerplate ("- TODO"), not a duplicate family: skip rather than go quadratic.
+        if (bucket.length < 2 || bucket.length > 50) continue;
+        for (let x = 0; x < bucket.length; x++)
+          for (let y = x + 1; y < bucket.length; y++) pairs.add(bucket[x] ?? 0, bucket[y] ?? 0);
       }
     }
   }
-  return out.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return pairs.sorted();
 }
 
 /** Word → indexes of the sets that hold it, in order. */

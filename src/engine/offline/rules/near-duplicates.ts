@@ -1,4 +1,4 @@
-import { contrastGuard, jaccard, lshCandidates, mergeGuard, minhash } from "../../../text/similarity.ts";
+import { contrastGuard, jaccard, lshPairs, mergeGuard, signaturesOf } from "../../../text/similarity.ts";
 import type { ProposedOperation } from "../../engine.ts";
 import { evidenceOf, keepRank, type Planned, removal, where } from "../plan.ts";
 import type { Rule } from "./rule.ts";
@@ -50,7 +50,7 @@ export const nearDuplicates: Rule = {
   name: "near-duplicates",
   run({ planned, removed, lexicon }) {
     const pool = planned.filter((p) => mergeable(p, removed, MIN_WORDS));
-    const pairs = dedupePairs(lshCandidates(pool.map((p) => minhash(p.words))));
+    const pairs = dedupePairs(lshPairs(signaturesOf(pool.map((p) => p.words))));
     const links = new Map<Planned, Set<Planned>>();
     for (const [i, j] of pairs) {
       const a = pool[i];
