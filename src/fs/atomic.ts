@@ -8,11 +8,12 @@ export function sha256(data: string | Uint8Array): string {
 
 /**
  * Write a file so that readers see either the old or the new content, never a torn one:
- * temp file in the same directory, fsync, rename, fsync of the directory.
+ * temp file in the same directory, fsync, rename, fsync of the directory. `data` may come in pieces,
+ * so a large file need never be one string.
  */
 export async function writeFileAtomic(
   path: string,
-  data: string | Uint8Array,
+  data: string | Uint8Array | Iterable<string>,
   opts: { mode?: number } = {},
 ): Promise<void> {
   const dir = dirname(path);

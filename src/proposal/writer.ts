@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { DreamError } from "../errors.ts";
 import { fsyncDir, sha256, writeFileAtomic } from "../fs/atomic.ts";
+import { jsonChunks } from "../fs/json-chunks.ts";
 import { resolveInside } from "../fs/paths.ts";
 import { openInside, type TreeFs } from "../fs/safe-tree.ts";
 import type { Change, Manifest, Operation } from "../manifest.ts";
@@ -55,6 +56,12 @@ async function copyOpaque(
   if (got !== expected)
     throw new DreamError(`output: ${path} changed during the dream (snapshot no longer matches)`);
   return bytes;
+}
+
+/** manifest.json as JSON.stringify(manifest, null, 2) and a newline would write it, in pieces. */
+function* manifestText(manifest: Manifest): Generator<string> {
+  yield* jsonChunks(manifest);
+  yield "\n";
 }
 
 /**
@@ -112,7 +119,7 @@ export async function writeProposal(input: WriteProposalInput): Promise<{ dir: s
     };
     await writeFile(join(partial, "diff.patch"), unifiedDiff(diffs));
     await writeFile(join(partial, "report.md"), renderReport(manifest));
-    await writeFileAtomic(join(partial, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    await writeFileAtomic(join(partial, "manifest.json"), manifestText(manifest));
     await fsyncDir(partial);
     await rename(partial, final);
     await fsyncDir(input.proposalsDir);
