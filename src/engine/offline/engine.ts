@@ -26,9 +26,10 @@ export function createOfflineEngine(opts: OfflineEngineOptions = {}): Engine {
     version: OFFLINE_ENGINE_VERSION,
     async consolidate(ctx: DreamContext): Promise<EngineResult> {
       const notes: string[] = [];
+      const vocabulary = new Map<string, string>();
       const planned = [...ctx.memory.notes]
         .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-        .flatMap((n) => plan(n, n.mtimeDay, notes))
+        .flatMap((n) => plan(n, n.mtimeDay, notes, vocabulary))
         // Code, tables, html, blockquotes and frontmatter are not the agent's prose, and a lead-in
         // ("**2026-03-22:**" over a list) is structure, not a fact: no rule touches them.
         .filter((p) => p.entry.block === null && !isLeadIn(p));

@@ -48,7 +48,23 @@ function dedupKey(entry: Entry, after: string[]): string {
   return norm;
 }
 
-export function plan(note: NoteFile, mtimeDay: string | null, notes: string[]): Planned[] {
+/**
+ * `vocabulary` holds one copy of each word for the whole dream: the word sets of 100k entries held a
+ * million word strings, most of them repeats of a few thousand words, and were the dream's largest live
+ * data while the rules ran.
+ */
+export function plan(
+  note: NoteFile,
+  mtimeDay: string | null,
+  notes: string[],
+  vocabulary: Map<string, string> = new Map(),
+): Planned[] {
+  const one = (w: string) => {
+    const known = vocabulary.get(w);
+    if (known !== undefined) return known;
+    vocabulary.set(w, w);
+    return w;
+  };
   const late = pastMidnight(note.parsed.lines);
   return note.parsed.entries.map((entry) => {
     const rewrites: Planned["rewrites"] = [];
@@ -75,7 +91,7 @@ export function plan(note: NoteFile, mtimeDay: string | null, notes: string[]): 
       rewrites,
       key: dedupKey(entry, compared),
       text,
-      words: new Set(contentWords(text)),
+      words: new Set(contentWords(text).map(one)),
       fileLines: note.parsed.lines,
       when: entry.writtenOn ?? mtimeDay,
     };
