@@ -23,18 +23,6 @@ export function mergeable(p: Planned, removed: ReadonlySet<Planned>, minWords: n
   );
 }
 
-function dedupePairs(pairs: [number, number][]): [number, number][] {
-  const seen = new Set<string>();
-  return pairs
-    .filter(([i, j]) => {
-      const k = `${i},${j}`;
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    })
-    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-}
-
 /** Most informative first: more content words, then the better home, then input order. */
 function informative(a: Planned, b: Planned): number {
   return b.words.size - a.words.size || keepRank(a) - keepRank(b);
@@ -50,7 +38,8 @@ export const nearDuplicates: Rule = {
   name: "near-duplicates",
   run({ planned, removed, lexicon }) {
     const pool = planned.filter((p) => mergeable(p, removed, MIN_WORDS));
-    const pairs = dedupePairs(lshPairs(signaturesOf(pool.map((p) => p.words))));
+    // Sorted and unique already.
+    const pairs = lshPairs(signaturesOf(pool.map((p) => p.words)));
     const links = new Map<Planned, Set<Planned>>();
     for (const [i, j] of pairs) {
       const a = pool[i];
