@@ -40,7 +40,8 @@ export function possibleDuplicates(
     const [small, big] = a.words.size <= b.words.size ? [a, b] : [b, a];
     // As alike as that and not merged: a rule refused it (a swapped word), so it is no paraphrase. A
     // wording contained in the other only adds to it ("a 3-year-old golden retriever"): listed.
-    if (jaccard(a.words, b.words) >= NEAR_JACCARD && containment(small.words, big.words) < 1) continue;
+    const adds = big.words.size > small.words.size && containment(small.words, big.words) === 1;
+    if (jaccard(a.words, b.words) >= NEAR_JACCARD && !adds) continue;
     if (mergeGuard(small.text, big.text, true) !== null) continue;
     // Rarer shared words are better evidence of one subject.
     const score = shared.reduce((s, w) => s + 1 / Math.max(1, df(w)), 0);
