@@ -12,6 +12,7 @@ import { createFormatRegistry } from "../src/transcripts/registry.ts";
 import { dreamOptions, writeTree } from "./fixtures.ts";
 
 const DAY = "notes/2026-03-05.md";
+const NEXT = "notes/2026-03-06.md";
 const FILES: Record<string, string> = {
   "MEMORY.md": ["# Memory", "", `- [Log](${DAY}) — the day's log`, "- [Gone](gone.md) — retired", ""].join(
     "\n",
@@ -63,6 +64,26 @@ const FILES: Record<string, string> = {
     "- We reached 2M users in 9 weeks.",
     "",
   ].join("\n"),
+  // No code span, pipe or frontmatter: read without the full parse unless a block may hide in a list item.
+  [NEXT]: [
+    "# 2026-03-06",
+    "",
+    "## Quoted in a list",
+    "- > The vendor wrote yesterday that the fix shipped.",
+    "-     run the backfill tomorrow",
+    "",
+    "## Spanish lesson",
+    "1. Tell her what you ate yesterday.",
+    "",
+    "## Session 2 (late night)",
+    "- Next sync tomorrow at 9.",
+    "",
+    "## Log",
+    "- Assistant: the logs went quiet yesterday.",
+    "- Third alert today (one yesterday too).",
+    "- Rotated the signing key yesterday.",
+    "",
+  ].join("\n"),
 };
 
 let work: string;
@@ -95,13 +116,22 @@ describe("a store in the shapes real memory has", () => {
     expect(diff).toEqual([["- We moved the cron yesterday.", "- We moved the cron on 2026-03-04."]]);
   });
 
+  it("rewrites only the agent's own log of its day: not quotes or code in list items, a lesson, a night, a speaker, a half-dated line", async () => {
+    const before = (FILES[NEXT] ?? "").split("\n");
+    const after = await lines(NEXT);
+    const diff = before.flatMap((l, i) => (after[i] === l ? [] : [[l, after[i]]]));
+    expect(diff).toEqual([
+      ["- Rotated the signing key yesterday.", "- Rotated the signing key on 2026-03-05."],
+    ]);
+  });
+
   it("leaves a frontmatter-dated note alone (the date is the file's, not the line's)", async () => {
     expect((await lines("topic.md")).join("\n")).toBe(FILES["topic.md"]);
   });
 
   it("prunes the index line whose target is gone and keeps the one whose target exists", async () => {
     expect(await lines("MEMORY.md")).toEqual(["# Memory", "", `- [Log](${DAY}) — the day's log`, ""]);
-    expect(changed.sort()).toEqual(["MEMORY.md", DAY].sort());
+    expect(changed.sort()).toEqual(["MEMORY.md", DAY, NEXT].sort());
   });
 
   it("does no structural harm, as bench:real counts it", async () => {

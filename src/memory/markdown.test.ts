@@ -40,6 +40,11 @@ describe("protectedLines", () => {
     ["frontmatter never closed", "---\nname: x\n- one\n"],
     ["a thematic break right after", `${matter}---\n- one\n`],
     ["CRLF line endings", "---\r\nname: x\r\n---\r\n- one\r\n"],
+    // Without frontmatter: the quick test for "may hold blocks" must see blocks inside list items too.
+    ["a blockquote in a list item, no frontmatter", "- > quoted\n- plain\n"],
+    ["indented code in a list item, no frontmatter", "- plain\n-     code\n"],
+    ["html in a list item, no frontmatter", "1. <div>\n   x\n"],
+    ["a tilde fence in a list item, no frontmatter", "* ~~~\n  run tomorrow\n  ~~~\n"],
   ])("agrees with the full parse: %s", (_, source) => {
     expect([...protectedLines(source)]).toEqual(fullParse(source));
   });

@@ -13,8 +13,12 @@ import { gfm } from "micromark-extension-gfm";
 /** `unparsed`: a note with a line too long to parse in bounded time; no rule touches any of it. */
 export type BlockKind = "code" | "table" | "html" | "blockquote" | "frontmatter" | "unparsed";
 
-/** A line that could open a code block, a table, html, a blockquote, or frontmatter at the top. */
-const MAY_HOLD_BLOCKS = /^(?: {0,3}(?:`{3}|~{3}|>|<|---|\+\+\+|===)| {4}|\t)|\||`/m;
+/**
+ * A line that could open a code block, a table, html, a blockquote, or frontmatter at the top; in a list
+ * item too ("- > quoted", "- <div>", "-     indented code").
+ */
+const MAY_HOLD_BLOCKS =
+  /^(?: {0,3}(?:`{3}|~{3}|>|<|---|\+\+\+|===)| {4}|\t|[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:[<>]|~~~|[ \t]{3}))|\||`/m;
 
 /** Whether a note needs the full parse: it may hold blocks, code spans, setext headings or frontmatter. */
 export const mayHoldBlocks = (source: string) => MAY_HOLD_BLOCKS.test(source);
