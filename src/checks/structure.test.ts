@@ -79,6 +79,27 @@ describe("structure checks", () => {
     expect(refused.map((r) => r.rule)).toEqual(["heading-emptied"]);
   });
 
+  it("guards a plain-text note's lead-ins and headings as the engine reads them", async () => {
+    const txt = memoryFrom({
+      "a.txt": "Gates before sending:\n- the post is fresh this week\n- no repeat of last week's angle\n",
+      "b.txt": "Gates before sending:\n- the post is fresh this week\n- no repeat of last week's angle\n",
+    });
+    const lines = txt.notes.find((n) => n.path === "b.txt")?.parsed.lines ?? [];
+    const remove = (n: number) => ({
+      kind: "merge" as const,
+      targets: ["a.txt", "b.txt"],
+      reason: "duplicate",
+      evidence: [{ source: "memory" as const, path: "a.txt", line: n, quote: lines[n - 1] ?? "" }],
+      changes: [{ path: "b.txt", startLine: n, endLine: n, before: [lines[n - 1] ?? ""], after: [] }],
+    });
+    const { refused } = checkOperations({
+      operations: [remove(2), remove(3)],
+      base: { notes: new Map(txt.notes.map((n) => [n.path, n.parsed.lines])), sessions: new Map() },
+      opaque: new Set(),
+    });
+    expect(refused.map((r) => r.rule)).toEqual(["lead-in-orphaned"]);
+  });
+
   it("lets a heading go with every item of its loose list, the blank lines between them left", () => {
     // Read with mdast (a code span): the list spans the blank lines between its items.
     const note = "# Log\n\n## Run\n- pool A paid\n\n- pool B paid `ok`\n\n## Prices\n- EGLD $4.11\n";

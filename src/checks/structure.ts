@@ -99,6 +99,7 @@ const emptyStructure = (): NoteStructure => ({
 const INDEX = /(^|\/)(MEMORY|_index|index)\.md$/i;
 
 const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(\S.*)?)?$/;
+const MARKDOWN = /\.(?:md|markdown)$/i;
 
 /**
  * The same facts read line by line, for a note with no code, tables, html, blockquotes, code spans,
@@ -306,7 +307,9 @@ export function createStructureGuard(
   const baseOf = (path: string, lines: readonly string[]) => {
     let s = base.get(path);
     if (!s) {
-      s = structureOf(lines.join("\n"), path);
+      // A plain-text note has no Markdown blocks, but its headings and lead-ins read the same: the engine
+      // sees them, and a list removed from under its lead-in reads no better in a .txt file.
+      s = MARKDOWN.test(path) ? structureOf(lines.join("\n"), path) : plainStructureOf(lines);
       base.set(path, s);
     }
     return s;
@@ -318,8 +321,8 @@ export function createStructureGuard(
       for (const c of changes) byPath.set(c.path, [...(byPath.get(c.path) ?? []), c]);
       for (const [path, own] of byPath) {
         const lines = notes.get(path);
-        // New files, and plain-text notes (read with the plain reader), have no Markdown structure to keep.
-        if (!lines || !/\.(md|markdown)$/i.test(path)) continue;
+        // A new file has no structure to keep.
+        if (!lines) continue;
         const before = baseOf(path, lines);
         for (const c of own) {
           const v = lineViolation(path, before, c);
