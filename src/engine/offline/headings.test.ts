@@ -29,6 +29,20 @@ describe("headings emptied by several operations", () => {
     ]);
   });
 
+  it("a heading whose sub-sections all go goes with them: a file that is a copy of another is emptied whole", async () => {
+    const body =
+      "# Cleaned inputs\n\nStore normalized extracts and field maps here, never raw exports.\n\n## Placeholder gate\nEvery top-level file holds one client-specific fact before launch.\n";
+    const files = { "a/README.md": body, "b/README.md": body };
+    const { accepted, refused } = await dreamAndCheck(files);
+    expect(refused).toEqual([]);
+    const removed = accepted.flatMap((op) => op.changes.filter((c) => c.path === "b/README.md"));
+    // A paragraph's removal takes the blank line after it.
+    expect(removed.map((c) => [c.startLine, c.endLine]).sort()).toEqual([
+      [1, 4],
+      [5, 6],
+    ]);
+  });
+
   it("one operation may take several headings: a section pasted three times keeps its first copy whole", async () => {
     const section =
       "### In flight at the flush\n- Review the task list for open work\n- Review the index for context\n";

@@ -26,21 +26,25 @@ export function takeEmptiedHeadings(
   const after = new Map<ProposedOperation, Set<ProposedOperation>>();
   for (const [path, removed] of removedBy) {
     const lines = files.get(path) ?? [];
-    for (let h = 1; h <= lines.length; h++) {
+    // Deepest last in the file first: a sub-heading taken by its section's removal counts as removed
+    // when the heading above it is judged, so "# A / text / ## B / text" can go whole.
+    for (let h = lines.length; h >= 1; h--) {
       const heading = ATX.exec(lines[h - 1] ?? "")?.[1];
       if (!heading || removed.has(h)) continue;
       let next = h + 1;
-      while (next <= lines.length && !ATX.test(lines[next - 1] ?? "")) next++;
-      const nextDepth = ATX.exec(lines[next - 1] ?? "")?.[1]?.length ?? 0;
-      if (next <= lines.length && nextDepth > heading.length) continue;
+      while (next <= lines.length && (ATX.exec(lines[next - 1] ?? "")?.[1]?.length ?? 7) > heading.length) {
+        next++;
+      }
       const own: number[] = [];
       for (let l = h + 1; l < next; l++) if ((lines[l - 1] ?? "").trim() !== "") own.push(l);
       if (own.length < 2 || !own.every((l) => removed.has(l))) continue;
-      const first = removed.get(own[0] ?? 0);
-      const change = first?.changes.find((c) => c.path === path && c.startLine === own[0]);
+      const top = own[0] ?? h;
+      const first = removed.get(top);
+      const change = first?.changes.find((c) => c.path === path && c.startLine === top);
       if (!first || !change) continue;
       change.before = [...lines.slice(h - 1, change.startLine - 1), ...change.before];
       change.startLine = h;
+      for (let l = h; l < top; l++) removed.set(l, first);
       // A section pasted several times: one operation removes its first line in every copy, and takes
       // each copy's heading.
       if (!last.includes(first)) last.push(first);
