@@ -100,6 +100,17 @@ describe("structure checks", () => {
     expect(refused.map((r) => r.rule)).toEqual(["lead-in-orphaned"]);
   });
 
+  it("a list cut down to its closing tag has lost what it says: its lead-in is orphaned", () => {
+    const note =
+      "user: <recalled>\nThese may be relevant:\n- the user runs the staging cluster\n- the user is on call\n</recalled>\n";
+    const exists = () => true;
+    for (const path of ["chat.md", "chat.txt"]) {
+      const base = structureOf(note, path);
+      expect(noteViolation(path, base, new Set([3, 4]), exists)?.rule).toBe("lead-in-orphaned");
+      expect(noteViolation(path, base, new Set([3]), exists)).toBeNull();
+    }
+  });
+
   it("lets a heading go with every item of its loose list, the blank lines between them left", () => {
     // Read with mdast (a code span): the list spans the blank lines between its items.
     const note = "# Log\n\n## Run\n- pool A paid\n\n- pool B paid `ok`\n\n## Prices\n- EGLD $4.11\n";

@@ -98,6 +98,12 @@ const emptyStructure = (): NoteStructure => ({
 });
 const INDEX = /(^|\/)(MEMORY|_index|index)\.md$/i;
 
+// A line that is only a tag ("</relevant-memories>") closes a wrapper; it is nothing the list says.
+const TAG_ONLY = /^\s*<\/?[A-Za-z][\w-]*>\s*$/;
+/** What a lead-in's list holds: its lines that are not only a tag, so a list cut to its closing tag counts as gone. */
+const itemLines = (lines: readonly string[], list: number[]) =>
+  list.filter((l) => !TAG_ONLY.test(lines[l - 1] ?? ""));
+
 const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(\S.*)?)?$/;
 const MARKDOWN = /\.(?:md|markdown)$/i;
 
@@ -142,7 +148,10 @@ function plainStructureOf(lines: readonly string[]): NoteStructure {
         end = k + 1;
       }
     }
-    const list = range(first + 1, end).filter((l) => (lines[l - 1] ?? "").trim());
+    const list = itemLines(
+      lines,
+      range(first + 1, end).filter((l) => (lines[l - 1] ?? "").trim()),
+    );
     s.leadIns.push({ text: line.trim(), lines: range(start + 1, i + 1), list });
   }
   return s;
@@ -170,7 +179,11 @@ export function structureOf(source: string, path = ""): NoteStructure {
     kids.forEach((k, i) => {
       const next = kids[i + 1];
       if (k.type === "paragraph" && next?.type === "list" && textOf(k).trimEnd().endsWith(":")) {
-        s.leadIns.push({ text: textOf(k).trim(), lines: span(k), list: filled(span(next)) });
+        s.leadIns.push({
+          text: textOf(k).trim(),
+          lines: span(k),
+          list: itemLines(lines, filled(span(next))),
+        });
       }
       visit(k, n.type);
     });
