@@ -2,6 +2,18 @@ import { describe, expect, it } from "vitest";
 import { normalizeEntry, parseEntries } from "./entries.ts";
 
 describe("parseEntries", () => {
+  it("reads a line right under an item's text as part of the item, as CommonMark does, unless it starts a block", () => {
+    const text =
+      "- keys live in the env file\nRule: never overwrite it\n- second\n## Next\n- third\n> quoted\n";
+    const { entries } = parseEntries("a.md", text);
+    expect(entries.map((e) => [e.kind, e.startLine, e.endLine])).toEqual([
+      ["bullet", 1, 2],
+      ["bullet", 3, 3],
+      ["bullet", 5, 5],
+      ["paragraph", 6, 6],
+    ]);
+  });
+
   it("splits bullets (with continuations and nested items) and paragraphs; skips structure", () => {
     const text = [
       "---",

@@ -64,6 +64,11 @@ export function validDate(s: string | undefined): string | null {
   return m[0];
 }
 
+/** A line that would start nothing of its own after a paragraph: not a list item, heading, rule, fence, quote, html or table. */
+function lazyContinuation(line: string): boolean {
+  return !BULLET.test(line) && !RULE.test(line) && !/^\s*(?:#{1,6}(?:\s|$)|[>|<]|`{3}|~{3})/.test(line);
+}
+
 function indentOf(line: string): number {
   return line.length - line.trimStart().length;
 }
@@ -193,7 +198,10 @@ export function parseEntries(path: string, text: string): ParsedText {
           }
           break;
         }
-        if (indentOf(next) <= indent) break;
+        // A line right under the item's text that starts no block of its own continues the item
+        // (CommonMark's lazy continuation: "- last item\nRule: …" is one item). Read apart, removing the
+        // item would glue that line to whatever stands above it.
+        if (indentOf(next) <= indent && !lazyContinuation(next)) break;
         j++;
       }
       push(i, j - 1, "bullet", /\d/.test(bullet[0] ?? ""));
