@@ -1,7 +1,7 @@
 // Dreams over real memory stores, as a new user would run them, and the structural harm of each proposal,
 // measured from the input tree and the proposed tree alone (bench/real/harm.ts re-parses both; it never
 // calls the checks it measures). Usage:
-//   npm run bench:real -- [--engine offline] [--json FILE] DIR… | memory=DIR;now=ISO;sessions=DIR;name=N …
+//   npm run bench:real -- [--engine offline] [--json FILE] [--keep DIR] [--main PATH] DIR… | memory=DIR;now=ISO;sessions=DIR;name=N …
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -18,6 +18,9 @@ const { values, positionals } = parseArgs({
     engine: { type: "string", default: "offline" },
     json: { type: "string" },
     keep: { type: "string" },
+    // --main PATH: the dreamd to measure (another checkout's src/main.ts), for a before/after table
+    // counted by this bench's own harm reading.
+    main: { type: "string" },
   },
 });
 
@@ -35,7 +38,7 @@ function storeOf(arg: string): Store {
   return { name: kv.name ?? basename(memory), memory, now: kv.now ?? null, sessions: kv.sessions ?? null };
 }
 
-const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
+const MAIN = values.main ?? new URL("../src/main.ts", import.meta.url).pathname;
 
 interface DreamRun {
   dir: string;
