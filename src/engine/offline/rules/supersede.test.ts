@@ -7,15 +7,22 @@ describe("extractSlot", () => {
     expect(extractSlot("Deploy region is eu-west-1.")).toEqual({
       subject: "deploy region",
       value: "eu-west-1",
+      form: "sentence",
     });
     expect(extractSlot("The package manager is now pnpm")).toEqual({
       subject: "package manager",
       value: "pnpm",
+      form: "sentence",
     });
-    expect(extractSlot("Test command: `pnpm test`")).toEqual({ subject: "test command", value: "pnpm test" });
+    expect(extractSlot("Test command: `pnpm test`")).toEqual({
+      subject: "test command",
+      value: "pnpm test",
+      form: "label",
+    });
     expect(extractSlot("The payments channel moved to #payments-eng.")).toEqual({
       subject: "payments channel",
       value: "#payments-eng",
+      form: "sentence",
     });
   });
 
@@ -51,6 +58,41 @@ describe("offline rule supersede", () => {
       ["notes/2026-03-02.md", ["# 2026-03-02", "- Deploy region is eu-west-1."]],
       ["notes/2026-03-05.md", ["# 2026-03-05", "- Deploy region is eu-central-1."]],
     ]);
+  });
+
+  it("never retires a line of another subject, another object, another form or another kind (issue 13, class 4)", async () => {
+    const { operations } = await run({
+      "notes/2026-03-02.md": [
+        "# 2026-03-02",
+        "## Office wifi",
+        "- Auth: WPA2",
+        "## Work item 41",
+        "- Commit: 3f2a9c1e",
+        "- Added: 0",
+        "- The reason is simple.",
+        "",
+      ].join("\n"),
+      "notes/2026-03-09.md": [
+        "# 2026-03-09",
+        "## Guest wifi",
+        "- Auth: open",
+        "## Work item 42",
+        "- Commit: 9be14d02",
+        "- Added: 2026-03-09",
+        "- Reason: stale rankings",
+        "",
+      ].join("\n"),
+    });
+    expect(operations).toEqual([]);
+  });
+
+  it("dates a change by when it was written, never by a file's mtime", async () => {
+    const { operations, notes } = await run({
+      "infra.md": "# Infra\n- The billing deploy region is eu-west-1.\n",
+      "notes/2026-03-09.md": "# 2026-03-09\n- The billing deploy region is us-east-1.\n",
+    });
+    expect(operations).toEqual([]);
+    expect(notes.join("\n")).toMatch(/"billing deploy region" has conflicting values/);
   });
 
   it("leaves a contradiction without dates for review", async () => {

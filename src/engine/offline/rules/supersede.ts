@@ -11,6 +11,8 @@ import type { Rule } from "./rule.ts";
 export interface Slot {
   subject: string;
   value: string;
+  /** "label" for "Subject: value", "sentence" for "the subject is value": prose never retires a label. */
+  form: "label" | "sentence";
 }
 
 const PATTERNS = [
@@ -28,15 +30,45 @@ const MAX_VALUE_WORDS = 4;
 export function extractSlot(text: string): Slot | null {
   const t = text.replace(/`/g, "").replace(/\*\*/g, "").trim();
   if (t.split(/\s+/).length > 12) return null;
-  for (const re of PATTERNS) {
+  for (const [k, re] of PATTERNS.entries()) {
     const m = re.exec(t);
     const subject = m?.groups?.subject?.trim().toLowerCase().replace(/\s+/g, " ");
     const value = m?.groups?.value?.trim();
     if (!subject || !value || VAGUE.test(subject)) continue;
     if (value.split(/\s+/).length > MAX_VALUE_WORDS || /\b(not|never|no)\b/i.test(value)) continue;
-    return { subject, value };
+    return { subject, value, form: k === 2 ? "label" : "sentence" };
   }
   return null;
+}
+
+// The value names an object, not a state ("Commit: 3f2a9c1", "Cron ID: 8c1e…", "Page: #412"): two such
+// lines are two objects, never one attribute's old and new value (issue 13, class 4).
+const ID_VALUE = /^(?:[0-9a-f]{7,40}|[0-9a-f]{8}-[0-9a-f-]{27}|#?\d{3,}|[a-z]{2,10}-\d{2,})$/i;
+const ID_LABEL =
+  /(?<![\w-])(?:ids?|commits?|hash(?:es)?|sha|uuid|keys?|tokens?|urls?|links?|paths?|files?|pages?|tickets?|issues?|prs?|refs?)$/i;
+const DATE_VALUE = /^\d{4}-\d{2}-\d{2}/;
+const NUMBER_VALUE = /^[~≈<>]?[$€£]?\d[\d,.]*\s*(?:%|[a-z]{0,3})$/i;
+
+/** What kind of value a slot holds: values of two kinds are not one attribute ("Added: 0" / "Added: 2026-03-22"). */
+export function valueKind(value: string): "date" | "number" | "text" {
+  if (DATE_VALUE.test(value)) return "date";
+  if (NUMBER_VALUE.test(value)) return "number";
+  return "text";
+}
+
+/** A slot that may be compared at all: not an object's id. */
+function comparable(slot: Slot): boolean {
+  return !ID_VALUE.test(slot.value) && !ID_LABEL.test(slot.subject);
+}
+
+/**
+ * Where a slot's subject comes from. A label ("Auth: WPA2") or a one-word subject ("Owner is Dana") does
+ * not name whose attribute it is: its heading path and file do, so it is compared only there. A sentence
+ * that names its subject ("the billing-api deploy region is eu-west-1") is one slot wherever it appears.
+ */
+function slotKey(p: Planned, slot: Slot): string {
+  const scoped = slot.form === "label" || !slot.subject.includes(" ");
+  return `${slot.form}\0${scoped ? `${p.entry.path}\0${p.entry.section}\0` : ""}${slot.subject}`;
 }
 
 export const supersede: Rule = {
@@ -46,23 +78,33 @@ export const supersede: Rule = {
     for (const p of planned) {
       if (removed.has(p) || p.entry.ordered || p.entry.lines.length > 1) continue;
       const slot = extractSlot(p.text);
-      if (!slot) continue;
-      const list = bySlot.get(slot.subject) ?? [];
+      if (!slot || !comparable(slot)) continue;
+      const key = slotKey(p, slot);
+      const list = bySlot.get(key) ?? [];
       list.push({ p, slot });
-      bySlot.set(slot.subject, list);
+      bySlot.set(key, list);
     }
     const ops: ProposedOperation[] = [];
-    for (const [subject, list] of bySlot) {
+    for (const list of bySlot.values()) {
+      const subject = list[0]?.slot.subject ?? "";
       const values = new Set(list.map((x) => x.slot.value.toLowerCase()));
       if (values.size < 2) continue;
-      const dated = list.filter((x) => x.p.when);
-      const latest = [...dated].sort((a, b) => (b.p.when ?? "").localeCompare(a.p.when ?? ""))[0];
+      if (new Set(list.map((x) => valueKind(x.slot.value))).size > 1) {
+        notes.push(
+          `"${subject}" holds values of different kinds (${[...values].join(" / ")}): left for review`,
+        );
+        continue;
+      }
+      // A written-on date only: a file's mtime is when it was copied, not when the fact was written.
+      const dated = list.filter((x) => x.p.entry.writtenOn);
+      const day = (x: { p: Planned }) => x.p.entry.writtenOn ?? "";
+      const latest = [...dated].sort((a, b) => day(b).localeCompare(day(a)))[0];
       const tie =
         latest &&
         dated.some(
           (x) =>
             x !== latest &&
-            x.p.when === latest.p.when &&
+            day(x) === day(latest) &&
             x.slot.value.toLowerCase() !== latest.slot.value.toLowerCase(),
         );
       if (!latest || tie || dated.length < list.length) {
@@ -79,7 +121,7 @@ export const supersede: Rule = {
       ops.push({
         kind: "supersede",
         targets: [...new Set([latest, ...older].map((x) => x.p.entry.path))],
-        reason: `"${subject}" changed: ${older.map((o) => `${o.slot.value} (${o.p.when}, ${where(o.p)})`).join(", ")} → ${latest.slot.value} (${latest.p.when}, ${where(latest.p)}); the latest wins`,
+        reason: `"${subject}" changed: ${older.map((o) => `${o.slot.value} (${day(o)}, ${where(o.p)})`).join(", ")} → ${latest.slot.value} (${day(latest)}, ${where(latest.p)}); the latest wins`,
         evidence: [evidenceOf(latest.p), ...older.map((o) => evidenceOf(o.p))],
         changes: older.map((o) => removal(o.p)),
       });
