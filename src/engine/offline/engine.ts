@@ -2,6 +2,7 @@ import { type Lexicon, loadLexicon } from "../../text/lexicon/lexicon.ts";
 import type { DreamContext, Engine, EngineResult, ProposedOperation } from "../engine.ts";
 import { possibleDuplicates } from "./candidates.ts";
 import { takeEmptiedHeadings } from "./headings.ts";
+import { linkedFromIndex } from "./home.ts";
 import { isLeadIn, type Planned, plan } from "./plan.ts";
 import { RULES, type RuleContext } from "./rules/index.ts";
 
@@ -27,9 +28,10 @@ export function createOfflineEngine(opts: OfflineEngineOptions = {}): Engine {
     async consolidate(ctx: DreamContext): Promise<EngineResult> {
       const notes: string[] = [];
       const vocabulary = new Map<string, string>();
+      const linked = linkedFromIndex(ctx.memory.notes.map((n) => ({ path: n.path, lines: n.parsed.lines })));
       const planned = [...ctx.memory.notes]
         .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-        .flatMap((n) => plan(n, n.mtimeDay, notes, vocabulary))
+        .flatMap((n) => plan(n, n.mtimeDay, notes, vocabulary, linked))
         // Code, tables, html, blockquotes and frontmatter are not the agent's prose, and a lead-in
         // ("**2026-03-22:**" over a list) is structure, not a fact: no rule touches them.
         .filter((p) => p.entry.block === null && !isLeadIn(p));

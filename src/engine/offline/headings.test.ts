@@ -17,8 +17,9 @@ describe("headings emptied by several operations", () => {
   it("the removal right under the heading takes the heading and goes last, so code accepts all of them", async () => {
     const files = {
       "notes/2026-03-02.md":
-        "# 2026-03-02\n\n- Prefers small PRs with tests.\n- Deploy region is eu-west-1.\n",
-      "profile.md": "# Profile\n\n- Prefers small PRs with tests.\n- Deploy region is eu-west-1.\n",
+        "# 2026-03-02\n\n- Dana prefers small PRs with tests.\n- The billing deploy region is eu-west-1.\n",
+      "profile.md":
+        "# Profile\n\n- Dana prefers small PRs with tests.\n- The billing deploy region is eu-west-1.\n",
     };
     const { accepted, refused } = await dreamAndCheck(files);
     expect(refused).toEqual([]);
@@ -45,7 +46,7 @@ describe("headings emptied by several operations", () => {
 
   it("one operation may take several headings: a section pasted three times keeps its first copy whole", async () => {
     const section =
-      "### In flight at the flush\n- Review the task list for open work\n- Review the index for context\n";
+      "### In flight at the flush\n- Review the task list for open work\n- Review the memory index for recent context\n";
     const files = {
       "log.md": `# Log\n\n## Flush one\n\nContext at 80%.\n\n${section}\n## Flush two\n\nContext at 75%.\n\n${section}\n## Flush three\n\nContext at 91%.\n\n${section}`,
     };

@@ -7,6 +7,7 @@ import { contentWords } from "../../text/similarity.ts";
 import type { Session } from "../../transcripts/session.ts";
 import type { ProposedOperation } from "../engine.ts";
 import { datable, pastMidnight } from "./datable.ts";
+import { homeRank } from "./home.ts";
 
 /** An entry as the offline rules see it: dates made absolute, plus the forms the rules compare. */
 export interface Planned {
@@ -23,16 +24,20 @@ export interface Planned {
   fileLines: string[];
   /** YYYY-MM-DD the entry was written (file mtime as a last resort), for latest-wins. */
   when: string | null;
+  /** homeRank of its file: which copy of a duplicate is kept. */
+  home: number;
+  /**
+   * It does not name its own subject (a `Label: value` line, a short item): its subject is its heading
+   * path, so it is one fact only with a copy in the same file and section.
+   */
+  local: boolean;
 }
 
-const DAILY = /(?:^|\/)\d{4}-\d{2}-\d{2}[^/]*$/;
 const MARKER = /^\s*(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?/;
 
-/** Which copy of a duplicate survives: a topic file's over an index's over a daily log's, then the first. */
+/** Which copy of a duplicate survives: see home.ts, then the first. */
 export function keepRank(p: Planned): number {
-  if (DAILY.test(p.entry.path)) return 2;
-  if (/(?:^|\/)(MEMORY|_index)\.md$/i.test(p.entry.path)) return 1;
-  return 0;
+  return p.home;
 }
 
 export const where = (p: Planned) => `${p.entry.path}:${p.entry.startLine}`;
@@ -41,11 +46,20 @@ export const where = (p: Planned) => `${p.entry.path}:${p.entry.startLine}`;
  * Numbered items are steps: never merged. Short entries ("None", "TBD", "done") mean something only in
  * their section, so they merge only within it.
  */
-function dedupKey(entry: Entry, after: string[]): string {
+function dedupKey(entry: Entry, norm: string, local: boolean): string {
   if (entry.ordered) return "";
-  const norm = normalizeEntry(after);
-  if (norm.split(" ").length < 4) return `${entry.path}\0${entry.section}\0${norm}`;
-  return norm;
+  return local ? `${entry.path}\0${entry.section}\0${norm}` : norm;
+}
+
+// "Auth: WPA2", "**Follow-up:** 7 days", "- [ ] Status: done": a label of a few words, then its value.
+const LABEL =
+  /^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?(?:\[[ xX]\]\s+)?[*_]{0,2}[^\s:*_][^:]{0,40}?[*_]{0,2}\s?:[*_]{0,2}\s/;
+const LOCAL_WORDS = 6;
+
+/** Whether an entry takes its subject from its heading path (see Planned.local). */
+function local(entry: Entry, norm: string): boolean {
+  const label = LABEL.exec(entry.lines[0] ?? "");
+  return (label !== null && label[0].trim().split(/\s+/).length <= 6) || norm.split(" ").length < LOCAL_WORDS;
 }
 
 /**
@@ -58,7 +72,9 @@ export function plan(
   mtimeDay: string | null,
   notes: string[],
   vocabulary: Map<string, string> = new Map(),
+  linked: ReadonlySet<string> = new Set(),
 ): Planned[] {
+  const home = homeRank(note.path, linked);
   const one = (w: string) => {
     const known = vocabulary.get(w);
     if (known !== undefined) return known;
@@ -85,11 +101,15 @@ export function plan(
     const day = entry.writtenOn;
     const compared = day ? entry.lines.map((line) => rewriteRelativeDates(line, day).text) : entry.lines;
     const text = compared.map((l) => l.replace(MARKER, "")).join(" ");
+    const norm = normalizeEntry(compared);
+    const isLocal = local(entry, norm);
     return {
       entry,
       after,
       rewrites,
-      key: dedupKey(entry, compared),
+      key: dedupKey(entry, norm, isLocal),
+      home,
+      local: isLocal,
       text,
       words: new Set(contentWords(text).map(one)),
       fileLines: note.parsed.lines,

@@ -5,8 +5,9 @@ import { consolidateOffline as run } from "../../../../test/fixtures.ts";
 describe("offline rule exact-duplicates", () => {
   it("merges exact and normalized duplicates, keeping the topic file's copy", async () => {
     const { operations } = await run({
-      "notes/2026-03-02.md": "# 2026-03-02\n\n- **Prefers** small PRs with tests.\n",
-      "profile.md": "# Profile\n\n- prefers small PRs with tests\n- Prefers small PRs with tests.\n",
+      "notes/2026-03-02.md": "# 2026-03-02\n\n- **Dana prefers** small PRs with tests and a summary.\n",
+      "profile.md":
+        "# Profile\n\n- dana prefers small PRs with tests and a summary\n- Dana prefers small PRs with tests and a summary.\n",
     });
     expect(operations).toHaveLength(1);
     const [op] = operations;
@@ -20,6 +21,30 @@ describe("offline rule exact-duplicates", () => {
     expect(op?.evidence).toHaveLength(3);
   });
 
+  it("merges a label or a short item only with its copy in the same file and section (issue 13, class 1)", async () => {
+    const { operations } = await run({
+      "jobs/acme.md": "# Acme application\n\n- Follow-up: 7 days\n- Status: applied\n",
+      "jobs/globex.md": "# Globex application\n\n- Follow-up: 7 days\n- Status: applied\n",
+      "wifi.md":
+        "## Office\n- Auth: PPSK, WPA2, CCMP\n## Guest\n- Auth: PPSK, WPA2, CCMP\n## Office\n- Auth: PPSK, WPA2, CCMP\n",
+    });
+    // Only the two "Office" copies in one file are one fact.
+    expect(operations.flatMap((o) => o.changes.map((c) => `${c.path}:${c.startLine}`))).toEqual([
+      "wifi.md:5",
+    ]);
+  });
+
+  it("keeps the index's copy, then a topic file the index links, over a daily note's (issue 13, class 1)", async () => {
+    const fact = "- The staging database is rebuilt from the nightly snapshot every Sunday.";
+    const { operations } = await run({
+      "MEMORY.md": `# Memory\n\n- [Infra](infra.md) — hosts and databases\n${fact}\n`,
+      "infra.md": `# Infra\n\n${fact}\n- Hosts live in eu-west-1.\n`,
+      "drafts.md": `# Drafts\n\n${fact}\n- Something else entirely, for later.\n`,
+    });
+    expect(operations).toHaveLength(1);
+    expect(operations[0]?.reason).toContain("kept MEMORY.md:4");
+  });
+
   it("does not merge entries that differ in a number, version or checkbox", async () => {
     const { operations } = await run({
       "a.md":
@@ -30,8 +55,8 @@ describe("offline rule exact-duplicates", () => {
 
   it("merges entries that become equal once their dates are absolute", async () => {
     const { operations } = await run({
-      "notes/2026-03-03.md": "# 2026-03-03\n\n- Deployed to staging on 2026-03-02.\n",
-      "notes/2026-03-04.md": "# 2026-03-04\n\n- Deployed to staging 2 days ago.\n",
+      "notes/2026-03-03.md": "# 2026-03-03\n\n- The billing API was deployed to staging on 2026-03-02.\n",
+      "notes/2026-03-04.md": "# 2026-03-04\n\n- The billing API was deployed to staging 2 days ago.\n",
     });
     expect(operations.map((o) => o.kind)).toEqual(["merge"]);
   });

@@ -45,6 +45,9 @@ export const nearDuplicates: Rule = {
       const a = pool[i];
       const b = pool[j];
       if (!a || !b) continue;
+      // An entry that takes its subject from its heading path is one fact only with a copy there.
+      if ((a.local || b.local) && (a.entry.path !== b.entry.path || a.entry.section !== b.entry.section))
+        continue;
       const [small, big] = a.words.size <= b.words.size ? [a, b] : [b, a];
       const sim = jaccard(a.words, b.words);
       if (sim < NEAR_JACCARD) continue;

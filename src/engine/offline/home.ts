@@ -1,0 +1,41 @@
+import { posix } from "node:path";
+
+/**
+ * Which copy of a duplicate is the one to keep: the owner's own map of the store decides. An index
+ * (MEMORY.md, _index.md, index.md) is what the agent loads every session, so its line is never the one
+ * removed; a file the index links is a main topic file; a daily note or an unlinked draft holds the copy
+ * that goes (issue 13, class 1).
+ */
+const INDEX = /(?:^|\/)(?:MEMORY|_index|index)\.md$/i;
+const DAILY = /(?:^|\/)\d{4}-\d{2}-\d{2}[^/]*$/;
+const LINK = /\]\(([^()\s#]+)(?:#[^()\s]*)?\)|\[\[([^[\]|#]+)/g;
+
+/** Paths (store-relative, normalised) the index notes link to. */
+export function linkedFromIndex(notes: readonly { path: string; lines: readonly string[] }[]): Set<string> {
+  const linked = new Set<string>();
+  for (const n of notes) {
+    if (!INDEX.test(n.path)) continue;
+    const dir = posix.dirname(n.path);
+    for (const line of n.lines) {
+      for (const m of line.matchAll(LINK)) {
+        const target = m[1] ?? (m[2] ? `${m[2].trim()}.md` : "");
+        if (!target || /^[a-z][a-z0-9+.-]*:/i.test(target)) continue;
+        let decoded = target;
+        try {
+          decoded = decodeURIComponent(target);
+        } catch {
+          // A malformed escape is a literal name.
+        }
+        linked.add(posix.normalize(posix.join(dir, decoded)));
+      }
+    }
+  }
+  return linked;
+}
+
+/** Lower is kept first: index, then a file the index links, then any other note, then a daily note. */
+export function homeRank(path: string, linked: ReadonlySet<string>): number {
+  if (INDEX.test(path)) return 0;
+  if (linked.has(path)) return 1;
+  return DAILY.test(path) ? 3 : 2;
+}
