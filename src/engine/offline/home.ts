@@ -1,10 +1,10 @@
 import { posix } from "node:path";
 
 /**
- * Which copy of a duplicate is the one to keep: the owner's own map of the store decides. An index
- * (MEMORY.md, _index.md, index.md) is what the agent loads every session, so its line is never the one
- * removed; a file the index links is a main topic file; a daily note or an unlinked draft holds the copy
- * that goes (issue 13, class 1).
+ * Which copy of a duplicate is the one to keep: the owner's own map of the store decides. A file the
+ * index links is a main topic file: its copy is kept. An index (MEMORY.md, _index.md, index.md) is what
+ * the agent loads every session: its line is never removed, whichever copy is kept (it may summarise the
+ * topic file on purpose). A daily note or an unlinked draft holds the copy that goes (issue 13, class 1).
  */
 const INDEX = /(?:^|\/)(?:MEMORY|_index|index)\.md$/i;
 const DAILY = /(?:^|\/)\d{4}-\d{2}-\d{2}[^/]*$/;
@@ -33,9 +33,12 @@ export function linkedFromIndex(notes: readonly { path: string; lines: readonly 
   return linked;
 }
 
-/** Lower is kept first: index, then a file the index links, then any other note, then a daily note. */
+/** Lower is kept first: a file the index links, then the index, then any other note, then a daily note. */
 export function homeRank(path: string, linked: ReadonlySet<string>): number {
-  if (INDEX.test(path)) return 0;
-  if (linked.has(path)) return 1;
+  if (linked.has(path)) return 0;
+  if (INDEX.test(path)) return 1;
   return DAILY.test(path) ? 3 : 2;
 }
+
+/** An index's line is never the copy a merge removes. */
+export const isIndex = (path: string) => INDEX.test(path);

@@ -34,7 +34,7 @@ describe("offline rule exact-duplicates", () => {
     ]);
   });
 
-  it("keeps the index's copy, then a topic file the index links, over a daily note's (issue 13, class 1)", async () => {
+  it("keeps the copy in a file the index links, never removes the index's own, and removes a draft's (issue 13, class 1)", async () => {
     const fact = "- The staging database is rebuilt from the nightly snapshot every Sunday.";
     const { operations } = await run({
       "MEMORY.md": `# Memory\n\n- [Infra](infra.md) — hosts and databases\n${fact}\n`,
@@ -42,7 +42,7 @@ describe("offline rule exact-duplicates", () => {
       "drafts.md": `# Drafts\n\n${fact}\n- Something else entirely, for later.\n`,
     });
     expect(operations).toHaveLength(1);
-    expect(operations[0]?.reason).toContain("kept MEMORY.md:4");
+    expect(operations[0]?.reason).toContain("kept infra.md:3, removed drafts.md:3");
   });
 
   it("does not merge entries that differ in a number, version or checkbox", async () => {

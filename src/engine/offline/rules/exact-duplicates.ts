@@ -1,4 +1,5 @@
 import type { ProposedOperation } from "../../engine.ts";
+import { isIndex } from "../home.ts";
 import { evidenceOf, keepRank, type Planned, removal, where } from "../plan.ts";
 import type { Rule } from "./rule.ts";
 
@@ -16,14 +17,15 @@ export const exactDuplicates: Rule = {
     const ops: ProposedOperation[] = [];
     for (const group of groups.values()) {
       if (group.length < 2) continue;
-      const [keep, ...drop] = [...group].sort((a, b) => keepRank(a) - keepRank(b));
-      if (!keep) continue;
+      const [keep, ...rest] = [...group].sort((a, b) => keepRank(a) - keepRank(b));
+      const drop = rest.filter((p) => !isIndex(p.entry.path));
+      if (!keep || !drop.length) continue;
       for (const d of drop) removed.add(d);
       ops.push({
         kind: "merge",
-        targets: [...new Set(group.map((p) => p.entry.path))],
-        reason: `${group.length} copies of the same entry (equal after folding case, emphasis, punctuation and dates); kept ${where(keep)}, removed ${drop.map(where).join(", ")}`,
-        evidence: group.map(evidenceOf),
+        targets: [...new Set([keep, ...drop].map((p) => p.entry.path))],
+        reason: `${drop.length + 1} copies of the same entry (equal after folding case, emphasis, punctuation and dates); kept ${where(keep)}, removed ${drop.map(where).join(", ")}`,
+        evidence: [keep, ...drop].map(evidenceOf),
         changes: drop.map(removal),
       });
     }
