@@ -12,4 +12,19 @@ describe("offline rule expired-deadlines", () => {
       ["prune", "- The Q1 VAT report is due on 2026-03-01"],
     ]);
   });
+
+  it("never prunes live text: a command's argument, a gate with a further condition, history (issue 13, class 6)", async () => {
+    const { operations } = await run({
+      "todo.md": [
+        "- Verify with `check-filing --submit-by 2026-03-01` before each release",
+        "- Publishing is blocked until 2026-03-01 and the evidence is captured",
+        "- The migration shipped by 2026-03-01 as planned",
+        "- [ ] File the annual return by 2026-03-01",
+        "",
+      ].join("\n"),
+    });
+    expect(operations.map((o) => o.changes[0]?.before[0])).toEqual([
+      "- [ ] File the annual return by 2026-03-01",
+    ]);
+  });
 });
