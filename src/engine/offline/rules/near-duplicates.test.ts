@@ -19,6 +19,14 @@ describe("offline rule near-duplicates", () => {
     ]);
   });
 
+  it("never merges two entries whose shared words swap places: the roles differ (issue 13, class 3)", async () => {
+    const { operations } = await run({
+      "a.md":
+        "- The user message has a parentUuid pointing to the previous assistant message\n- The assistant message has a parentUuid pointing to the previous user message\n",
+    });
+    expect(operations).toEqual([]);
+  });
+
   it("never merges hard negatives that differ in one number, id, version or date", async () => {
     const { operations } = await run({
       "a.md": [

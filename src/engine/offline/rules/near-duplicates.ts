@@ -24,6 +24,17 @@ export function mergeable(p: Planned, removed: ReadonlySet<Planned>, minWords: n
   );
 }
 
+/**
+ * Whether the words two entries share come in the same order. "User message has parentUuid pointing to
+ * the previous assistant message" and its converse share every word (Jaccard 1.00) and say the opposite:
+ * the roles swapped places (issue 13, class 3).
+ */
+export function sameOrder(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  const inA = [...a].filter((w) => b.has(w));
+  const inB = [...b].filter((w) => a.has(w));
+  return inA.every((w, i) => inB[i] === w);
+}
+
 /** Most informative first: more content words, then the better home, then input order. */
 function informative(a: Planned, b: Planned): number {
   return b.words.size - a.words.size || keepRank(a) - keepRank(b);
@@ -49,6 +60,7 @@ export const nearDuplicates: Rule = {
       // An entry that takes its subject from its heading path is one fact only with a copy there.
       if ((a.local || b.local) && (a.entry.path !== b.entry.path || a.entry.section !== b.entry.section))
         continue;
+      if (!sameOrder(a.words, b.words)) continue;
       const [small, big] = a.words.size <= b.words.size ? [a, b] : [b, a];
       const sim = jaccard(a.words, b.words);
       if (sim < NEAR_JACCARD) continue;
