@@ -40,6 +40,10 @@ export const operationKinds = ["merge", "supersede", "prune", "normalize", "crea
 export const operationSchema = z.object({
   id: z.string(),
   kind: z.enum(operationKinds),
+  /** The engine's rule that proposed it ("exact-duplicates", "supersede", …); absent for a model's answer. */
+  rule: z.string().optional(),
+  /** Set by code, never by an engine (checks/confidence.ts): `certain` only where code proves it. */
+  confidence: z.enum(["certain", "likely"]).optional(),
   targets: z.array(z.string().min(1)).min(1),
   reason: z.string().min(1),
   evidence: z.array(evidenceSchema).min(1),

@@ -2,6 +2,7 @@ import type { PathError } from "../errors.ts";
 import { resolveInside } from "../fs/paths.ts";
 import type { Change, Operation, ProposedOperation, Refused } from "../manifest.ts";
 import { containment, contentWords, hardTokens } from "../text/similarity.ts";
+import { confidenceOf } from "./confidence.ts";
 import { danglingTarget } from "./dangling-links.ts";
 import { expiredDeadline } from "./deadlines.ts";
 import { checkEvidence, type EvidenceBase } from "./evidence.ts";
@@ -293,7 +294,8 @@ function checkEach(input: CheckInput): CheckResult {
       const id = `op-${String(accepted.length + 1).padStart(3, "0")}`;
       for (const c of op.changes) taken.add(c, id);
       structure.accept(op.changes);
-      accepted.push({ id, ...op });
+      // An engine's own claim of confidence counts for nothing: code decides it here.
+      accepted.push({ id, ...op, confidence: confidenceOf(op, paths ?? new Set()) });
     } catch (err) {
       if (!(err instanceof Refusal)) throw err;
       refused.push({ operation: op, rule: err.rule, detail: err.message });

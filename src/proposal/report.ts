@@ -1,5 +1,23 @@
-import type { Manifest } from "../manifest.ts";
+import type { Manifest, Operation } from "../manifest.ts";
 import { plural } from "../text/plural.ts";
+
+/** Operations by the rule that proposed them (a model's answer: "engine"), largest group first. */
+function byRule(ops: readonly Operation[]): [string, Operation[]][] {
+  const groups = new Map<string, Operation[]>();
+  for (const op of ops) {
+    const rule = op.rule ?? "engine";
+    const group = groups.get(rule);
+    if (group) group.push(op);
+    else groups.set(rule, [op]);
+  }
+  return [...groups].sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : 1));
+}
+
+/** "12 (9 certain)": how many, and how many code proved outright. */
+function countOf(ops: readonly Operation[]): string {
+  const certain = ops.filter((o) => o.confidence === "certain").length;
+  return certain ? `${ops.length} (${certain} certain)` : String(ops.length);
+}
 
 /** report.md: what a reviewer reads first. Every operation with its reason and evidence. */
 export function renderReport(m: Manifest): string {
@@ -12,6 +30,13 @@ export function renderReport(m: Manifest): string {
     `- ${plural(m.stats.files, "memory file")}, ${plural(m.stats.entries, "entry", "entries")}, ${plural(m.stats.sessions, "session")} read` +
       (m.stats.deferredSessions ? ` (${m.stats.deferredSessions} more left for the next dream)` : ""),
     `- ${plural(m.operations.length, "operation")}: ${["merge", "supersede", "prune", "normalize", "create"].map((k) => `${count(k)} ${k}`).join(", ")}`,
+    ...(m.operations.length
+      ? [
+          `- by rule: ${byRule(m.operations)
+            .map(([rule, ops]) => `${rule} ${countOf(ops)}`)
+            .join(", ")}`,
+        ]
+      : []),
     `- ${plural(m.output.changed.length, "file")} changed, ${plural(m.refused.length, "operation")} refused, ${plural(m.problems.length, "input")} with problems`,
     "",
     "Nothing has been applied: the proposed store is `store/`, the change is `diff.patch`.",
@@ -23,17 +48,31 @@ export function renderReport(m: Manifest): string {
     );
   }
   if (m.operations.length) {
+    // By rule, then by the file it changes first: a reviewer judges one kind of decision at a time.
     out.push("", "## Operations", "");
-    for (const op of m.operations) {
-      out.push(`### ${op.id} ${op.kind}: ${op.targets.join(", ")}`, "", op.reason, "");
-      for (const ev of op.evidence) {
-        out.push(
-          ev.source === "memory"
-            ? `- ${ev.path}:${ev.line} — "${ev.quote}"`
-            : `- session ${ev.session} #${ev.index} — "${ev.quote}"`,
-        );
+    for (const [rule, ops] of byRule(m.operations)) {
+      out.push(`### ${rule}: ${countOf(ops)}`, "");
+      const byFile = new Map<string, Operation[]>();
+      for (const op of ops) {
+        const file = op.changes[0]?.path ?? op.targets[0] ?? "";
+        const group = byFile.get(file);
+        if (group) group.push(op);
+        else byFile.set(file, [op]);
       }
-      out.push("");
+      for (const [file, fileOps] of [...byFile].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        out.push(`#### ${file}`, "");
+        for (const op of fileOps) {
+          out.push(`- **${op.id}** ${op.kind}${op.confidence ? ` (${op.confidence})` : ""}: ${op.reason}`);
+          for (const ev of op.evidence) {
+            out.push(
+              ev.source === "memory"
+                ? `  - ${ev.path}:${ev.line} — "${ev.quote}"`
+                : `  - session ${ev.session} #${ev.index} — "${ev.quote}"`,
+            );
+          }
+        }
+        out.push("");
+      }
     }
   }
   if (m.candidates?.length) {

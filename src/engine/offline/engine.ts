@@ -51,7 +51,7 @@ export function createOfflineEngine(opts: OfflineEngineOptions = {}): Engine {
       const ops: ProposedOperation[] = [];
       for (const rule of RULES) {
         ctx.signal.throwIfAborted();
-        ops.push(...rule.run(rules));
+        for (const op of rule.run(rules)) ops.push({ ...op, rule: rule.name });
       }
       const { candidates, more } = possibleDuplicates(planned, removed);
       if (more)

@@ -1,0 +1,35 @@
+import type { Operation, ProposedOperation } from "../manifest.ts";
+import { danglingTarget } from "./dangling-links.ts";
+
+/**
+ * How sure a reviewer may be of an accepted operation, decided by code, never claimed by an engine.
+ * `certain` only where code proves it outright: every line a merge removes is, word for word (white space
+ * aside), a line that stays and is cited; or a prune removes index lines whose targets are not in the
+ * store. Everything else is `likely`: a judgement a reviewer should read.
+ */
+export type Confidence = Operation["confidence"];
+
+const ATX = /^ {0,3}#{1,6}(?:\s|$)/;
+const squeeze = (s: string) => s.replace(/\s+/g, " ").trim();
+
+export function confidenceOf(op: ProposedOperation, paths: ReadonlySet<string>): "certain" | "likely" {
+  const removals = op.changes.filter((c) => c.after.length === 0);
+  if (!removals.length || removals.length !== op.changes.length) return "likely";
+  if (op.kind === "prune") {
+    const dangling = removals.every((c) =>
+      c.before.every((l) => l.trim() === "" || ATX.test(l) || danglingTarget(l, c.path, paths) !== null),
+    );
+    return dangling ? "certain" : "likely";
+  }
+  if (op.kind !== "merge") return "likely";
+  const removed = (path: string, line: number) =>
+    removals.some((c) => c.path === path && line >= c.startLine && line <= c.endLine);
+  const kept = new Set(
+    op.evidence.flatMap((ev) =>
+      ev.source === "memory" && !removed(ev.path, ev.line) ? [squeeze(ev.quote)] : [],
+    ),
+  );
+  return removals.every((c) => c.before.every((l) => l.trim() === "" || ATX.test(l) || kept.has(squeeze(l))))
+    ? "certain"
+    : "likely";
+}
