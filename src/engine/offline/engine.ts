@@ -14,6 +14,7 @@ import { RULES, type RuleContext } from "./rules/index.ts";
  * evidence; code checks all of it again before anything reaches a proposal.
  */
 export const OFFLINE_ENGINE_VERSION = "0.3.0";
+const MAX_CANDIDATES = 200;
 
 export interface OfflineEngineOptions {
   /** The word knowledge near-duplicate merging needs; loaded on the first dream by default. */
@@ -47,17 +48,28 @@ export function createOfflineEngine(opts: OfflineEngineOptions = {}): Engine {
         index: ctx.memory.notes.find((n) => n.path === "MEMORY.md")?.parsed.lines ?? null,
         lexicon: await lexicon,
         notes,
+        possible: [],
       };
       const ops: ProposedOperation[] = [];
       for (const rule of RULES) {
         ctx.signal.throwIfAborted();
         for (const op of rule.run(rules)) ops.push({ ...op, rule: rule.name });
       }
-      const { candidates, more } = possibleDuplicates(planned, removed);
+      const other = possibleDuplicates(planned, removed);
+      // The rules' alike pairs first, then pairs on a rare shared word; each pair once.
+      const seen = new Set<string>();
+      const all = [...rules.possible, ...other.candidates].filter((c) => {
+        const key = c.evidence
+          .map((e) => (e.source === "memory" ? `${e.path}:${e.line}` : e.session))
+          .join("|");
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+      const candidates = all.slice(0, MAX_CANDIDATES);
+      const more = all.length - candidates.length + other.more;
       if (more)
-        notes.push(
-          `${more} more possible duplicates not listed (the ${candidates.length} with the rarest shared words are)`,
-        );
+        notes.push(`${more} more possible duplicates not listed (the first ${candidates.length} are)`);
       const files = new Map(ctx.memory.notes.map((n) => [n.path, n.parsed.lines]));
       return { operations: takeEmptiedHeadings(ops, files), notes, candidates };
     },

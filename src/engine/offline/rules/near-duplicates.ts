@@ -5,9 +5,11 @@ import { evidenceOf, keepRank, type Planned, removal, where } from "../plan.ts";
 import type { Rule } from "./rule.ts";
 
 /**
- * Near-duplicates: at least this Jaccard on content words (and the guard). A wording contained in a
- * longer one is not merged: the words it lacks are a qualifier or a clause, another fact ("exports its
- * report" / "exports its report to the finance bucket"); such pairs are listed for review instead.
+ * Near-duplicates: merged only when their content words are the same, in the same order (what differs
+ * is punctuation, emphasis, small words: "use early returns instead of nested ifs" / "… rather than …").
+ * A pair at least this alike but with a word added or swapped is listed for review, never merged: an
+ * added word is a qualifier or a clause, another fact ("exports its report" / "… to the finance bucket"),
+ * and a swapped one may name another person or service ("shared bucket" / "team bucket").
  */
 export const NEAR_JACCARD = 0.75;
 const MIN_WORDS = 4;
@@ -48,7 +50,7 @@ function informative(a: Planned, b: Planned): number {
  */
 export const nearDuplicates: Rule = {
   name: "near-duplicates",
-  run({ planned, removed, lexicon }) {
+  run({ planned, removed, lexicon, possible }) {
     const pool = planned.filter((p) => mergeable(p, removed, MIN_WORDS));
     // Sorted and unique already.
     const pairs = lshPairs(signaturesOf(pool.map((p) => p.words)));
@@ -66,6 +68,13 @@ export const nearDuplicates: Rule = {
       if (sim < NEAR_JACCARD) continue;
       if (mergeGuard(small.text, big.text, false) !== null) continue;
       if (contrastGuard(small.text, big.text, lexicon) !== null) continue;
+      if (sim < 1) {
+        possible.push({
+          reason: `alike wording (Jaccard ${sim.toFixed(2)}): ${where(a)} and ${where(b)} may state one fact, or one adds to or swaps a word of the other; not merged by rule`,
+          evidence: [evidenceOf(a), evidenceOf(b)],
+        });
+        continue;
+      }
       for (const [x, y] of [
         [a, b],
         [b, a],
@@ -89,7 +98,7 @@ export const nearDuplicates: Rule = {
       ops.push({
         kind: "merge",
         targets: [...new Set([keep, ...drop].map((p) => p.entry.path))],
-        reason: `near-duplicate wording (Jaccard ${scores}; numbers, ids, dates, paths and negations agree; no word swapped for its opposite or an alternative); kept the most informative, ${where(keep)}, removed ${drop.map(where).join(", ")}`,
+        reason: `same content words in the same order (Jaccard ${scores}; numbers, ids, dates, paths and negations agree); kept the most informative, ${where(keep)}, removed ${drop.map(where).join(", ")}`,
         evidence: [keep, ...drop].map(evidenceOf),
         changes: drop.map(removal),
       });

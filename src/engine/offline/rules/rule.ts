@@ -1,6 +1,6 @@
 import type { Lexicon } from "../../../text/lexicon/lexicon.ts";
 import type { Session } from "../../../transcripts/session.ts";
-import type { ProposedOperation } from "../../engine.ts";
+import type { Candidate, ProposedOperation } from "../../engine.ts";
 import type { Planned } from "../plan.ts";
 
 /** What every offline rule is given: the store as planned, the dream's sessions and time, and more. */
@@ -23,6 +23,8 @@ export interface RuleContext {
   lexicon: Lexicon;
   /** Things a reviewer should know that are not operations. */
   notes: string[];
+  /** Pairs a rule found alike but could not prove one fact: listed for review, never merged. */
+  possible: Candidate[];
 }
 
 /** One offline rule: it proposes, citing its evidence; code checks every operation again afterwards. */
