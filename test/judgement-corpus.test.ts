@@ -138,3 +138,7 @@ describe("judgement on a store in the shapes real memory has (issue 13)", () => 
     expect((await readFile(join(store, "MEMORY.md"), "utf8")).split("\n")).toContain(FACT);
   });
 });
+
+// Not yet handled, so not asserted here (issue 13 stays open): class 7 (a second dream acting on what a
+// first dream's rewrite produced, beyond "a second dream proposes nothing" above) and class 8 (whole
+// sections and files duplicated as one change; stale claims and contradictions put on the review list).
