@@ -105,6 +105,19 @@ describe("claude engine against a fake Messages API", () => {
     }
   });
 
+  it("shows each cited line as a reviewer sees it: heading path, date source, the lines around it", async () => {
+    const { api } = await dream(approveAll);
+    const sent = api.requests
+      .filter((r) => toolOf(r) === "propose")
+      .map((r) => (typeof r.messages[0]?.content === "string" ? r.messages[0].content : ""))
+      .join("\n");
+    expect(sent).toContain('feedback_style.md:9 under "Code style" (no written-on date):');
+    expect(sent).toContain(">     9 | - Use early returns instead of nested ifs.");
+    expect(sent).toContain("     10 | - Name booleans as questions: `isPaid`, `hasRefund`.");
+    // The judgement rules travel with the request, in the cached system prompt.
+    expect(JSON.stringify(api.requests[0]?.system)).toContain("takes it from its heading path");
+  });
+
   it("decides each cluster through the tool, caches the stable prefix and records usage", async () => {
     const { m, api } = await dream(approveAll);
     expect(m.engine.name).toBe("claude");
