@@ -90,6 +90,13 @@ const metrics: [keyof Row, string, string, "mean" | "max" | "min"][] = [
     "≤ 0.01",
     "max",
   ],
+  [
+    "twoFactsFalseMerge",
+    "hard-negative false merges (two facts alike: another subject, roles swapped, a clause added)",
+    "≤ 0.01",
+    "max",
+  ],
+  ["factsLost", "facts lost (no copy of a labelled fact left)", "0", "max"],
   ["currentValue", "current-value accuracy", "≥ 0.97", "min"],
   ["supersededLeft", "superseded values left", "0", "max"],
   ["staleP", "stale items precision (done TODOs, past deadlines, removed things)", "", "min"],

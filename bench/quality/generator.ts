@@ -29,6 +29,12 @@ export interface Labels {
   /** Instructions repeated in ≥ 3 sessions (must become notes) and decoys seen once or twice (must not). */
   patterns: { key: string; sessions: number }[];
   decoys: { key: string; sessions: number }[];
+  /**
+   * Pairs alike in words that are two facts (issue 13): another subject ("the billing-api …" / "the
+   * search-worker …"), the roles swapped ("reads from A, writes to B" / "reads from B, writes to A"), or a
+   * clause added ("retries failed webhooks" / "… only for paying customers"). Never merged; listing is fine.
+   */
+  twoFacts: { kind: "subject" | "role" | "clause"; pair: [Instance, Instance] }[];
   /** Facts stated once: must survive verbatim. */
   singletons: string[];
   /** Stale items: open TODOs reported done by a later session, and deadlines long past (`closed`: should go). */
@@ -144,6 +150,7 @@ export function generateWorld(opts: WorldOptions): World {
     decoys: [],
     singletons: [],
     todos: [],
+    twoFacts: [],
   };
   // Where each labelled instance lands; path and line are filled in once the files are rendered.
   const put = (file: "topic" | "bank" | number, text: string): Instance => {
@@ -300,6 +307,33 @@ export function generateWorld(opts: WorldOptions): World {
     const text = `- The ${s} certificate renewal is due on ${past ? "2026-02-10" : "2026-09-10"}.`;
     put(Math.floor(r() * days), text);
     labels.todos.push({ text, closed: past });
+  }
+  // Two facts alike in words (issue 13). A generator of its own, so every figure above keeps its world.
+  const r2 = rng(opts.seed + 7919);
+  const pick2 = <T>(xs: readonly T[]): T => xs[Math.floor(r2() * xs.length)] as T;
+  const subject2 = () => `${pick2(SERVICES)}-${pick2(NOUNS)}-${(++uid).toString(36)}`;
+  const QUEUES = ["orders", "refunds", "invoices", "payouts", "audits", "exports"];
+  for (let i = 0; i < Math.ceil(n / 8); i++) {
+    const kind = (["subject", "role", "clause"] as const)[i % 3] ?? "subject";
+    const s = subject2();
+    const qa = pick2(QUEUES);
+    const qb = pick2(QUEUES.filter((q) => q !== qa));
+    const [a, b] =
+      kind === "subject"
+        ? [
+            `- The ${s} exports its weekly ledger summary to the shared reporting bucket.`,
+            `- The ${subject2()} exports its weekly ledger summary to the shared reporting bucket.`,
+          ]
+        : kind === "role"
+          ? [
+              `- The ${s} reads from the ${qa} queue and writes to the ${qb} queue.`,
+              `- The ${s} reads from the ${qb} queue and writes to the ${qa} queue.`,
+            ]
+          : [
+              `- The ${s} retries failed webhook deliveries every hour.`,
+              `- The ${s} retries failed webhook deliveries every hour only for paying customers.`,
+            ];
+    labels.twoFacts.push({ kind, pair: [put("topic", a), put(Math.floor(r2() * days), b)] });
   }
   const memory: Record<string, string> = {};
   const topicLines = [

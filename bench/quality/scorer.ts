@@ -23,6 +23,8 @@ export interface Scores {
   dedupF1All: number;
   hardNegativeFalseMerge: number;
   swapFalseMerge: number;
+  twoFactsFalseMerge: number;
+  factsLost: number;
   currentValue: number;
   supersededLeft: number;
   relativeDates: number;
@@ -56,6 +58,7 @@ export function score(labels: Labels, out: Outcome): Scores {
   // meaning could tell.
   const paraphrase = truth(["paraphrase", "contained", "near"]);
   const exact = truth(["exact", "normalized"]);
+  const twoFacts = new Set(labels.twoFacts.map(({ pair: [a, b] }) => pairKey(key(a), key(b))));
   const tp = [...predicted].filter((p) => all.has(p)).length;
   const exactTp = [...exact].filter((p) => predicted.has(p)).length;
   // Exact precision: of the predicted pairs that are exact/normalized-equal text, how many are labelled.
@@ -83,7 +86,10 @@ export function score(labels: Labels, out: Outcome): Scores {
       [...paraphrase].filter((p) => predicted.has(p) || listed.has(p)).length,
       paraphrase.size,
     ),
-    candidateP: ratio([...listed].filter((p) => all.has(p) || paraphrase.has(p)).length, listed.size),
+    candidateP: ratio(
+      [...listed].filter((p) => all.has(p) || paraphrase.has(p) || twoFacts.has(p)).length,
+      listed.size,
+    ),
     dedupF1All: (() => {
       const truthAll = new Set([...all, ...paraphrase]);
       const tpAll = [...predicted].filter((p) => truthAll.has(p)).length;
@@ -93,6 +99,20 @@ export function score(labels: Labels, out: Outcome): Scores {
     })(),
     hardNegativeFalseMerge: falseMerges(labels.hardNegatives),
     swapFalseMerge: falseMerges(labels.swapNegatives),
+    twoFactsFalseMerge: falseMerges(labels.twoFacts.map((t) => t.pair)),
+    // A fact with no copy left in the store: stated once, one side of a pair of two facts, the current
+    // value of a slot, or every member of a duplicate group gone.
+    factsLost: (() => {
+      const once = [
+        ...labels.singletons,
+        ...[...labels.hardNegatives, ...labels.swapNegatives, ...labels.twoFacts.map((t) => t.pair)].flatMap(
+          ([a, b]) => [a.text, b.text],
+        ),
+        ...labels.slots.map((s) => s.current),
+      ];
+      const groups = labels.dupGroups.filter((g) => !g.members.some((m) => lines.has(m.text))).length;
+      return once.filter((t) => !lines.has(t)).length + groups;
+    })(),
     // Current means the latest value is there and no older one contradicts it.
     currentValue: ratio(
       labels.slots.filter((s) => lines.has(s.current) && !s.superseded.some((t) => lines.has(t))).length,
