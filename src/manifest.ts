@@ -50,6 +50,12 @@ export const operationSchema = z.object({
   changes: z.array(changeSchema).min(1),
 });
 
+export const reviewItemSchema = z.object({
+  kind: z.enum(["contradiction"]),
+  reason: z.string(),
+  evidence: z.array(evidenceSchema).min(2),
+});
+
 export const refusedSchema = z.object({
   operation: z.unknown(),
   rule: z.string(),
@@ -97,6 +103,8 @@ export const manifestSchema = z.object({
   notes: z.array(z.string()),
   /** Possible duplicates in other words, not merged: for the reviewer (absent in older manifests). */
   candidates: z.array(z.object({ reason: z.string(), evidence: z.array(evidenceSchema).min(2) })).optional(),
+  /** What the engine found but could not decide: a contradiction with both sides quoted. Never applied. */
+  review: z.array(reviewItemSchema).optional(),
   output: z.object({
     files: z.array(fileRecord),
     changed: z.array(z.string()),
@@ -126,4 +134,5 @@ export type Operation = z.infer<typeof operationSchema>;
 export type ProposedOperation = Omit<Operation, "id">;
 export type OperationKind = Operation["kind"];
 export type Refused = z.infer<typeof refusedSchema>;
+export type ReviewItem = z.infer<typeof reviewItemSchema>;
 export type Manifest = z.infer<typeof manifestSchema>;

@@ -118,6 +118,10 @@ describe("judgement on a store in the shapes real memory has (issue 13)", () => 
       "- [ ] File the annual return by 2026-03-01",
     ]);
     expect(manifest.notes.join("\n")).toMatch(/"billing deploy region" has conflicting values/);
+    // Found, not decidable: listed with both sides quoted, in the manifest and the report.
+    expect(
+      manifest.review?.map((r) => r.evidence.map((e) => (e.source === "memory" ? e.path : ""))),
+    ).toContainEqual(["notes/2026-03-09.md", "regions.md"]);
   });
 
   it("says which rule proposed each operation, and how sure code is", () => {

@@ -49,6 +49,15 @@ export async function output(
         redact,
       ),
       ...(result.candidates?.length ? { candidates: result.candidates } : {}),
+      ...(result.review?.length
+        ? {
+            review: result.review.map((r) => ({
+              ...r,
+              reason: redact(r.reason),
+              evidence: r.evidence.map((e) => ({ ...e, quote: redact(e.quote) })),
+            })),
+          }
+        : {}),
       ...(result.usage ? { usage: result.usage } : {}),
       stats: {
         files: memory.notes.length + memory.opaque.length,

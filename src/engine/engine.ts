@@ -2,7 +2,7 @@
  * The engine port: what every engine is given and returns, and the one error it may throw. It imports no
  * engine; engine/index.ts chooses one (and loads the Claude engine only when it is chosen).
  */
-import type { Evidence, ProposedOperation } from "../manifest.ts";
+import type { Evidence, ProposedOperation, ReviewItem } from "../manifest.ts";
 import type { MemoryStore } from "../memory/reader.ts";
 import type { Session } from "../transcripts/session.ts";
 
@@ -44,6 +44,8 @@ export interface EngineResult {
   operations: ProposedOperation[];
   /** Possible duplicates no rule could confirm; absent or empty when there are none. */
   candidates?: Candidate[];
+  /** Contradictions found but not decidable, both sides quoted: listed, never applied. */
+  review?: ReviewItem[];
   /** Model tokens spent, for engines that call one. */
   usage?: Usage;
   /** Things a reviewer should know that are not operations (e.g. a relative date left unresolved). */

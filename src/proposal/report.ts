@@ -88,6 +88,15 @@ export function renderReport(m: Manifest): string {
     }
     out.push("");
   }
+  if (m.review?.length) {
+    out.push("## For review (found, not decided, not applied)", "");
+    for (const r of m.review) {
+      out.push(`- ${r.kind}: ${r.reason}`);
+      for (const ev of r.evidence)
+        if (ev.source === "memory") out.push(`  - ${ev.path}:${ev.line} — "${ev.quote}"`);
+    }
+    out.push("");
+  }
   if (m.refused.length) {
     out.push("## Refused", "");
     for (const r of m.refused) out.push(`- ${r.rule}: ${r.detail}`);

@@ -288,7 +288,13 @@ export function createClaudeEngine(opts: ClaudeEngineOptions): Engine {
         for (const op of operations) for (const c of op.changes) taken.add(c.path);
         operations.push(...(await mapSessions(ctx.sessions, memoryWords, taken, call, notes)));
       }
-      return { operations, notes, candidates: undecided, usage: withCost(usage) };
+      return {
+        operations,
+        notes,
+        candidates: undecided,
+        ...(offline.review?.length ? { review: offline.review } : {}),
+        usage: withCost(usage),
+      };
     },
   };
   function withCost(u: Usage): Usage {

@@ -49,6 +49,7 @@ export function createOfflineEngine(opts: OfflineEngineOptions = {}): Engine {
         lexicon: await lexicon,
         notes,
         possible: [],
+        review: [],
       };
       const ops: ProposedOperation[] = [];
       for (const rule of RULES) {
@@ -71,7 +72,7 @@ export function createOfflineEngine(opts: OfflineEngineOptions = {}): Engine {
       if (more)
         notes.push(`${more} more possible duplicates not listed (the first ${candidates.length} are)`);
       const files = new Map(ctx.memory.notes.map((n) => [n.path, n.parsed.lines]));
-      return { operations: takeEmptiedHeadings(ops, files), notes, candidates };
+      return { operations: takeEmptiedHeadings(ops, files), notes, candidates, review: rules.review };
     },
   };
 }

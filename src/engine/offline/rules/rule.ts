@@ -1,3 +1,4 @@
+import type { ReviewItem } from "../../../manifest.ts";
 import type { Lexicon } from "../../../text/lexicon/lexicon.ts";
 import type { Session } from "../../../transcripts/session.ts";
 import type { Candidate, ProposedOperation } from "../../engine.ts";
@@ -25,6 +26,8 @@ export interface RuleContext {
   notes: string[];
   /** Pairs a rule found alike but could not prove one fact: listed for review, never merged. */
   possible: Candidate[];
+  /** Contradictions a rule could not decide, every side quoted. */
+  review: ReviewItem[];
 }
 
 /** One offline rule: it proposes, citing its evidence; code checks every operation again afterwards. */

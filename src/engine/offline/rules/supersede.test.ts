@@ -95,9 +95,12 @@ describe("offline rule supersede", () => {
     expect(notes.join("\n")).toMatch(/"billing deploy region" has conflicting values/);
   });
 
-  it("leaves a contradiction without dates for review", async () => {
-    const { operations, notes } = await run({ "a.md": "- Owner is Dana\n- Owner is Marco\n" });
+  it("leaves a contradiction without dates for review, both sides quoted", async () => {
+    const { operations, notes, review } = await run({ "a.md": "- Owner is Dana\n- Owner is Marco\n" });
     expect(operations).toEqual([]);
     expect(notes[0]).toMatch(/"owner" has conflicting values/);
+    expect(review?.map((r) => [r.kind, r.evidence.map((e) => e.quote)])).toEqual([
+      ["contradiction", ["- Owner is Dana", "- Owner is Marco"]],
+    ]);
   });
 });

@@ -73,7 +73,7 @@ function slotKey(p: Planned, slot: Slot): string {
 
 export const supersede: Rule = {
   name: "supersede",
-  run({ planned, removed, notes }) {
+  run({ planned, removed, notes, review }) {
     const bySlot = new Map<string, { p: Planned; slot: Slot }[]>();
     for (const p of planned) {
       if (removed.has(p) || p.entry.ordered || p.entry.lines.length > 1) continue;
@@ -111,6 +111,11 @@ export const supersede: Rule = {
         notes.push(
           `"${subject}" has conflicting values (${[...values].join(" / ")}) without a clear latest date: left for review`,
         );
+        review.push({
+          kind: "contradiction",
+          reason: `"${subject}": ${list.map((x) => `${x.slot.value} (${day(x) || "no written-on date"}, ${where(x.p)})`).join(" / ")}; no clear latest written-on date, so nothing is retired`,
+          evidence: list.map((x) => evidenceOf(x.p)),
+        });
         continue;
       }
       const older = list.filter(
