@@ -18,6 +18,7 @@ const FILES: Record<string, string> = {
   // never the index's line; labels and short items take their subject from their heading path.
   "infra.md": ["# Infra", "", FACT, "- Auth: PPSK, WPA2, CCMP", ""].join("\n"),
   "drafts.md": ["# Drafts", "", FACT, "", "## Guest wifi", "- Auth: PPSK, WPA2, CCMP", ""].join("\n"),
+  "notes/2026-03-01.md": ["# 2026-03-01", "", FACT, "- Rotated the staging keys.", ""].join("\n"),
   "jobs/acme.md": ["# Acme application", "", "- Follow-up: 7 days", ""].join("\n"),
   "jobs/globex.md": ["# Globex application", "", "- Follow-up: 7 days", ""].join("\n"),
   // Class 2: a shorter wording contained in a longer one is listed, not merged.
@@ -96,7 +97,9 @@ describe("judgement on a store in the shapes real memory has (issue 13)", () => 
   it("class 1: keeps the linked topic file's copy, never removes the index's line, and merges no label across subjects", () => {
     expect(removedFrom("MEMORY.md")).toEqual([]);
     expect(removedFrom("infra.md")).toEqual([]);
-    expect(removedFrom("drafts.md").map((c) => c.before.at(-1))).toEqual([FACT]);
+    // An unlinked draft is a document of its own, and a daily note's copy of a topic fact goes.
+    expect(removedFrom("drafts.md")).toEqual([]);
+    expect(removedFrom("notes/2026-03-01.md").map((c) => c.before.at(-1))).toEqual([FACT]);
     expect(removedFrom("jobs/acme.md")).toEqual([]);
     expect(removedFrom("jobs/globex.md")).toEqual([]);
   });

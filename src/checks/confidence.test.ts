@@ -6,7 +6,7 @@ describe("confidence", () => {
   it("is certain only where code proves it: a verbatim copy removed, a dangling index line", async () => {
     const fact = "- The staging database is rebuilt from the nightly snapshot every Sunday.";
     const { operations } = await consolidateOffline({
-      "MEMORY.md": "# Memory\n\n- [Old](old.md) — retired notes\n",
+      "MEMORY.md": "# Memory\n\n- [Infra](infra.md) — hosts\n- [Old](old.md) — retired notes\n",
       "infra.md": `# Infra\n\n${fact}\n- The billing deploy region is eu-west-1 since the move.\n`,
       "notes/2026-03-02.md": `# 2026-03-02\n\n${fact}\n- **the billing deploy region is eu-west-1 since the move**\n- Other work.\n`,
     });

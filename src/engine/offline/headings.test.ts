@@ -33,10 +33,10 @@ describe("headings emptied by several operations", () => {
   it("a heading whose sub-sections all go goes with them: a file that is a copy of another is emptied whole", async () => {
     const body =
       "# Cleaned inputs\n\nStore normalized extracts and field maps here, never raw exports.\n\n## Placeholder gate\nEvery top-level file holds one client-specific fact before launch.\n";
-    const files = { "a/README.md": body, "b/README.md": body };
+    const files = { "inputs.md": body, "notes/2026-03-02.md": body };
     const { accepted, refused } = await dreamAndCheck(files);
     expect(refused).toEqual([]);
-    const removed = accepted.flatMap((op) => op.changes.filter((c) => c.path === "b/README.md"));
+    const removed = accepted.flatMap((op) => op.changes.filter((c) => c.path === "notes/2026-03-02.md"));
     // A paragraph's removal takes the blank line after it.
     expect(removed.map((c) => [c.startLine, c.endLine]).sort()).toEqual([
       [1, 4],
@@ -48,7 +48,7 @@ describe("headings emptied by several operations", () => {
     const section =
       "### In flight at the flush\n- Review the task list for open work\n- Review the memory index for recent context\n";
     const files = {
-      "log.md": `# Log\n\n## Flush one\n\nContext at 80%.\n\n${section}\n## Flush two\n\nContext at 75%.\n\n${section}\n## Flush three\n\nContext at 91%.\n\n${section}`,
+      "log.md": `# Log\n\n## Flush\n\nContext at 80%.\n\n${section}\n## Flush\n\nContext at 75%.\n\n${section}\n## Flush\n\nContext at 91%.\n\n${section}`,
     };
     const { accepted, refused } = await dreamAndCheck(files);
     expect(refused).toEqual([]);

@@ -33,11 +33,14 @@ export function linkedFromIndex(notes: readonly { path: string; lines: readonly 
   return linked;
 }
 
-/** Lower is kept first: a file the index links, then the index, then any other note, then a daily note. */
+/**
+ * Lower is kept first: a topic file, then the index, then any other note, then a daily note. Where there
+ * is an index, the files it links are the topic files; without one, every note that is not a daily note.
+ */
 export function homeRank(path: string, linked: ReadonlySet<string>): number {
-  if (linked.has(path)) return 0;
   if (INDEX.test(path)) return 1;
-  return DAILY.test(path) ? 3 : 2;
+  if (DAILY.test(path)) return 3;
+  return linked.size === 0 || linked.has(path) ? 0 : 2;
 }
 
 /** An index's line is never the copy a merge removes. */

@@ -40,6 +40,17 @@ export function keepRank(p: Planned): number {
   return p.home;
 }
 
+/**
+ * Whether `copy` says nothing `keep` does not, where it stands: a paste within one section, or a daily
+ * note's line already in the index or a topic file (what consolidating memory means). The same words in
+ * two other places are two records — two days' logs, two CVs, two posts, a template and a client's case
+ * file, a log's separate runs, a backup — and each keeps its own line (issue 13's audit of 150 merges).
+ */
+export function redundant(copy: Planned, keep: Planned): boolean {
+  if (copy.entry.path === keep.entry.path && copy.entry.section === keep.entry.section) return true;
+  return copy.home === 3 && keep.home <= 1;
+}
+
 export const where = (p: Planned) => `${p.entry.path}:${p.entry.startLine}`;
 
 /**

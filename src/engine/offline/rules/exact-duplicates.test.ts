@@ -39,10 +39,12 @@ describe("offline rule exact-duplicates", () => {
     const { operations } = await run({
       "MEMORY.md": `# Memory\n\n- [Infra](infra.md) — hosts and databases\n${fact}\n`,
       "infra.md": `# Infra\n\n${fact}\n- Hosts live in eu-west-1.\n`,
-      "drafts.md": `# Drafts\n\n${fact}\n- Something else entirely, for later.\n`,
+      "notes/2026-03-03.md": `# 2026-03-03\n\n${fact}\n- Something else entirely, for later.\n`,
+      // An unlinked draft is a document of its own: it keeps its line.
+      "drafts.md": `# Drafts\n\n${fact}\n- Another thing, for later.\n`,
     });
     expect(operations).toHaveLength(1);
-    expect(operations[0]?.reason).toContain("kept infra.md:3, removed drafts.md:3");
+    expect(operations[0]?.reason).toContain("kept infra.md:3, removed notes/2026-03-03.md:3");
   });
 
   it("does not merge entries that differ in a number, version or checkbox", async () => {
@@ -55,10 +57,23 @@ describe("offline rule exact-duplicates", () => {
 
   it("merges entries that become equal once their dates are absolute", async () => {
     const { operations } = await run({
-      "notes/2026-03-03.md": "# 2026-03-03\n\n- The billing API was deployed to staging on 2026-03-02.\n",
+      "deploys.md": "# Deploys\n\n- The billing API was deployed to staging on 2026-03-02.\n",
       "notes/2026-03-04.md": "# 2026-03-04\n\n- The billing API was deployed to staging 2 days ago.\n",
     });
     expect(operations.map((o) => o.kind)).toEqual(["merge"]);
+  });
+
+  it("never merges one line in two days' logs, two documents or two runs: each is a record of its own", async () => {
+    const line = "- Searched the job boards for senior platform roles in Lisbon and Porto.";
+    const { operations } = await run({
+      "notes/2026-03-03.md": `# 2026-03-03\n\n${line}\n`,
+      "notes/2026-03-04.md": `# 2026-03-04\n\n${line}\n`,
+      "MEMORY.md": "# Memory\n\n- [Profile](profile.md) — who I am\n",
+      "profile.md": "# Profile\n\n- Dana leads the platform team and reviews every infra change.\n",
+      "cv/acme.md": "# CV for Acme\n\n- Dana leads the platform team and reviews every infra change.\n",
+      "logs/search.md": `# Search log\n\n## Run 09:00\n${line}\n\n## Run 15:00\n${line}\n`,
+    });
+    expect(operations).toEqual([]);
   });
 
   it("never merges what only looks alike: code under items, loose lists, short items in other sections, steps, identifiers", async () => {

@@ -1,6 +1,6 @@
 import type { ProposedOperation } from "../../engine.ts";
 import { isIndex } from "../home.ts";
-import { evidenceOf, keepRank, type Planned, removal, where } from "../plan.ts";
+import { evidenceOf, keepRank, type Planned, redundant, removal, where } from "../plan.ts";
 import type { Rule } from "./rule.ts";
 
 /** Entries equal after folding case, emphasis, punctuation and dates: keep one copy. */
@@ -18,8 +18,9 @@ export const exactDuplicates: Rule = {
     for (const group of groups.values()) {
       if (group.length < 2) continue;
       const [keep, ...rest] = [...group].sort((a, b) => keepRank(a) - keepRank(b));
-      const drop = rest.filter((p) => !isIndex(p.entry.path));
-      if (!keep || !drop.length) continue;
+      if (!keep) continue;
+      const drop = rest.filter((p) => !isIndex(p.entry.path) && redundant(p, keep));
+      if (!drop.length) continue;
       for (const d of drop) removed.add(d);
       ops.push({
         kind: "merge",
