@@ -37,11 +37,10 @@ export function linkedFromIndex(notes: readonly { path: string; lines: readonly 
  * Lower is kept first: a topic file, then the index, then any other note, then a daily note. Where there
  * is an index, the files it links are the topic files; without one, every note that is not a daily note.
  */
-export function homeRank(path: string, linked: ReadonlySet<string>): number {
-  if (INDEX.test(path)) return 1;
-  if (DAILY.test(path)) return 3;
-  return linked.size === 0 || linked.has(path) ? 0 : 2;
-}
+export const HOME = { topic: 0, index: 1, other: 2, daily: 3 } as const;
 
-/** An index's line is never the copy a merge removes. */
-export const isIndex = (path: string) => INDEX.test(path);
+export function homeRank(path: string, linked: ReadonlySet<string>): number {
+  if (INDEX.test(path)) return HOME.index;
+  if (DAILY.test(path)) return HOME.daily;
+  return linked.size === 0 || linked.has(path) ? HOME.topic : HOME.other;
+}

@@ -7,7 +7,7 @@ import { contentWords } from "../../text/similarity.ts";
 import type { Session } from "../../transcripts/session.ts";
 import type { ProposedOperation } from "../engine.ts";
 import { datable, pastMidnight } from "./datable.ts";
-import { homeRank } from "./home.ts";
+import { HOME, homeRank } from "./home.ts";
 
 /** An entry as the offline rules see it: dates made absolute, plus the forms the rules compare. */
 export interface Planned {
@@ -47,8 +47,10 @@ export function keepRank(p: Planned): number {
  * file, a log's separate runs, a backup — and each keeps its own line (issue 13's audit of 150 merges).
  */
 export function redundant(copy: Planned, keep: Planned): boolean {
+  // An index's line is never the copy removed (home.ts).
+  if (copy.home === HOME.index) return false;
   if (copy.entry.path === keep.entry.path && copy.entry.section === keep.entry.section) return true;
-  return copy.home === 3 && keep.home <= 1;
+  return copy.home === HOME.daily && keep.home <= HOME.index;
 }
 
 export const where = (p: Planned) => `${p.entry.path}:${p.entry.startLine}`;

@@ -1,5 +1,4 @@
 import type { ProposedOperation } from "../../engine.ts";
-import { isIndex } from "../home.ts";
 import { evidenceOf, keepRank, type Planned, redundant, removal, where } from "../plan.ts";
 import type { Rule } from "./rule.ts";
 
@@ -19,7 +18,7 @@ export const exactDuplicates: Rule = {
       if (group.length < 2) continue;
       const [keep, ...rest] = [...group].sort((a, b) => keepRank(a) - keepRank(b));
       if (!keep) continue;
-      const drop = rest.filter((p) => !isIndex(p.entry.path) && redundant(p, keep));
+      const drop = rest.filter((p) => redundant(p, keep));
       if (!drop.length) continue;
       for (const d of drop) removed.add(d);
       ops.push({

@@ -1,6 +1,5 @@
 import { contrastGuard, jaccard, lshPairs, mergeGuard, signaturesOf } from "../../../text/similarity.ts";
 import type { ProposedOperation } from "../../engine.ts";
-import { isIndex } from "../home.ts";
 import { evidenceOf, keepRank, type Planned, redundant, removal, where } from "../plan.ts";
 import type { Rule } from "./rule.ts";
 
@@ -90,9 +89,7 @@ export const nearDuplicates: Rule = {
     for (const keep of [...links.keys()].sort(informative)) {
       if (removed.has(keep)) continue;
       const drop = [...(links.get(keep) ?? [])]
-        .filter(
-          (p) => !removed.has(p) && !isIndex(p.entry.path) && redundant(p, keep) && informative(keep, p) <= 0,
-        )
+        .filter((p) => !removed.has(p) && redundant(p, keep) && informative(keep, p) <= 0)
         .sort(informative);
       if (!drop.length) continue;
       for (const d of drop) removed.add(d);
