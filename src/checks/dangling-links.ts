@@ -6,13 +6,30 @@ import { posix } from "node:path";
  */
 const INDEX_LINK = /^\s*(?:(?:[-*+]|\d{1,9}[.)])\s*)?\[[^\]]*\]\(([^)\s]+)\)/;
 
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+/**
+ * A link's target as a store path, relative to the note that holds it: the anchor dropped, %-escapes
+ * decoded (a malformed one read as written: it names a file, it must not fail the dream); null for a
+ * URL or a bare anchor. Callers decide what else is not a store path (a root-relative "/…").
+ */
+export function resolveLink(target: string, fromFile: string): string | null {
+  if (SCHEME.test(target)) return null;
+  const path = target.split("#")[0] ?? "";
+  if (!path) return null;
+  let clean = path;
+  try {
+    clean = decodeURIComponent(path);
+  } catch {
+    // Read as written.
+  }
+  return posix.normalize(posix.join(posix.dirname(fromFile), clean));
+}
+
 export function danglingTarget(line: string, fromFile: string, paths: ReadonlySet<string>): string | null {
   const target = INDEX_LINK.exec(line)?.[1];
-  if (!target || /^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith("#") || target.startsWith("/"))
-    return null;
-  const clean = decodeURIComponent(target.split("#")[0] ?? "");
-  if (!clean) return null;
-  const resolved = posix.normalize(posix.join(posix.dirname(fromFile), clean));
-  if (resolved.startsWith("..")) return null;
+  if (!target || target.startsWith("/")) return null;
+  const resolved = resolveLink(target, fromFile);
+  if (!resolved || resolved.startsWith("..")) return null;
   return paths.has(resolved) ? null : resolved;
 }

@@ -4,7 +4,7 @@
  * its list (or its list from it), unbalances a tag pair, or drops an index line whose target exists, is refused here. The note
  * is read as CommonMark + GFM (mdast), before and after the change.
  */
-import { posix } from "node:path";
+
 import type { Heading, Nodes, RootContent } from "mdast";
 import {
   endsWithColon,
@@ -14,6 +14,7 @@ import {
   mayHoldBlocks,
   parseMarkdown,
 } from "../memory/markdown.ts";
+import { resolveLink } from "./dangling-links.ts";
 
 export const STRUCTURE_RULES = [
   "edit-in-code",
@@ -206,14 +207,6 @@ export function structureOf(source: string, path = ""): NoteStructure {
   return s;
 }
 
-function decoded(target: string): string {
-  try {
-    return decodeURIComponent(target);
-  } catch {
-    return target;
-  }
-}
-
 export interface Violation {
   rule: StructureRule;
   detail: string;
@@ -293,12 +286,12 @@ export function noteViolation(
       detail: `${path}: "${cut.text.slice(0, 80)}" would go while the list it introduces stays`,
     };
   if (INDEX.test(path)) {
-    const dir = posix.dirname(path);
     const stillLinked = new Set([...base.links].filter(([l]) => !removed.has(l)).flatMap(([, t]) => t));
     for (const l of removed) {
-      const live = (base.links.get(l) ?? []).find(
-        (t) => !stillLinked.has(t) && exists(posix.normalize(posix.join(dir, decoded(t)))),
-      );
+      const live = (base.links.get(l) ?? []).find((t) => {
+        const target = stillLinked.has(t) ? null : resolveLink(t, path);
+        return target !== null && exists(target);
+      });
       if (live)
         return { rule: "index-line-removed", detail: `${path}:${l} links ${live}, which still exists` };
     }

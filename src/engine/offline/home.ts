@@ -1,4 +1,4 @@
-import { posix } from "node:path";
+import { resolveLink } from "../../checks/dangling-links.ts";
 
 /**
  * Which copy of a duplicate is the one to keep: the owner's own map of the store decides. A file the
@@ -15,18 +15,10 @@ export function linkedFromIndex(notes: readonly { path: string; lines: readonly 
   const linked = new Set<string>();
   for (const n of notes) {
     if (!INDEX.test(n.path)) continue;
-    const dir = posix.dirname(n.path);
     for (const line of n.lines) {
       for (const m of line.matchAll(LINK)) {
-        const target = m[1] ?? (m[2] ? `${m[2].trim()}.md` : "");
-        if (!target || /^[a-z][a-z0-9+.-]*:/i.test(target)) continue;
-        let decoded = target;
-        try {
-          decoded = decodeURIComponent(target);
-        } catch {
-          // A malformed escape is a literal name.
-        }
-        linked.add(posix.normalize(posix.join(dir, decoded)));
+        const target = resolveLink(m[1] ?? (m[2] ? `${m[2].trim()}.md` : ""), n.path);
+        if (target) linked.add(target);
       }
     }
   }
