@@ -3,7 +3,7 @@ import { resolveInside } from "../fs/paths.ts";
 import type { Change, Operation, ProposedOperation, Refused } from "../manifest.ts";
 import { containment, contentWords, hardTokens } from "../text/similarity.ts";
 import { confidenceOf } from "./confidence.ts";
-import { danglingTarget } from "./dangling-links.ts";
+import { removesOnlyDanglingLinks } from "./dangling-links.ts";
 import { expiredDeadline } from "./deadlines.ts";
 import { checkEvidence, type EvidenceBase } from "./evidence.ts";
 import { createStructureGuard } from "./structure.ts";
@@ -200,11 +200,7 @@ function checkOne(op: ProposedOperation, input: CheckInput, taken: Taken): void 
       removals.every((c) => c.before.some((l) => expiredDeadline(l, input.expiredBefore ?? "") !== null));
     const dangling =
       input.paths !== undefined &&
-      removals.every((c) =>
-        c.before.every(
-          (l) => l.trim() === "" || danglingTarget(l, c.path, input.paths ?? new Set()) !== null,
-        ),
-      );
+      removals.every((c) => removesOnlyDanglingLinks(c, input.paths ?? new Set()));
     if (!survivor && !dangling && !expired) {
       throw new Refusal(
         "removal-without-evidence",

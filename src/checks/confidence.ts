@@ -1,5 +1,5 @@
 import type { Operation, ProposedOperation } from "../manifest.ts";
-import { danglingTarget } from "./dangling-links.ts";
+import { removesOnlyDanglingLinks } from "./dangling-links.ts";
 
 /**
  * How sure a reviewer may be of an accepted operation, decided by code, never claimed by an engine.
@@ -16,9 +16,8 @@ export function confidenceOf(op: ProposedOperation, paths: ReadonlySet<string>):
   const removals = op.changes.filter((c) => c.after.length === 0);
   if (!removals.length || removals.length !== op.changes.length) return "likely";
   if (op.kind === "prune") {
-    const dangling = removals.every((c) =>
-      c.before.every((l) => l.trim() === "" || ATX.test(l) || danglingTarget(l, c.path, paths) !== null),
-    );
+    // A heading that went with its only link is not a judgement either.
+    const dangling = removals.every((c) => removesOnlyDanglingLinks(c, paths, (l) => ATX.test(l)));
     return dangling ? "certain" : "likely";
   }
   if (op.kind !== "merge") return "likely";

@@ -33,3 +33,15 @@ export function danglingTarget(line: string, fromFile: string, paths: ReadonlySe
   if (!resolved || resolved.startsWith("..")) return null;
   return paths.has(resolved) ? null : resolved;
 }
+
+/**
+ * Whether a change removes only index lines whose targets are missing (blank lines, and any line `also`
+ * lets pass, aside): the one removal code can justify without a surviving quote.
+ */
+export function removesOnlyDanglingLinks(
+  c: { path: string; before: readonly string[] },
+  paths: ReadonlySet<string>,
+  also: (line: string) => boolean = () => false,
+): boolean {
+  return c.before.every((l) => l.trim() === "" || also(l) || danglingTarget(l, c.path, paths) !== null);
+}
