@@ -1,5 +1,6 @@
 import type { Operation, ProposedOperation } from "../manifest.ts";
 import { removesOnlyDanglingLinks } from "./dangling-links.ts";
+import { ATX_HEADING } from "./structure.ts";
 
 /**
  * How sure a reviewer may be of an accepted operation, decided by code, never claimed by an engine.
@@ -9,7 +10,6 @@ import { removesOnlyDanglingLinks } from "./dangling-links.ts";
  */
 export type Confidence = Operation["confidence"];
 
-const ATX = /^ {0,3}#{1,6}(?:\s|$)/;
 const squeeze = (s: string) => s.replace(/\s+/g, " ").trim();
 
 export function confidenceOf(op: ProposedOperation, paths: ReadonlySet<string>): "certain" | "likely" {
@@ -17,7 +17,7 @@ export function confidenceOf(op: ProposedOperation, paths: ReadonlySet<string>):
   if (!removals.length || removals.length !== op.changes.length) return "likely";
   if (op.kind === "prune") {
     // A heading that went with its only link is not a judgement either.
-    const dangling = removals.every((c) => removesOnlyDanglingLinks(c, paths, (l) => ATX.test(l)));
+    const dangling = removals.every((c) => removesOnlyDanglingLinks(c, paths, (l) => ATX_HEADING.test(l)));
     return dangling ? "certain" : "likely";
   }
   if (op.kind !== "merge") return "likely";
@@ -28,7 +28,9 @@ export function confidenceOf(op: ProposedOperation, paths: ReadonlySet<string>):
       ev.source === "memory" && !removed(ev.path, ev.line) ? [squeeze(ev.quote)] : [],
     ),
   );
-  return removals.every((c) => c.before.every((l) => l.trim() === "" || ATX.test(l) || kept.has(squeeze(l))))
+  return removals.every((c) =>
+    c.before.every((l) => l.trim() === "" || ATX_HEADING.test(l) || kept.has(squeeze(l))),
+  )
     ? "certain"
     : "likely";
 }

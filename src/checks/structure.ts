@@ -105,7 +105,8 @@ const TAG_ONLY = /^\s*<\/?[A-Za-z][\w-]*>\s*$/;
 const itemLines = (lines: readonly string[], list: number[]) =>
   list.filter((l) => !TAG_ONLY.test(lines[l - 1] ?? ""));
 
-const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(\S.*)?)?$/;
+/** An ATX heading as CommonMark reads it (up to three spaces before it), its level in group 1. */
+export const ATX_HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(\S.*)?)?$/;
 const MARKDOWN = /\.(?:md|markdown)$/i;
 
 /**
@@ -116,7 +117,7 @@ const MARKDOWN = /\.(?:md|markdown)$/i;
 function plainStructureOf(lines: readonly string[]): NoteStructure {
   const s = emptyStructure();
   const heads = lines.flatMap((l, i) => {
-    const m = ATX.exec(l);
+    const m = ATX_HEADING.exec(l);
     return m?.[1] ? [{ line: i + 1, depth: m[1].length, text: (m[2] ?? "").trim() }] : [];
   });
   heads.forEach((h, k) => {
@@ -127,13 +128,13 @@ function plainStructureOf(lines: readonly string[]): NoteStructure {
   });
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? "";
-    if (!endsWithColon(line) || LIST_ITEM.test(line) || ATX.test(line)) continue;
+    if (!endsWithColon(line) || LIST_ITEM.test(line) || ATX_HEADING.test(line)) continue;
     let start = i;
     while (
       start > 0 &&
       (lines[start - 1] ?? "").trim() &&
       !LIST_ITEM.test(lines[start - 1] ?? "") &&
-      !ATX.test(lines[start - 1] ?? "")
+      !ATX_HEADING.test(lines[start - 1] ?? "")
     )
       start--;
     const first = listAfter(lines, i);
@@ -143,7 +144,7 @@ function plainStructureOf(lines: readonly string[]): NoteStructure {
     for (let k = first + 1, blank = false; k < lines.length; k++) {
       const t = lines[k] ?? "";
       if (!t.trim()) blank = true;
-      else if (ATX.test(t) || (blank && !LIST_ITEM.test(t) && !/^\s/.test(t))) break;
+      else if (ATX_HEADING.test(t) || (blank && !LIST_ITEM.test(t) && !/^\s/.test(t))) break;
       else {
         blank = false;
         end = k + 1;

@@ -4,7 +4,7 @@
  * - entries: a list item with its continuation and nested lines, or a paragraph.
  * Line numbers are 1-based and refer to the file as read, so evidence can cite them.
  */
-import { type BlockKind, protectedLines } from "./markdown.ts";
+import { ATX, type BlockKind, protectedLines } from "./markdown.ts";
 
 export type EntryKind = "bullet" | "paragraph";
 
@@ -39,7 +39,6 @@ export interface ParsedText {
 }
 
 const BULLET = /^(\s*)(?:[-*+]|\d{1,9}[.)])\s+/;
-const HEADING = /^#{1,6}\s/;
 const FENCE = /^\s*(```|~~~)/;
 const RULE = /^\s*([-*_])(\s*\1){2,}\s*$/;
 const SETEXT = /^\s{0,3}(=+|-+)\s*$/;
@@ -215,7 +214,7 @@ export function parseEntries(path: string, text: string): ParsedText {
         j = fenceEnd(lines, j);
         break;
       }
-      if (next.trim() === "" || HEADING.test(next) || BULLET.test(next) || RULE.test(next)) break;
+      if (next.trim() === "" || ATX.test(next) || BULLET.test(next) || RULE.test(next)) break;
       j++;
     }
     push(i, j - 1, "paragraph", false);

@@ -22,6 +22,8 @@ const MAY_HOLD_BLOCKS =
 
 /** Whether a note needs the full parse: it may hold blocks, code spans, setext headings or frontmatter. */
 export const mayHoldBlocks = (source: string) => MAY_HOLD_BLOCKS.test(source);
+/** An ATX heading line as the line readers see it, its level in group 1. */
+export const ATX = /^(#{1,6})\s/;
 /** A list item's first line: a bullet or a number, then white space. */
 export const LIST_ITEM = /^\s*(?:[-*+]|\d{1,9}[.)])\s/;
 

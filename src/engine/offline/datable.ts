@@ -1,4 +1,5 @@
 import type { Entry } from "../../memory/entries.ts";
+import { ATX } from "../../memory/markdown.ts";
 
 /**
  * Whether a dream may propose making an entry's relative dates absolute: only in the agent's own prose
@@ -19,7 +20,6 @@ const NOT_OWN_WORDS =
 // own date (the third audit's two debatable verdicts, the fourth's one wrong).
 const SMALL_HOURS =
   /(?<![\d:])(?:0?[0-4]|24):[0-5]\d(?!\d)|(?<![\d:])(?:12|0?[1-4])(?::[0-5]\d)?\s?(?:am|a\.m\.)(?![a-z])|(?<![\w-])(?:late[- ]night|overnight|midnight|after hours)(?![\w-])/i;
-const HEADING = /^(#{1,6})\s/;
 
 /**
  * For each line of a note (0-based), whether it lies in a part that runs past midnight: the block under
@@ -30,7 +30,7 @@ export function pastMidnight(lines: readonly string[]): (line: number) => boolea
   const blockOf = new Int32Array(lines.length);
   const late: boolean[] = [false];
   lines.forEach((l, i) => {
-    const h = HEADING.exec(l);
+    const h = ATX.exec(l);
     if (h?.[1] && h[1].length <= 2) late.push(false);
     blockOf[i] = late.length - 1;
     if (h && SMALL_HOURS.test(l)) late[late.length - 1] = true;

@@ -1,5 +1,5 @@
+import { ATX } from "../../memory/markdown.ts";
 import type { ProposedOperation } from "../engine.ts";
-import { ATX } from "./plan.ts";
 
 /**
  * Several operations may each remove one entry under a heading and together leave it empty, which code

@@ -1,6 +1,6 @@
 import type { Change, Evidence } from "../../manifest.ts";
 import { type Entry, normalizeEntry } from "../../memory/entries.ts";
-import { endsWithColon, listAfter } from "../../memory/markdown.ts";
+import { ATX, endsWithColon, listAfter } from "../../memory/markdown.ts";
 import type { NoteFile } from "../../memory/reader.ts";
 import { type DateRewrite, rewriteRelativeDates } from "../../memory/relative-dates.ts";
 import { contentWords } from "../../text/similarity.ts";
@@ -157,9 +157,6 @@ export function removal(p: Planned): Change {
     after: [],
   };
 }
-
-/** An ATX heading line, its level in group 1 (the offline engine reads headings only to keep them whole). */
-export const ATX = /^(#{1,6})\s/;
 
 /**
  * The line of the heading that lines `start`..`end` are the whole content of (blank lines aside), when
