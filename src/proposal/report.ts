@@ -1,16 +1,23 @@
 import type { Manifest, Operation } from "../manifest.ts";
 import { plural } from "../text/plural.ts";
 
-/** Operations by the rule that proposed them (a model's answer: "engine"), largest group first. */
-function byRule(ops: readonly Operation[]): [string, Operation[]][] {
+/** `ops` grouped by `key`, groups in first-seen order. */
+function groupBy(ops: readonly Operation[], key: (op: Operation) => string): Map<string, Operation[]> {
   const groups = new Map<string, Operation[]>();
   for (const op of ops) {
-    const rule = op.rule ?? "engine";
-    const group = groups.get(rule);
+    const k = key(op);
+    const group = groups.get(k);
     if (group) group.push(op);
-    else groups.set(rule, [op]);
+    else groups.set(k, [op]);
   }
-  return [...groups].sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : 1));
+  return groups;
+}
+
+/** Operations by the rule that proposed them (a model's answer: "engine"), largest group first. */
+function byRule(ops: readonly Operation[]): [string, Operation[]][] {
+  return [...groupBy(ops, (op) => op.rule ?? "engine")].sort(
+    ([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : 1),
+  );
 }
 
 /** "12 (9 certain)": how many, and how many code proved outright. */
@@ -22,6 +29,7 @@ function countOf(ops: readonly Operation[]): string {
 /** report.md: what a reviewer reads first. Every operation with its reason and evidence. */
 export function renderReport(m: Manifest): string {
   const count = (kind: string) => m.operations.filter((o) => o.kind === kind).length;
+  const rules = byRule(m.operations);
   const out: string[] = [
     `# Dream ${m.dreamId}`,
     "",
@@ -31,11 +39,7 @@ export function renderReport(m: Manifest): string {
       (m.stats.deferredSessions ? ` (${m.stats.deferredSessions} more left for the next dream)` : ""),
     `- ${plural(m.operations.length, "operation")}: ${["merge", "supersede", "prune", "normalize", "create"].map((k) => `${count(k)} ${k}`).join(", ")}`,
     ...(m.operations.length
-      ? [
-          `- by rule: ${byRule(m.operations)
-            .map(([rule, ops]) => `${rule} ${countOf(ops)}`)
-            .join(", ")}`,
-        ]
+      ? [`- by rule: ${rules.map(([rule, ops]) => `${rule} ${countOf(ops)}`).join(", ")}`]
       : []),
     `- ${plural(m.output.changed.length, "file")} changed, ${plural(m.refused.length, "operation")} refused, ${plural(m.problems.length, "input")} with problems`,
     "",
@@ -50,15 +54,9 @@ export function renderReport(m: Manifest): string {
   if (m.operations.length) {
     // By rule, then by the file it changes first: a reviewer judges one kind of decision at a time.
     out.push("", "## Operations", "");
-    for (const [rule, ops] of byRule(m.operations)) {
+    for (const [rule, ops] of rules) {
       out.push(`### ${rule}: ${countOf(ops)}`, "");
-      const byFile = new Map<string, Operation[]>();
-      for (const op of ops) {
-        const file = op.changes[0]?.path ?? op.targets[0] ?? "";
-        const group = byFile.get(file);
-        if (group) group.push(op);
-        else byFile.set(file, [op]);
-      }
+      const byFile = groupBy(ops, (op) => op.changes[0]?.path ?? op.targets[0] ?? "");
       for (const [file, fileOps] of [...byFile].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         out.push(`#### ${file}`, "");
         for (const op of fileOps) {
