@@ -101,6 +101,8 @@ const INDEX = /(^|\/)(MEMORY|_index|index)\.md$/i;
 
 // A line that is only a tag ("</relevant-memories>") closes a wrapper; it is nothing the list says.
 const TAG_ONLY = /^\s*<\/?[A-Za-z][\w-]*>\s*$/;
+/** The non-blank lines of `ls`: a loose list spans the blank lines between its items, it holds the others. */
+const filled = (lines: readonly string[], ls: number[]) => ls.filter((l) => (lines[l - 1] ?? "").trim());
 /** What a lead-in's list holds: its lines that are not only a tag, so a list cut to its closing tag counts as gone. */
 const itemLines = (lines: readonly string[], list: number[]) =>
   list.filter((l) => !TAG_ONLY.test(lines[l - 1] ?? ""));
@@ -122,8 +124,7 @@ function plainStructureOf(lines: readonly string[]): NoteStructure {
   });
   heads.forEach((h, k) => {
     const end = heads.slice(k + 1).find((n) => n.depth <= h.depth)?.line ?? lines.length + 1;
-    const own: number[] = [];
-    for (let l = h.line + 1; l < end; l++) if ((lines[l - 1] ?? "").trim() !== "") own.push(l);
+    const own = filled(lines, range(h.line + 1, end - 1));
     if (own.length) s.headings.push({ text: h.text, line: h.line, own });
   });
   for (let i = 0; i < lines.length; i++) {
@@ -150,10 +151,7 @@ function plainStructureOf(lines: readonly string[]): NoteStructure {
         end = k + 1;
       }
     }
-    const list = itemLines(
-      lines,
-      range(first + 1, end).filter((l) => (lines[l - 1] ?? "").trim()),
-    );
+    const list = itemLines(lines, filled(lines, range(first + 1, end)));
     s.leadIns.push({ text: line.trim(), lines: range(start + 1, i + 1), list });
   }
   return s;
@@ -165,8 +163,6 @@ export function structureOf(source: string, path = ""): NoteStructure {
   if (!mayHoldBlocks(source) && !INDEX.test(path)) return plainStructureOf(lines);
   const root = parseMarkdown(source);
   const s = emptyStructure();
-  // A loose list spans the blank lines between its items; what it holds is its non-blank lines.
-  const filled = (ls: number[]) => ls.filter((l) => (lines[l - 1] ?? "").trim());
   const visit = (n: Nodes, parent: string) => {
     const rule = inlineHtml(n, parent) ? undefined : BLOCK_RULE[n.type];
     if (rule) for (const l of span(n)) if (!s.blocks.has(l)) s.blocks.set(l, rule);
@@ -184,7 +180,7 @@ export function structureOf(source: string, path = ""): NoteStructure {
         s.leadIns.push({
           text: textOf(k).trim(),
           lines: span(k),
-          list: itemLines(lines, filled(span(next))),
+          list: itemLines(lines, filled(lines, span(next))),
         });
       }
       visit(k, n.type);
@@ -201,7 +197,7 @@ export function structureOf(source: string, path = ""): NoteStructure {
     for (let j = i + 1; j < blocks.length; j++) {
       const next = blocks[j] as Nodes;
       if (next.type === "heading" && (next as Heading).depth <= depth) break;
-      own.push(...filled(span(next)));
+      own.push(...filled(lines, span(next)));
     }
     if (own.length) s.headings.push({ text: textOf(b).trim(), line: b.position?.start.line ?? 0, own });
   });
