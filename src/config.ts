@@ -246,6 +246,13 @@ export const configFields = {
       .max(1, { error: "must be between 0 and 1" })
       .default(0.25),
   }),
+  maxOperations: field({
+    env: "DREAMD_MAX_OPERATIONS",
+    flag: "max-operations",
+    description:
+      "Most operations one dream proposes, the most valuable first; the rest are reported as deferred.",
+    schema: positiveInt(1).default(200),
+  }),
   schedule: field({
     env: "DREAMD_SCHEDULE",
     flag: "schedule",

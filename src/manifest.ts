@@ -56,6 +56,14 @@ export const reviewItemSchema = z.object({
   evidence: z.array(evidenceSchema).min(2),
 });
 
+/** An operation code accepted but the dream left for the next one (over DREAMD_MAX_OPERATIONS). */
+export const deferredSchema = z.object({
+  kind: z.enum(operationKinds),
+  rule: z.string().optional(),
+  targets: z.array(z.string()),
+  reason: z.string(),
+});
+
 export const refusedSchema = z.object({
   operation: z.unknown(),
   rule: z.string(),
@@ -100,6 +108,8 @@ export const manifestSchema = z.object({
   problems: z.array(problemSchema),
   operations: z.array(operationSchema),
   refused: z.array(refusedSchema),
+  /** Accepted but over the operation limit: a second dream proposes them (absent when none). */
+  deferred: z.array(deferredSchema).optional(),
   notes: z.array(z.string()),
   /** Possible duplicates in other words, not merged: for the reviewer (absent in older manifests). */
   candidates: z.array(z.object({ reason: z.string(), evidence: z.array(evidenceSchema).min(2) })).optional(),

@@ -1,5 +1,6 @@
 import { checkOperations } from "../checks/check-operations.ts";
 import { checkInputOf } from "../checks/inputs.ts";
+import { type Deferred, mostValuable } from "../checks/most-valuable.ts";
 import type { EngineResult } from "../engine/engine.ts";
 import type { Operation, Refused } from "../manifest.ts";
 import type { DreamRun } from "./options.ts";
@@ -10,6 +11,8 @@ export interface Consolidated {
   /** Operations code accepted, numbered; the rest are refused, each with the rule that refused it. */
   accepted: Operation[];
   refused: Refused[];
+  /** Accepted, but over the dream's operation limit: left for the next dream. */
+  deferred: Deferred[];
 }
 
 /** Consolidate: the engine proposes, then code checks every operation against the input it read. */
@@ -21,13 +24,12 @@ export async function consolidate(run: DreamRun, oriented: Oriented): Promise<Co
     now: run.opts.now,
     signal: run.signal,
   });
-  const { accepted, refused } = checkOperations(
-    checkInputOf(result.operations, {
-      memory,
-      sessions: loaded.sessions,
-      now: run.opts.now,
-      deletionBudget: run.opts.deletionBudget,
-    }),
-  );
-  return { result, accepted, refused };
+  const input = checkInputOf(result.operations, {
+    memory,
+    sessions: loaded.sessions,
+    now: run.opts.now,
+    deletionBudget: run.opts.deletionBudget,
+  });
+  const { accepted, refused, deferred } = mostValuable(checkOperations(input), input, run.opts.maxOperations);
+  return { result, accepted, refused, deferred };
 }

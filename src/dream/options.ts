@@ -24,6 +24,8 @@ export interface DreamOptions {
   maxTranscriptBytes: number;
   /** Share of entries one dream may remove (default 0.25). */
   deletionBudget?: number;
+  /** Most operations one dream proposes (default 200); the rest are deferred to the next dream. */
+  maxOperations?: number;
   now: Date;
   dreamId?: string;
   signal?: AbortSignal;
@@ -49,6 +51,7 @@ export function dreamDirsAndLimits(cfg: Config) {
     maxFileBytes: cfg.maxFileBytes,
     maxTranscriptBytes: cfg.maxTranscriptBytes,
     deletionBudget: cfg.deletionBudget,
+    maxOperations: cfg.maxOperations,
     secrets: [cfg.apiToken, cfg.anthropicApiKey].filter(Boolean),
   } satisfies Partial<DreamOptions>;
 }

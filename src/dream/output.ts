@@ -16,7 +16,7 @@ export async function output(
 ): Promise<{ dir: string; manifest: Manifest }> {
   const { opts, dreamId, redact, deps } = run;
   const { snapshot, memory, loaded, superseding } = oriented;
-  const { result, accepted, refused } = consolidated;
+  const { result, accepted, refused, deferred } = consolidated;
   const written = await writeProposal({
     proposalsDir: opts.proposalsDir,
     dreamId,
@@ -45,6 +45,7 @@ export async function output(
       problems: [...memory.problems, ...loaded.problems].map((p) => ({ ...p, error: redact(p.error) })),
       operations: accepted,
       refused,
+      ...(deferred.length ? { deferred } : {}),
       notes: [...oriented.sessionNotes, ...ledgerNotes(superseding, loaded.carried), ...result.notes].map(
         redact,
       ),

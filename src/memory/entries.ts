@@ -20,6 +20,17 @@ export interface Entry {
   ordered: boolean;
   /** Headings above it, outermost first ("Deploy > Staging"). */
   section: string;
+  /**
+   * The line of the heading that opens its section (0 above the first heading). Two sections with one
+   * heading text are two records: each day's "## Sources" in one briefs file (issue 13's second audit).
+   */
+  sectionLine: number;
+  /**
+   * The first line of the list a list item belongs to (items separated only by blank lines are one
+   * list); a paragraph's own first line. A "**Title:**" list and a "**Caption:**" list under one heading
+   * are two groups.
+   */
+  group: number;
   /** Raw lines as in the file (without the trailing newline). */
   lines: string[];
   /** The date the entry was written, YYYY-MM-DD, or null when no reliable source exists. */
@@ -107,6 +118,7 @@ interface Heading {
   level: number;
   text: string;
   date: string | null;
+  line: number;
 }
 
 export function parseEntries(path: string, text: string): ParsedText {
@@ -127,9 +139,18 @@ export function parseEntries(path: string, text: string): ParsedText {
     while (headings.length && (headings[headings.length - 1]?.level ?? 0) >= level) headings.pop();
     // Only a heading that *is* a date ("## 2026-03-04", "## 2026-03-04 (Tue)") dates what is under it;
     // "## Review of the 2024-01-01 incident" does not.
-    headings.push({ level, text, date: DATE_HEADING.test(text) ? validDate(text) : null });
+    headings.push({ level, text, date: DATE_HEADING.test(text) ? validDate(text) : null, line: i + 1 });
   };
   const push = (start: number, end: number, kind: EntryKind, ordered: boolean) => {
+    const prev = entries.at(-1);
+    const sectionLine = headings.at(-1)?.line ?? 0;
+    const sameList =
+      kind === "bullet" &&
+      prev?.kind === "bullet" &&
+      prev.sectionLine === sectionLine &&
+      indentOf(lines[prev.startLine - 1] ?? "") === indentOf(lines[start] ?? "") &&
+      lines.slice(prev.endLine, start).every((l) => l.trim() === "");
+    const group = sameList && prev ? prev.group : start + 1;
     const body = lines.slice(start, end + 1);
     const inline = validDate(LEADING_DATE.exec(body[0] ?? "")?.[1]);
     const headingDate = [...headings].reverse().find((h) => h.date)?.date ?? null;
@@ -145,6 +166,8 @@ export function parseEntries(path: string, text: string): ParsedText {
       kind,
       ordered,
       section,
+      sectionLine,
+      group,
       lines: body,
       writtenOn,
       dateSource,

@@ -2,8 +2,8 @@ import type { Manifest, Operation } from "../manifest.ts";
 import { plural } from "../text/plural.ts";
 
 /** `ops` grouped by `key`, groups in first-seen order. */
-function groupBy(ops: readonly Operation[], key: (op: Operation) => string): Map<string, Operation[]> {
-  const groups = new Map<string, Operation[]>();
+function groupBy<T>(ops: readonly T[], key: (op: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
   for (const op of ops) {
     const k = key(op);
     const group = groups.get(k);
@@ -42,6 +42,11 @@ export function renderReport(m: Manifest): string {
       ? [`- by rule: ${rules.map(([rule, ops]) => `${rule} ${countOf(ops)}`).join(", ")}`]
       : []),
     `- ${plural(m.output.changed.length, "file")} changed, ${plural(m.refused.length, "operation")} refused, ${plural(m.problems.length, "input")} with problems`,
+    ...(m.deferred?.length
+      ? [
+          `- ${plural(m.deferred.length, "more operation")} deferred to the next dream (over the limit of operations per dream; the most valuable are proposed first)`,
+        ]
+      : []),
     "",
     "Nothing has been applied: the proposed store is `store/`, the change is `diff.patch`.",
   ];
@@ -92,6 +97,13 @@ export function renderReport(m: Manifest): string {
       out.push(`- ${r.kind}: ${r.reason}`);
       for (const ev of r.evidence)
         if (ev.source === "memory") out.push(`  - ${ev.path}:${ev.line} — "${ev.quote}"`);
+    }
+    out.push("");
+  }
+  if (m.deferred?.length) {
+    out.push("## Deferred (accepted by code, left for the next dream)", "");
+    for (const [rule, ds] of groupBy(m.deferred, (d) => d.rule ?? "engine")) {
+      out.push(`- ${rule}: ${ds.length}`);
     }
     out.push("");
   }

@@ -44,7 +44,27 @@ describe("headings emptied by several operations", () => {
     ]);
   });
 
-  it("one operation may take several headings: a section pasted three times keeps its first copy whole", async () => {
+  it("one operation may take several headings: a topic file's line copied into three daily notes", async () => {
+    const fact = "- The task list is reviewed for open work before every flush.";
+    const daily = (d: string) =>
+      `# ${d}\n\n## In flight\n${fact}\n\n## Done\n- Shipped build ${d.slice(-2)}.\n`;
+    const files = {
+      "MEMORY.md": "# Memory\n\n- [Process](process.md) — how flushes work\n",
+      "process.md": `# Process\n\n${fact}\n`,
+      "notes/2026-03-02.md": daily("2026-03-02"),
+      "notes/2026-03-03.md": daily("2026-03-03"),
+      "notes/2026-03-04.md": daily("2026-03-04"),
+    };
+    const { accepted, refused } = await dreamAndCheck(files);
+    expect(refused).toEqual([]);
+    expect(accepted).toHaveLength(1);
+    const removed = accepted.flatMap((op) => op.changes.flatMap((c) => c.before));
+    expect(removed.filter((l) => l.startsWith("## In flight"))).toHaveLength(3);
+    expect(removed.filter((l) => l.startsWith("- The task list"))).toHaveLength(3);
+    expect(removed.some((l) => l.startsWith("## Done") || l.startsWith("# "))).toBe(false);
+  });
+
+  it("a section pasted under three different headings is three records: nothing is removed", async () => {
     const section =
       "### In flight at the flush\n- Review the task list for open work\n- Review the memory index for recent context\n";
     const files = {
@@ -52,9 +72,6 @@ describe("headings emptied by several operations", () => {
     };
     const { accepted, refused } = await dreamAndCheck(files);
     expect(refused).toEqual([]);
-    const removed = accepted.flatMap((op) => op.changes.flatMap((c) => c.before));
-    expect(removed.filter((l) => l.startsWith("### In flight"))).toHaveLength(2);
-    expect(removed.filter((l) => l.startsWith("- Review"))).toHaveLength(4);
-    expect(removed.some((l) => l.startsWith("## ") || l.startsWith("Context"))).toBe(false);
+    expect(accepted).toEqual([]);
   });
 });

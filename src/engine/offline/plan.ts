@@ -31,6 +31,12 @@ export interface Planned {
    * path, so it is one fact only with a copy in the same file and section.
    */
   local: boolean;
+  /**
+   * Another item of its list is a `Label: value` line: the list is one record's fields
+   * ("- email-agent crashed…" over "- Root cause: …", "- Fix: …"), and none of its items is removed on
+   * its own in favour of a copy elsewhere.
+   */
+  inRecord: boolean;
 }
 
 const MARKER = /^\s*(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?/;
@@ -41,16 +47,31 @@ export function keepRank(p: Planned): number {
 }
 
 /**
- * Whether `copy` says nothing `keep` does not, where it stands: a paste within one section, or a daily
- * note's line already in the index or a topic file (what consolidating memory means). The same words in
- * two other places are two records — two days' logs, two CVs, two posts, a template and a client's case
- * file, a log's separate runs, a backup — and each keeps its own line (issue 13's audit of 150 merges).
+ * Whether `copy` says nothing `keep` does not, where it stands. Within a file: only in the same section
+ * (the same heading, not another with its text) and, for a list item, the same list; a line that takes
+ * its subject from where it stands (`local`) only in the same list or right after its twin. Across files:
+ * only a daily note's sentence that names its own subject, standing alone (not one field of a record),
+ * already in the index or a topic file (what consolidating memory means). The same words anywhere else
+ * are two records — two days' briefs, two listings, a Title's and a Caption's settings, two CVs, a
+ * template and a client's case file, a backup — and each keeps its own line (issue 13's two audits).
  */
 export function redundant(copy: Planned, keep: Planned): boolean {
   // An index's line is never the copy removed (home.ts).
   if (copy.home === HOME.index) return false;
-  if (copy.entry.path === keep.entry.path && copy.entry.section === keep.entry.section) return true;
-  return copy.home === HOME.daily && keep.home <= HOME.index;
+  const a = copy.entry;
+  const b = keep.entry;
+  if (a.path === b.path) {
+    if (a.sectionLine !== b.sectionLine) return false;
+    if (a.kind === "bullet" || b.kind === "bullet") return a.group === b.group;
+    return !copy.local || adjacent(copy, keep);
+  }
+  return copy.home === HOME.daily && keep.home <= HOME.index && !copy.local && !copy.inRecord;
+}
+
+/** Nothing but blank lines between the two entries: a paste of the same paragraph twice in a row. */
+function adjacent(x: Planned, y: Planned): boolean {
+  const [first, second] = x.entry.startLine < y.entry.startLine ? [x, y] : [y, x];
+  return x.fileLines.slice(first.entry.endLine, second.entry.startLine - 1).every((l) => l.trim() === "");
 }
 
 export const where = (p: Planned) => `${p.entry.path}:${p.entry.startLine}`;
@@ -61,7 +82,7 @@ export const where = (p: Planned) => `${p.entry.path}:${p.entry.startLine}`;
  */
 function dedupKey(entry: Entry, norm: string, local: boolean): string {
   if (entry.ordered) return "";
-  return local ? `${entry.path}\0${entry.section}\0${norm}` : norm;
+  return local ? `${entry.path}\0${entry.sectionLine}\0${norm}` : norm;
 }
 
 // "Auth: WPA2", "**Follow-up:** 7 days", "- [ ] Status: done": a label of a few words, then its value.
@@ -69,10 +90,15 @@ const LABEL =
   /^\s*(?:(?:[-*+]|\d{1,9}[.)])\s+)?(?:\[[ xX]\]\s+)?[*_]{0,2}[^\s:*_][^:]{0,40}?[*_]{0,2}\s?:[*_]{0,2}\s/;
 const LOCAL_WORDS = 6;
 
+/** A `Label: value` line: a field of whatever its heading or list describes. */
+function labelled(entry: Entry): boolean {
+  const label = LABEL.exec(entry.lines[0] ?? "");
+  return label !== null && label[0].trim().split(/\s+/).length <= 6;
+}
+
 /** Whether an entry takes its subject from its heading path (see Planned.local). */
 function local(entry: Entry, norm: string): boolean {
-  const label = LABEL.exec(entry.lines[0] ?? "");
-  return (label !== null && label[0].trim().split(/\s+/).length <= 6) || norm.split(" ").length < LOCAL_WORDS;
+  return labelled(entry) || norm.split(" ").length < LOCAL_WORDS;
 }
 
 /**
@@ -95,7 +121,7 @@ export function plan(
     return w;
   };
   const late = pastMidnight(note.parsed.lines);
-  return note.parsed.entries.map((entry) => {
+  const planned: Planned[] = note.parsed.entries.map((entry) => {
     const rewrites: Planned["rewrites"] = [];
     const dated = datable(entry, late);
     const after = entry.lines.map((line, i) => {
@@ -127,8 +153,18 @@ export function plan(
       words: new Set(contentWords(text).map(one)),
       fileLines: note.parsed.lines,
       when: entry.writtenOn ?? mtimeDay,
+      inRecord: false,
     };
   });
+  const fields = new Map<number, number>();
+  const isField = planned.map((p) => p.entry.kind === "bullet" && labelled(p.entry));
+  planned.forEach((p, i) => {
+    if (isField[i]) fields.set(p.entry.group, (fields.get(p.entry.group) ?? 0) + 1);
+  });
+  planned.forEach((p, i) => {
+    p.inRecord = (fields.get(p.entry.group) ?? 0) > (isField[i] ? 1 : 0);
+  });
+  return planned;
 }
 
 /** A paragraph ending in ":" right above a list: it introduces the list (code refuses parting them). */

@@ -26,11 +26,13 @@ describe("offline rule exact-duplicates", () => {
       "jobs/acme.md": "# Acme application\n\n- Follow-up: 7 days\n- Status: applied\n",
       "jobs/globex.md": "# Globex application\n\n- Follow-up: 7 days\n- Status: applied\n",
       "wifi.md":
-        "## Office\n- Auth: PPSK, WPA2, CCMP\n## Guest\n- Auth: PPSK, WPA2, CCMP\n## Office\n- Auth: PPSK, WPA2, CCMP\n",
+        "## Office\n- Auth: PPSK, WPA2, CCMP\n- Band: 5 GHz\n- Auth: PPSK, WPA2, CCMP\n## Guest\n- Auth: PPSK, WPA2, CCMP\n## Office\n- Auth: PPSK, WPA2, CCMP\n",
+      // One heading, two lists: a Title's settings and a Caption's (issue 13's second audit).
+      "post.md": "## Settings\n\n**Title:**\n\n- Use prompt: ON\n\n**Caption:**\n\n- Use prompt: ON\n",
     });
-    // Only the two "Office" copies in one file are one fact.
+    // Only the two copies in one list are one fact; a second "## Office" heading is another record.
     expect(operations.flatMap((o) => o.changes.map((c) => `${c.path}:${c.startLine}`))).toEqual([
-      "wifi.md:5",
+      "wifi.md:4",
     ]);
   });
 

@@ -59,7 +59,10 @@ export const nearDuplicates: Rule = {
       const b = pool[j];
       if (!a || !b) continue;
       // An entry that takes its subject from its heading path is one fact only with a copy there.
-      if ((a.local || b.local) && (a.entry.path !== b.entry.path || a.entry.section !== b.entry.section))
+      if (
+        (a.local || b.local) &&
+        (a.entry.path !== b.entry.path || a.entry.sectionLine !== b.entry.sectionLine)
+      )
         continue;
       if (!sameOrder(a.words, b.words)) continue;
       const [small, big] = a.words.size <= b.words.size ? [a, b] : [b, a];

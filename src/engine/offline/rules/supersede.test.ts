@@ -8,22 +8,38 @@ describe("extractSlot", () => {
       subject: "deploy region",
       value: "eu-west-1",
       form: "sentence",
+      named: false,
     });
     expect(extractSlot("The package manager is now pnpm")).toEqual({
       subject: "package manager",
       value: "pnpm",
       form: "sentence",
+      named: false,
     });
     expect(extractSlot("Test command: `pnpm test`")).toEqual({
       subject: "test command",
       value: "pnpm test",
       form: "label",
+      named: false,
     });
     expect(extractSlot("The payments channel moved to #payments-eng.")).toEqual({
       subject: "payments channel",
       value: "#payments-eng",
       form: "sentence",
+      named: false,
     });
+    expect(extractSlot("The billing-api deploy region is eu-west-1")?.named).toBe(true);
+    expect(extractSlot("The Postgres version is 16")?.named).toBe(true);
+  });
+
+  it("compares prose that names no subject only within its section (issue 13, audit 2)", async () => {
+    const { operations } = await run({
+      "posts/2026-06-18.md":
+        "# Post\n\nThe board moved again today.\n\nThe interesting part is the clustering.\n\nMore prose here.\n",
+      "posts/2026-06-19.md":
+        "# Post\n\nAnother board today.\n\nThe interesting part is the disagreement map.\n\nMore prose here.\n",
+    });
+    expect(operations).toEqual([]);
   });
 
   it("ignores long statements, vague subjects, negated values and lists", () => {

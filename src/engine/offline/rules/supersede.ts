@@ -13,7 +13,15 @@ export interface Slot {
   value: string;
   /** "label" for "Subject: value", "sentence" for "the subject is value": prose never retires a label. */
   form: "label" | "sentence";
+  /**
+   * The subject holds a name: a word with a digit, a hyphen, an underscore, a dot or a capital after the
+   * first ("billing-api deploy region", "the Postgres version"). "The interesting part" names nothing:
+   * two posts' "the interesting part is …" are two posts, not one value changed (issue 13, audit 2).
+   */
+  named: boolean;
 }
+
+const NAME = /[\d_./-]|\b[A-Z]/;
 
 const PATTERNS = [
   // "<subject> is (now) <value>", "<subject> moved to <value>", "<subject> changed to <value>"
@@ -32,11 +40,17 @@ export function extractSlot(text: string): Slot | null {
   if (t.split(/\s+/).length > 12) return null;
   for (const [k, re] of PATTERNS.entries()) {
     const m = re.exec(t);
-    const subject = m?.groups?.subject?.trim().toLowerCase().replace(/\s+/g, " ");
+    const raw = m?.groups?.subject?.trim() ?? "";
+    const subject = raw.toLowerCase().replace(/\s+/g, " ");
     const value = m?.groups?.value?.trim();
     if (!subject || !value || VAGUE.test(subject)) continue;
     if (value.split(/\s+/).length > MAX_VALUE_WORDS || /\b(not|never|no)\b/i.test(value)) continue;
-    return { subject, value, form: k === 2 ? "label" : "sentence" };
+    return {
+      subject,
+      value,
+      form: k === 2 ? "label" : "sentence",
+      named: NAME.test(t.startsWith(raw) ? raw.slice(1) : raw),
+    };
   }
   return null;
 }
@@ -62,13 +76,15 @@ function comparable(slot: Slot): boolean {
 }
 
 /**
- * Where a slot's subject comes from. A label ("Auth: WPA2") or a one-word subject ("Owner is Dana") does
- * not name whose attribute it is: its heading path and file do, so it is compared only there. A sentence
- * that names its subject ("the billing-api deploy region is eu-west-1") is one slot wherever it appears.
+ * Where a slot's subject comes from. A label ("Auth: WPA2") does not say whose attribute it is: its
+ * section does (the heading it stands under, not another with that text), so it is compared only there.
+ * A sentence is one slot wherever it appears when it names its subject ("the billing-api deploy region is
+ * eu-west-1") or is noted as a fact, a list item ("- Deploy region is eu-central-1"); a sentence of prose
+ * that names nothing ("The interesting part is the clustering.") belongs to its post (issue 13, audit 2).
  */
 function slotKey(p: Planned, slot: Slot): string {
-  const scoped = slot.form === "label" || !slot.subject.includes(" ");
-  return `${slot.form}\0${scoped ? `${p.entry.path}\0${p.entry.section}\0` : ""}${slot.subject}`;
+  const scoped = slot.form === "label" || (!slot.named && p.entry.kind !== "bullet");
+  return `${slot.form}\0${scoped ? `${p.entry.path}\0${p.entry.sectionLine}\0` : ""}${slot.subject}`;
 }
 
 export const supersede: Rule = {

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { consolidateOffline, memoryFrom } from "../../test/fixtures.ts";
+import { applyChanges } from "../proposal/apply-changes.ts";
+import { checkOperations } from "./check-operations.ts";
+import { checkInputOf } from "./inputs.ts";
+import { mostValuable } from "./most-valuable.ts";
+
+async function dream(files: Record<string, string>, max: number) {
+  const { operations } = await consolidateOffline(files);
+  const input = checkInputOf(operations, {
+    memory: memoryFrom(files),
+    sessions: [],
+    now: new Date("2026-03-20T00:00:00Z"),
+    deletionBudget: 1,
+  });
+  return { all: checkOperations(input), capped: mostValuable(checkOperations(input), input, max) };
+}
+
+/** A store of `n` lists, each with one line pasted twice, and one relative date to rewrite. */
+function store(n: number): Record<string, string> {
+  const sections = Array.from(
+    { length: n },
+    (_, i) =>
+      `## Service ${i}\n\n- Service ${i} restarts nightly at ${i}:00 UTC for its backups.\n- Service ${i} restarts nightly at ${i}:00 UTC for its backups.\n- Owner of service ${i} is team ${i}.\n`,
+  );
+  return {
+    "services.md": `# Services\n\n${sections.join("\n")}`,
+    "notes/2026-03-02.md": "# 2026-03-02\n\n- The billing export was moved to the new bucket yesterday.\n",
+  };
+}
+
+describe("mostValuable (DREAMD_MAX_OPERATIONS)", () => {
+  it("proposes nothing less when under the limit", async () => {
+    const { all, capped } = await dream(store(3), 200);
+    expect(capped.accepted).toEqual(all.accepted);
+    expect(capped.deferred).toEqual([]);
+  });
+
+  it("keeps the most valuable (certain merges before a date rewrite), numbers them afresh, defers the rest", async () => {
+    const { all, capped } = await dream(store(5), 3);
+    expect(all.accepted).toHaveLength(6);
+    expect(capped.accepted.map((op) => op.id)).toEqual(["op-001", "op-002", "op-003"]);
+    expect(capped.accepted.every((op) => op.kind === "merge" && op.confidence === "certain")).toBe(true);
+    expect(capped.deferred).toHaveLength(3);
+    expect(capped.deferred.map((d) => d.kind).sort()).toEqual(["merge", "merge", "normalize"]);
+  });
+
+  it("a second dream over the output proposes exactly what the first deferred", async () => {
+    const files = store(5);
+    const first = await dream(files, 3);
+    const out: Record<string, string> = {};
+    for (const [path, text] of Object.entries(files)) {
+      const changes = first.capped.accepted.flatMap((op) => op.changes.filter((c) => c.path === path));
+      out[path] = `${applyChanges(text.replace(/\n$/, "").split("\n"), changes).join("\n")}\n`;
+    }
+    const second = await dream(out, 200);
+    expect(second.capped.accepted.map((op) => op.kind).sort()).toEqual(
+      first.capped.deferred.map((d) => d.kind).sort(),
+    );
+    // The same decisions, at the lines the first dream's removals moved them to.
+    const quote = (ops: { evidence: { quote: string }[] }[]) => ops.map((op) => op.evidence[0]?.quote).sort();
+    expect(quote(second.capped.accepted)).toEqual(
+      quote(first.all.accepted.filter((op) => !first.capped.accepted.some((a) => a.reason === op.reason))),
+    );
+  });
+
+  it("defers an operation that relies on one left out, never proposing it half-supported", async () => {
+    // One merge takes the daily note's heading only together with the other removals under it.
+    const fact = (i: number) => `- Deploys to region ${i} need the on-call engineer's approval first.`;
+    const files = {
+      "MEMORY.md": "# Memory\n\n- [Deploys](deploys.md) — how deploys work\n",
+      "deploys.md": `# Deploys\n\n${[1, 2, 3].map(fact).join("\n")}\n`,
+      "notes/2026-03-02.md": `# 2026-03-02\n\n${[1, 2, 3].map(fact).join("\n")}\n`,
+    };
+    const { all, capped } = await dream(files, 2);
+    expect(all.accepted.map((op) => op.changes.map((c) => [c.startLine, c.endLine]))).toEqual([
+      [[4, 4]],
+      [[5, 5]],
+      [[1, 3]],
+    ]);
+    // The heading's removal ranks first (most lines) but needs the removal of line 5 beside it, which
+    // the limit left out: it is deferred with it, and what is proposed stands on its own.
+    expect(capped.accepted.map((op) => op.changes.map((c) => [c.startLine, c.endLine]))).toEqual([[[4, 4]]]);
+    expect(capped.deferred).toHaveLength(2);
+  });
+});
