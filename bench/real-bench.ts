@@ -40,13 +40,40 @@ function storeOf(arg: string): Store {
 
 const MAIN = values.main ?? new URL("../src/main.ts", import.meta.url).pathname;
 
+interface Decision {
+  kind: string;
+  rule?: string;
+  reason: string;
+}
+
+/**
+ * One decision, wherever the lines it cites have moved: the first dream's removals shift the line
+ * numbers a second dream quotes.
+ */
+const decision = (d: Decision) => `${d.kind}\0${d.rule ?? ""}\0${d.reason.replace(/:\d+/g, ":")}`;
+
+/** The second dream's operations that are not ones the first deferred: each a decision that compounds. */
+function notDeferred(second: readonly Decision[], deferred: readonly Decision[]): number {
+  const left = new Map<string, number>();
+  for (const d of deferred) left.set(decision(d), (left.get(decision(d)) ?? 0) + 1);
+  let n = 0;
+  for (const op of second) {
+    const k = decision(op);
+    const m = left.get(k) ?? 0;
+    if (m > 0) left.set(k, m - 1);
+    else n++;
+  }
+  return n;
+}
+
 interface DreamRun {
   dir: string;
   ms: number;
   maxRssMb: number;
   manifest: {
-    operations: { kind: string }[];
+    operations: Decision[];
     refused: unknown[];
+    deferred?: Decision[];
     output: { changed: string[]; skipped?: { path: string }[] };
     stats: { entries: number; files: number };
   };
@@ -127,7 +154,9 @@ for (const arg of positionals) {
       ...kinds,
       refused: first.manifest.refused.length,
       ...harm,
-      secondDream: second.manifest.operations.length,
+      deferred: first.manifest.deferred?.length ?? 0,
+      // A second dream over the first's store proposes what the first deferred, and nothing else.
+      secondDream: notDeferred(second.manifest.operations, first.manifest.deferred ?? []),
       seconds: Number((first.ms / 1000).toFixed(1)),
       peakRssMb: Math.round(first.maxRssMb),
     };

@@ -35,7 +35,8 @@ export const changeSchema = z.object({
   after: z.array(z.string()),
 });
 
-export const operationKinds = ["merge", "supersede", "prune", "normalize", "create"] as const;
+/** merge-block: a whole section removed because an equal copy of it stays (checks/blocks.ts). */
+export const operationKinds = ["merge", "merge-block", "supersede", "prune", "normalize", "create"] as const;
 
 export const operationSchema = z.object({
   id: z.string(),
@@ -51,9 +52,13 @@ export const operationSchema = z.object({
 });
 
 export const reviewItemSchema = z.object({
-  kind: z.enum(["contradiction"]),
+  /**
+   * contradiction: two sides that cannot both hold now; stale: a plan whose day has passed; duplicate: a
+   * block or file copied elsewhere that code does not remove (each copy may be a record of its own).
+   */
+  kind: z.enum(["contradiction", "stale", "duplicate"]),
   reason: z.string(),
-  evidence: z.array(evidenceSchema).min(2),
+  evidence: z.array(evidenceSchema).min(1),
 });
 
 /** An operation code accepted but the dream left for the next one (over DREAMD_MAX_OPERATIONS). */

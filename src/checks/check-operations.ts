@@ -2,6 +2,7 @@ import type { PathError } from "../errors.ts";
 import { resolveInside } from "../fs/paths.ts";
 import type { Change, Operation, ProposedOperation, Refused } from "../manifest.ts";
 import { containment, contentWords, hardTokens } from "../text/similarity.ts";
+import { blockViolation } from "./blocks.ts";
 import { confidenceOf } from "./confidence.ts";
 import { removesOnlyDanglingLinks } from "./dangling-links.ts";
 import { expiredDeadline } from "./deadlines.ts";
@@ -153,6 +154,10 @@ function checkOne(op: ProposedOperation, input: CheckInput, taken: Taken): void 
     if (why) throw new Refusal("evidence-not-found", why);
   }
   const removals = op.changes.filter((c) => c.after.length === 0);
+  if (op.kind === "merge-block") {
+    const why = blockViolation(op.changes, op.evidence, input.base.notes);
+    if (why) throw new Refusal("block-not-duplicated", why);
+  }
   if (op.kind === "create") {
     const sessions = new Set(op.evidence.flatMap((ev) => (ev.source === "session" ? [ev.session] : [])));
     if (sessions.size < 2)
@@ -291,7 +296,7 @@ function checkEach(input: CheckInput): CheckResult {
       for (const c of op.changes) taken.add(c, id);
       structure.accept(op.changes);
       // An engine's own claim of confidence counts for nothing: code decides it here.
-      accepted.push({ id, ...op, confidence: confidenceOf(op, paths ?? new Set()) });
+      accepted.push({ id, ...op, confidence: confidenceOf(op, paths ?? new Set(), input.base.notes) });
     } catch (err) {
       if (!(err instanceof Refusal)) throw err;
       refused.push({ operation: op, rule: err.rule, detail: err.message });

@@ -1,4 +1,5 @@
 import type { Operation, ProposedOperation } from "../manifest.ts";
+import { blockViolation } from "./blocks.ts";
 import { removesOnlyDanglingLinks } from "./dangling-links.ts";
 import { ATX_HEADING } from "./structure.ts";
 
@@ -12,7 +13,11 @@ export type Confidence = Operation["confidence"];
 
 const squeeze = (s: string) => s.replace(/\s+/g, " ").trim();
 
-export function confidenceOf(op: ProposedOperation, paths: ReadonlySet<string>): "certain" | "likely" {
+export function confidenceOf(
+  op: ProposedOperation,
+  paths: ReadonlySet<string>,
+  notes: ReadonlyMap<string, readonly string[]> = new Map(),
+): "certain" | "likely" {
   const removals = op.changes.filter((c) => c.after.length === 0);
   if (!removals.length || removals.length !== op.changes.length) return "likely";
   if (op.kind === "prune") {
@@ -20,6 +25,9 @@ export function confidenceOf(op: ProposedOperation, paths: ReadonlySet<string>):
     const dangling = removals.every((c) => removesOnlyDanglingLinks(c, paths, (l) => ATX_HEADING.test(l)));
     return dangling ? "certain" : "likely";
   }
+  // Certain when each section removed equals, line for line, a cited copy that stays (not only is held in it).
+  if (op.kind === "merge-block")
+    return blockViolation(op.changes, op.evidence, notes, true) ? "likely" : "certain";
   if (op.kind !== "merge") return "likely";
   const removed = (path: string, line: number) =>
     removals.some((c) => c.path === path && line >= c.startLine && line <= c.endLine);

@@ -13,6 +13,7 @@ export interface Deferred {
 }
 
 const KIND_ORDER: Record<Operation["kind"], number> = {
+  "merge-block": 0,
   merge: 0,
   supersede: 1,
   prune: 2,

@@ -1,4 +1,4 @@
-import type { Manifest, Operation } from "../manifest.ts";
+import { type Manifest, type Operation, operationKinds } from "../manifest.ts";
 import { plural } from "../text/plural.ts";
 
 /** `ops` grouped by `key`, groups in first-seen order. */
@@ -37,7 +37,10 @@ export function renderReport(m: Manifest): string {
     "",
     `- ${plural(m.stats.files, "memory file")}, ${plural(m.stats.entries, "entry", "entries")}, ${plural(m.stats.sessions, "session")} read` +
       (m.stats.deferredSessions ? ` (${m.stats.deferredSessions} more left for the next dream)` : ""),
-    `- ${plural(m.operations.length, "operation")}: ${["merge", "supersede", "prune", "normalize", "create"].map((k) => `${count(k)} ${k}`).join(", ")}`,
+    `- ${plural(m.operations.length, "operation")}: ${operationKinds
+      .filter((k) => k !== "merge-block" || count(k))
+      .map((k) => `${count(k)} ${k}`)
+      .join(", ")}`,
     ...(m.operations.length
       ? [`- by rule: ${rules.map(([rule, ops]) => `${rule} ${countOf(ops)}`).join(", ")}`]
       : []),

@@ -38,10 +38,13 @@ export function createOfflineEngine(opts: OfflineEngineOptions = {}): Engine {
         .filter((p) => p.entry.block === null && !isLeadIn(p));
       ctx.signal.throwIfAborted();
       const removed = new Set<Planned>();
+      const files = new Map(ctx.memory.notes.map((n) => [n.path, n.parsed.lines]));
       lexicon ??= (opts.lexicon ?? loadLexicon)();
       const rules: RuleContext = {
         planned,
         removed,
+        held: new Set(),
+        files,
         sessions: ctx.sessions,
         now: ctx.now,
         paths: new Set([...ctx.memory.notes.map((n) => n.path), ...ctx.memory.opaque.map((f) => f.path)]),
@@ -71,7 +74,6 @@ export function createOfflineEngine(opts: OfflineEngineOptions = {}): Engine {
       const more = all.length - candidates.length + other.more;
       if (more)
         notes.push(`${more} more possible duplicates not listed (the first ${candidates.length} are)`);
-      const files = new Map(ctx.memory.notes.map((n) => [n.path, n.parsed.lines]));
       return { operations: takeEmptiedHeadings(ops, files), notes, candidates, review: rules.review };
     },
   };

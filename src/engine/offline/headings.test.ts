@@ -30,18 +30,17 @@ describe("headings emptied by several operations", () => {
     ]);
   });
 
-  it("a heading whose sub-sections all go goes with them: a file that is a copy of another is emptied whole", async () => {
+  it("a file that is a copy of another is listed for review, never emptied (each may be a record of its own)", async () => {
     const body =
       "# Cleaned inputs\n\nStore normalized extracts and field maps here, never raw exports.\n\n## Placeholder gate\nEvery top-level file holds one client-specific fact before launch.\n";
     const files = { "inputs.md": body, "notes/2026-03-02.md": body };
     const { accepted, refused } = await dreamAndCheck(files);
     expect(refused).toEqual([]);
-    const removed = accepted.flatMap((op) => op.changes.filter((c) => c.path === "notes/2026-03-02.md"));
-    // A paragraph's removal takes the blank line after it.
-    expect(removed.map((c) => [c.startLine, c.endLine]).sort()).toEqual([
-      [1, 4],
-      [5, 6],
-    ]);
+    expect(accepted).toEqual([]);
+    const { review } = await consolidateOffline(files);
+    expect(
+      review?.map((r) => [r.kind, r.evidence.map((e) => e.source === "memory" && `${e.path}:${e.line}`)]),
+    ).toEqual([["duplicate", ["inputs.md:1", "notes/2026-03-02.md:1"]]]);
   });
 
   it("one operation may take several headings: a topic file's line copied into three daily notes", async () => {

@@ -13,7 +13,7 @@ const MATCH = 0.6;
 
 export const closedTodos: Rule = {
   name: "closed-todos",
-  run({ planned, removed, sessions }) {
+  run({ planned, removed, held, sessions }) {
     const sentences = sessions.flatMap((s) =>
       s.messages.flatMap((m) =>
         m.text
@@ -30,7 +30,7 @@ export const closedTodos: Rule = {
     );
     const ops: ProposedOperation[] = [];
     for (const p of planned) {
-      if (removed.has(p) || p.entry.lines.length > 1) continue;
+      if (removed.has(p) || held.has(p) || p.entry.lines.length > 1) continue;
       const task = OPEN_TODO.exec(p.entry.lines[0] ?? "")?.[1];
       if (!task) continue;
       const words = new Set(contentWords(task));

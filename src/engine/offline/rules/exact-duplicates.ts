@@ -5,10 +5,10 @@ import type { Rule } from "./rule.ts";
 /** Entries equal after folding case, emphasis, punctuation and dates: keep one copy. */
 export const exactDuplicates: Rule = {
   name: "exact-duplicates",
-  run({ planned, removed }) {
+  run({ planned, removed, held }) {
     const groups = new Map<string, Planned[]>();
     for (const p of planned) {
-      if (!p.key) continue;
+      if (!p.key || removed.has(p) || held.has(p)) continue;
       const g = groups.get(p.key);
       if (g) g.push(p);
       else groups.set(p.key, [p]);

@@ -9,11 +9,11 @@ import type { Rule } from "./rule.ts";
  */
 export const expiredDeadlines: Rule = {
   name: "expired-deadlines",
-  run({ planned, removed, now }) {
+  run({ planned, removed, held, now }) {
     const cutoff = expiryCutoff(now);
     const ops: ProposedOperation[] = [];
     for (const p of planned) {
-      if (removed.has(p) || p.entry.lines.length > 1 || p.entry.ordered) continue;
+      if (removed.has(p) || held.has(p) || p.entry.lines.length > 1 || p.entry.ordered) continue;
       // The date must be in the entry as written: code re-checks the removal against the input lines.
       const date = expiredDeadline(p.entry.lines.join(" "), cutoff);
       if (!date) continue;

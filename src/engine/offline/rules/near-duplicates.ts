@@ -1,6 +1,7 @@
 import { contrastGuard, jaccard, lshPairs, mergeGuard, signaturesOf } from "../../../text/similarity.ts";
 import type { ProposedOperation } from "../../engine.ts";
 import { evidenceOf, keepRank, type Planned, redundant, removal, where } from "../plan.ts";
+import { contradiction, sameSubject, valueSwap } from "../value-swap.ts";
 import type { Rule } from "./rule.ts";
 
 /**
@@ -49,8 +50,8 @@ function informative(a: Planned, b: Planned): number {
  */
 export const nearDuplicates: Rule = {
   name: "near-duplicates",
-  run({ planned, removed, lexicon, possible }) {
-    const pool = planned.filter((p) => mergeable(p, removed, MIN_WORDS));
+  run({ planned, removed, held, lexicon, possible, review }) {
+    const pool = planned.filter((p) => mergeable(p, removed, MIN_WORDS) && !held.has(p));
     // Sorted and unique already.
     const pairs = lshPairs(signaturesOf(pool.map((p) => p.words)));
     const links = new Map<Planned, Set<Planned>>();
@@ -65,6 +66,11 @@ export const nearDuplicates: Rule = {
       )
         continue;
       if (!sameOrder(a.words, b.words)) continue;
+      const swap = valueSwap(a, b);
+      if (swap) {
+        if (sameSubject(a, b)) review.push(contradiction(a, b, swap));
+        continue;
+      }
       const [small, big] = a.words.size <= b.words.size ? [a, b] : [b, a];
       const sim = jaccard(a.words, b.words);
       if (sim < NEAR_JACCARD) continue;

@@ -9,9 +9,9 @@ import type { Rule } from "./rule.ts";
  */
 export const normalize: Rule = {
   name: "normalize",
-  run({ planned, removed }) {
+  run({ planned, removed, held }) {
     return planned
-      .filter((p) => p.rewrites.length && !removed.has(p))
+      .filter((p) => p.rewrites.length && !removed.has(p) && !held.has(p))
       .map((p) => {
         const line = p.rewrites[0]?.line ?? p.entry.startLine;
         const list = p.rewrites.flatMap((r) => r.rewrites.map((w) => `"${w.from}" → "${w.to}"`)).join(", ");

@@ -13,6 +13,13 @@ export interface RuleContext {
    * it: that is how the order of rules/index.ts decides which rule an entry belongs to.
    */
   removed: Set<Planned>;
+  /**
+   * Entries inside a block listed for review as copied elsewhere: no rule removes or rewrites them one
+   * at a time (a duplicated section losing single lines while both copies stay, issue 13 class 8).
+   */
+  held: Set<Planned>;
+  /** Every note's lines, by path. */
+  files: ReadonlyMap<string, readonly string[]>;
   /** Oldest first. */
   sessions: readonly Session[];
   now: Date;

@@ -89,10 +89,10 @@ function slotKey(p: Planned, slot: Slot): string {
 
 export const supersede: Rule = {
   name: "supersede",
-  run({ planned, removed, notes, review }) {
+  run({ planned, removed, held, notes, review }) {
     const bySlot = new Map<string, { p: Planned; slot: Slot }[]>();
     for (const p of planned) {
-      if (removed.has(p) || p.entry.ordered || p.entry.lines.length > 1) continue;
+      if (removed.has(p) || held.has(p) || p.entry.ordered || p.entry.lines.length > 1) continue;
       const slot = extractSlot(p.text);
       if (!slot || !comparable(slot)) continue;
       const key = slotKey(p, slot);

@@ -1,0 +1,47 @@
+import type { ReviewItem } from "../../manifest.ts";
+import { evidenceOf, type Planned, where } from "./plan.ts";
+
+/**
+ * Words that state where something stands. Two entries that say the same thing but for one such word
+ * ("the export is available" / "the export is planned") or one number ("covers 32+ files" / "covers 20+
+ * files") contradict each other. Code cannot tell which is current, or whether both were true once, so
+ * the pair is listed for review, both sides quoted, and nothing changes (issue 13, class 8).
+ */
+const STATUS = new Set(
+  "available planned done todo pending complete completed incomplete shipped live deprecated removed enabled disabled active inactive started finished blocked unblocked open closed merged draft released unreleased supported unsupported working broken deployed approved rejected cancelled canceled paused running stopped".split(
+    " ",
+  ),
+);
+const NUMBER = /^\d[\d.,]*$/;
+
+/** The one word each side has and the other lacks, when that is a number or a status word; else null. */
+export function valueSwap(a: Planned, b: Planned): { from: string; to: string } | null {
+  const onlyA = [...a.words].filter((w) => !b.words.has(w));
+  const onlyB = [...b.words].filter((w) => !a.words.has(w));
+  if (onlyA.length !== 1 || onlyB.length !== 1) return null;
+  const [x, y] = [onlyA[0] ?? "", onlyB[0] ?? ""];
+  if (NUMBER.test(x) && NUMBER.test(y)) return { from: x, to: y };
+  if (STATUS.has(x) && STATUS.has(y)) return { from: x, to: y };
+  return null;
+}
+
+/**
+ * Whether a swapped pair may be a contradiction at all: one subject (named by the entries themselves,
+ * or the same section), and not two items of one list (an enumeration: "Phase 1 done", "Phase 2 done").
+ */
+export function sameSubject(a: Planned, b: Planned): boolean {
+  if (a.entry.path === b.entry.path && a.entry.kind === "bullet" && a.entry.group === b.entry.group) {
+    return false;
+  }
+  const sameSection = a.entry.path === b.entry.path && a.entry.sectionLine === b.entry.sectionLine;
+  return sameSection || (!a.local && !b.local);
+}
+
+export function contradiction(a: Planned, b: Planned, swap: { from: string; to: string }): ReviewItem {
+  const day = (p: Planned) => p.entry.writtenOn ?? "no written-on date";
+  return {
+    kind: "contradiction",
+    reason: `"${swap.from}" (${where(a)}, ${day(a)}) and "${swap.to}" (${where(b)}, ${day(b)}) in otherwise the same words: which one holds now, or whether both did once, is not decided by code; nothing is changed`,
+    evidence: [evidenceOf(a), evidenceOf(b)],
+  };
+}
