@@ -80,7 +80,20 @@ export function fileHarm(
   const s0 = structureOf(before);
   const afterText = after ?? "";
   const { removed, changed } = changes(before, afterText);
-  for (const l of removed) if (s0.blockProtected.has(l)) h.editsInBlocks++;
+  // A block removed whole (a section written twice, taken with its tables and code) is not an edit
+  // inside it; a line removed from a block that partly stays is.
+  const gone = new Set(removed);
+  const run = (l: number, step: number) => {
+    let k = l;
+    while (s0.blockProtected.has(k + step)) k += step;
+    return k;
+  };
+  for (const l of removed) {
+    if (!s0.blockProtected.has(l)) continue;
+    let whole = true;
+    for (let k = run(l, -1); k <= run(l, 1) && whole; k++) whole = gone.has(k);
+    if (!whole) h.editsInBlocks++;
+  }
   const after1 = lines(afterText);
   const s1 = after === null ? null : structureOf(afterText);
   for (const [l, m] of changed) {
@@ -105,7 +118,6 @@ export function fileHarm(
     const without = (s: typeof s0) => s.leadIns.filter((x) => !x.listFollows).length;
     h.leadInsOrphaned = Math.max(0, without(s1) - without(s0));
     // A lead-in gone while its list stays, read off the diff: the list now reads as another's.
-    const gone = new Set(removed);
     h.leadInsRemoved = s0.leadIns.filter(
       (x) => x.list.length && x.lines.every((l) => gone.has(l)) && !x.list.every((l) => gone.has(l)),
     ).length;

@@ -5,6 +5,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { rng, shuffle } from "./seeded.ts";
 
 const { values } = parseArgs({
   options: {
@@ -29,18 +30,7 @@ interface Op {
   kind: string;
   reason: string;
   changes: Change[];
-}
-
-/** mulberry32: a small seeded generator, so the same seed draws the same sample. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  evidence: { source: string; path?: string; line?: number; quote: string }[];
 }
 
 const memories = new Map((values.memory ?? []).map((m) => m.split("=", 2) as [string, string]));
@@ -51,11 +41,7 @@ for (const [store] of memories) {
   };
   for (const op of manifest.operations) if (!values.kind || op.kind === values.kind) pool.push({ store, op });
 }
-const random = rng(Number(values.seed));
-for (let i = pool.length - 1; i > 0; i--) {
-  const j = Math.floor(random() * (i + 1));
-  [pool[i], pool[j]] = [pool[j] as (typeof pool)[number], pool[i] as (typeof pool)[number]];
-}
+shuffle(pool, rng(Number(values.seed)));
 const sample = pool.slice(0, Number(values.n));
 const out: string[] = [
   `# Audit sample: ${sample.length} of ${pool.length} ${values.kind ?? ""} operations, seed ${values.seed}`,
@@ -83,6 +69,23 @@ for (const { store, op } of sample) {
       "```",
       "",
     );
+  }
+  // Every side: each cited line the operation does not change (the copy kept, the newer value), ±10.
+  for (const ev of op.evidence) {
+    const at = ev.line ?? 0;
+    if (ev.source !== "memory" || !ev.path) continue;
+    if (op.changes.some((c) => c.path === ev.path && at >= c.startLine && at <= c.endLine)) continue;
+    const text = (await readFile(join(memories.get(store) ?? "", ev.path), "utf8")).split("\n");
+    const from = Math.max(1, at - 10);
+    const to = Math.min(text.length, at + 10);
+    out.push(
+      `Cited and kept: \`${ev.path}\`, lines ${from}-${to} (the cited line is marked ==):`,
+      "",
+      "```text",
+    );
+    for (let l = from; l <= to; l++)
+      out.push(`${l === at ? "==" : "  "} ${String(l).padStart(5)} | ${text[l - 1] ?? ""}`);
+    out.push("```", "");
   }
 }
 await writeFile(values.out ?? "/tmp/audit-sample.md", `${out.join("\n")}\n`);

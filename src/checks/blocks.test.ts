@@ -44,6 +44,32 @@ describe("merge-block check", () => {
     expect(accepted.map((op) => [op.kind, op.confidence])).toEqual([["merge-block", "certain"]]);
   });
 
+  it("takes a table or code block whole with its section, and still refuses cutting into one", async () => {
+    const section =
+      "## Flush 2026-04-03 22:10\n\n| key | value |\n| --- | --- |\n| context | 80% |\n\n```sh\nnpm run flush\n```\n";
+    const twice = { "flush.md": `# Flushes\n\n${section}\n${section}` };
+    const { operations } = await consolidateOffline(twice);
+    const input = checkInputOf(operations, {
+      memory: memoryFrom(twice),
+      sessions: [],
+      now: new Date("2026-04-20T00:00:00Z"),
+    });
+    const { accepted, refused } = checkOperations(input);
+    expect(refused).toEqual([]);
+    expect(accepted.map((op) => op.kind)).toEqual(["merge-block"]);
+    const lines = twice["flush.md"].split("\n");
+    const cut: ProposedOperation = {
+      kind: "merge-block",
+      targets: ["flush.md"],
+      reason: "half a table",
+      evidence: [{ source: "memory", path: "flush.md", line: 3, quote: "## Flush 2026-04-03 22:10" }],
+      changes: [{ path: "flush.md", startLine: 15, endLine: 16, before: lines.slice(14, 16), after: [] }],
+    };
+    expect(checkOperations({ ...input, operations: [cut] }).refused.map((r) => r.rule)).toEqual([
+      "block-not-duplicated",
+    ]);
+  });
+
   it("refuses a section whose cited copy lacks one of its lines", () => {
     const { refused } = check([block(11, 13, 3)]);
     expect(refused.map((r) => r.rule)).toEqual(["block-not-duplicated"]);

@@ -285,7 +285,7 @@ function checkEach(input: CheckInput): CheckResult {
   for (const op of input.operations) {
     try {
       checkOne(op, input, taken);
-      const broken = structure.violation(op.changes);
+      const broken = structure.violation(op.changes, op.kind === "merge-block");
       if (broken) throw new Refusal(broken.rule, broken.detail);
       const adds = op.changes.filter((c) => !input.base.notes.has(c.path)).map((c) => c.path);
       if (new Set([...newFiles, ...adds]).size > maxNewFiles) {

@@ -214,13 +214,29 @@ export interface Violation {
  * and tag balance. A removal of whole lines outside blocks is not an edit inside inline code; a rewrite
  * that loses a code span is.
  */
-export function lineViolation(path: string, base: NoteStructure, change: LineChange): Violation | null {
+export function lineViolation(
+  path: string,
+  base: NoteStructure,
+  change: LineChange,
+  wholeBlocks = false,
+): Violation | null {
   const last = Math.max(change.endLine, change.startLine);
   // An insertion (endLine = startLine - 1) between two lines of a block lands inside it.
   const from = change.endLine < change.startLine ? change.startLine - 1 : change.startLine;
   for (let l = from; l <= last; l++) {
     const rule = base.blocks.get(l);
     const inside = change.endLine >= change.startLine || base.blocks.get(l + 1) === rule;
+    if (rule && inside && wholeBlocks && change.after.length === 0) {
+      // A section removed whole takes its tables and code whole: nothing of them is edited or left.
+      let a = l;
+      let b = l;
+      while (base.blocks.get(a - 1) === rule) a--;
+      while (base.blocks.get(b + 1) === rule) b++;
+      if (a >= change.startLine && b <= change.endLine) {
+        l = b;
+        continue;
+      }
+    }
     if (rule && inside)
       return { rule, detail: `${path}:${l} is inside a ${rule.slice("edit-in-".length)} block` };
   }
@@ -319,7 +335,8 @@ export function createStructureGuard(
   };
   const removedBy = (c: LineChange) => (c.after.length === 0 ? range(c.startLine, c.endLine) : []);
   return {
-    violation(changes: readonly (LineChange & { path: string })[]): Violation | null {
+    /** `wholeBlocks`: a removal may take a table or code block whole (a merge-block's section). */
+    violation(changes: readonly (LineChange & { path: string })[], wholeBlocks = false): Violation | null {
       const byPath = new Map<string, LineChange[]>();
       for (const c of changes) byPath.set(c.path, [...(byPath.get(c.path) ?? []), c]);
       for (const [path, own] of byPath) {
@@ -328,7 +345,7 @@ export function createStructureGuard(
         if (!lines) continue;
         const before = baseOf(path, lines);
         for (const c of own) {
-          const v = lineViolation(path, before, c);
+          const v = lineViolation(path, before, c, wholeBlocks);
           if (v) return v;
         }
         const removed = new Set([...(removedSoFar.get(path) ?? []), ...own.flatMap(removedBy)]);

@@ -16,7 +16,8 @@ import type { Rule } from "./rule.ts";
  */
 const MIN_LINES = 3;
 const MAX_LISTED = 50;
-const NAMES_ITS_MOMENT = /\d/;
+// A date, a time or a long number (a job's or a run's id): "## 1. Overview" names a place in a list.
+const NAMES_ITS_MOMENT = /\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|\d{5,}/;
 
 interface Copy {
   path: string;
