@@ -54,10 +54,10 @@ const FILES: Record<string, string> = {
     "- Commit: 9be14d02",
     "- Added: 2026-03-09",
     "- Reason: stale rankings",
-    "- The billing deploy region is us-east-1.",
+    "- The billing-api deploy region is us-east-1.",
     "",
   ].join("\n"),
-  "regions.md": ["# Regions", "", "- The billing deploy region is eu-west-1.", ""].join("\n"),
+  "regions.md": ["# Regions", "", "- The billing-api deploy region is eu-west-1.", ""].join("\n"),
   // Class 6: live text with a passed date.
   "release.md": [
     "# Release",
@@ -120,7 +120,7 @@ describe("judgement on a store in the shapes real memory has (issue 13)", () => 
     expect(removedFrom("release.md").map((c) => c.before.at(-1))).toEqual([
       "- [ ] File the annual return by 2026-03-01",
     ]);
-    expect(manifest.notes.join("\n")).toMatch(/"billing deploy region" has conflicting values/);
+    expect(manifest.notes.join("\n")).toMatch(/"billing-api deploy region" has conflicting values/);
     // Found, not decidable: listed with both sides quoted, in the manifest and the report.
     expect(
       manifest.review?.map((r) => r.evidence.map((e) => (e.source === "memory" ? e.path : ""))),

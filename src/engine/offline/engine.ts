@@ -1,3 +1,4 @@
+import type { ReviewItem } from "../../manifest.ts";
 import { type Lexicon, loadLexicon } from "../../text/lexicon/lexicon.ts";
 import type { DreamContext, Engine, EngineResult, ProposedOperation } from "../engine.ts";
 import { possibleDuplicates } from "./candidates.ts";
@@ -15,6 +16,24 @@ import { RULES, type RuleContext } from "./rules/index.ts";
  */
 export const OFFLINE_ENGINE_VERSION = "0.3.0";
 const MAX_CANDIDATES = 200;
+const MAX_REVIEW_PER_KIND = 50;
+
+/** A review list a person can read: the first MAX_REVIEW_PER_KIND of each kind, the rest counted. */
+function capped(items: readonly ReviewItem[], notes: string[]): ReviewItem[] {
+  const seen = new Map<string, number>();
+  const out = items.filter((r) => {
+    const n = (seen.get(r.kind) ?? 0) + 1;
+    seen.set(r.kind, n);
+    return n <= MAX_REVIEW_PER_KIND;
+  });
+  for (const [kind, n] of seen) {
+    if (n > MAX_REVIEW_PER_KIND)
+      notes.push(
+        `${n - MAX_REVIEW_PER_KIND} more ${kind} findings not listed (the first ${MAX_REVIEW_PER_KIND} are)`,
+      );
+  }
+  return out;
+}
 
 export interface OfflineEngineOptions {
   /** The word knowledge near-duplicate merging needs; loaded on the first dream by default. */
@@ -74,7 +93,12 @@ export function createOfflineEngine(opts: OfflineEngineOptions = {}): Engine {
       const more = all.length - candidates.length + other.more;
       if (more)
         notes.push(`${more} more possible duplicates not listed (the first ${candidates.length} are)`);
-      return { operations: takeEmptiedHeadings(ops, files), notes, candidates, review: rules.review };
+      return {
+        operations: takeEmptiedHeadings(ops, files),
+        notes,
+        candidates,
+        review: capped(rules.review, notes),
+      };
     },
   };
 }

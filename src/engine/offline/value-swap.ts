@@ -1,4 +1,5 @@
 import type { ReviewItem } from "../../manifest.ts";
+import { HOME } from "./home.ts";
 import { evidenceOf, type Planned, where } from "./plan.ts";
 
 /**
@@ -26,15 +27,18 @@ export function valueSwap(a: Planned, b: Planned): { from: string; to: string } 
 }
 
 /**
- * Whether a swapped pair may be a contradiction at all: one subject (named by the entries themselves,
- * or the same section), and not two items of one list (an enumeration: "Phase 1 done", "Phase 2 done").
+ * Whether a swapped pair may be a contradiction at all: two claims about now, not two records. Neither
+ * is in a daily note (a day's "found 3 listings" and another's "found 5" are two days), neither is one
+ * field of a record, two sections of one file are two records (a log's runs), and two items of one list
+ * are an enumeration ("Phase 1 done", "Phase 2 done"). Then one subject: the same section, or both name
+ * their own.
  */
 export function sameSubject(a: Planned, b: Planned): boolean {
-  if (a.entry.path === b.entry.path && a.entry.kind === "bullet" && a.entry.group === b.entry.group) {
-    return false;
-  }
-  const sameSection = a.entry.path === b.entry.path && a.entry.sectionLine === b.entry.sectionLine;
-  return sameSection || (!a.local && !b.local);
+  if (a.home === HOME.daily || b.home === HOME.daily || a.inRecord || b.inRecord) return false;
+  const sameFile = a.entry.path === b.entry.path;
+  if (sameFile && a.entry.kind === "bullet" && a.entry.group === b.entry.group) return false;
+  if (sameFile) return a.entry.sectionLine === b.entry.sectionLine;
+  return !a.local && !b.local;
 }
 
 export function contradiction(a: Planned, b: Planned, swap: { from: string; to: string }): ReviewItem {

@@ -38,6 +38,9 @@ describe("extractSlot", () => {
         "# Post\n\nThe board moved again today.\n\nThe interesting part is the clustering.\n\nMore prose here.\n",
       "posts/2026-06-19.md":
         "# Post\n\nAnother board today.\n\nThe interesting part is the disagreement map.\n\nMore prose here.\n",
+      // Each day's draft is another draft, not one value changed.
+      "drafts/2026-06-15.md": "# Drafts\n\n- The reddit draft is discussion-first.\n",
+      "drafts/2026-06-16.md": "# Drafts\n\n- The reddit draft is non-promotional.\n",
     });
     expect(operations).toEqual([]);
   });
@@ -58,21 +61,21 @@ describe("extractSlot", () => {
 describe("offline rule supersede", () => {
   it("supersedes the older value of a slot: the latest written wins, the old one stays in the manifest", async () => {
     const { operations } = await run({
-      "notes/2026-03-02.md": "# 2026-03-02\n- Deploy region is eu-west-1.\n",
-      "notes/2026-03-09.md": "# 2026-03-09\n- Deploy region is us-east-1.\n",
-      "notes/2026-03-05.md": "# 2026-03-05\n- Deploy region is eu-central-1.\n",
+      "notes/2026-03-02.md": "# 2026-03-02\n- The billing-api deploy region is eu-west-1.\n",
+      "notes/2026-03-09.md": "# 2026-03-09\n- The billing-api deploy region is us-east-1.\n",
+      "notes/2026-03-05.md": "# 2026-03-05\n- The billing-api deploy region is eu-central-1.\n",
     });
     expect(operations).toHaveLength(1);
     const [op] = operations;
     expect(op?.kind).toBe("supersede");
     expect(op?.evidence[0]).toMatchObject({
       path: "notes/2026-03-09.md",
-      quote: "- Deploy region is us-east-1.",
+      quote: "- The billing-api deploy region is us-east-1.",
     });
     // Each retired line is all its date heading holds, so the heading goes with it (never left empty).
     expect(op?.changes.map((c) => [c.path, c.before])).toEqual([
-      ["notes/2026-03-02.md", ["# 2026-03-02", "- Deploy region is eu-west-1."]],
-      ["notes/2026-03-05.md", ["# 2026-03-05", "- Deploy region is eu-central-1."]],
+      ["notes/2026-03-02.md", ["# 2026-03-02", "- The billing-api deploy region is eu-west-1."]],
+      ["notes/2026-03-05.md", ["# 2026-03-05", "- The billing-api deploy region is eu-central-1."]],
     ]);
   });
 
@@ -104,11 +107,11 @@ describe("offline rule supersede", () => {
 
   it("dates a change by when it was written, never by a file's mtime", async () => {
     const { operations, notes } = await run({
-      "infra.md": "# Infra\n- The billing deploy region is eu-west-1.\n",
-      "notes/2026-03-09.md": "# 2026-03-09\n- The billing deploy region is us-east-1.\n",
+      "infra.md": "# Infra\n- The billing-api deploy region is eu-west-1.\n",
+      "notes/2026-03-09.md": "# 2026-03-09\n- The billing-api deploy region is us-east-1.\n",
     });
     expect(operations).toEqual([]);
-    expect(notes.join("\n")).toMatch(/"billing deploy region" has conflicting values/);
+    expect(notes.join("\n")).toMatch(/"billing-api deploy region" has conflicting values/);
   });
 
   it("leaves a contradiction without dates for review, both sides quoted", async () => {

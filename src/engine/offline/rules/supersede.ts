@@ -76,14 +76,14 @@ function comparable(slot: Slot): boolean {
 }
 
 /**
- * Where a slot's subject comes from. A label ("Auth: WPA2") does not say whose attribute it is: its
- * section does (the heading it stands under, not another with that text), so it is compared only there.
- * A sentence is one slot wherever it appears when it names its subject ("the billing-api deploy region is
- * eu-west-1") or is noted as a fact, a list item ("- Deploy region is eu-central-1"); a sentence of prose
- * that names nothing ("The interesting part is the clustering.") belongs to its post (issue 13, audit 2).
+ * Where a slot's subject comes from. A label ("Auth: WPA2") or a subject that names nothing ("the
+ * interesting part", "the reddit draft", "deploy region") does not say whose attribute it is: its
+ * section does (the heading it stands under, not another with that text), so it is compared only there
+ * — two days' posts or drafts are two things, not one value changed (issue 13, audit 2). A sentence that
+ * names its subject ("the billing-api deploy region is eu-west-1") is one slot wherever it appears.
  */
 function slotKey(p: Planned, slot: Slot): string {
-  const scoped = slot.form === "label" || (!slot.named && p.entry.kind !== "bullet");
+  const scoped = slot.form === "label" || !slot.named;
   return `${slot.form}\0${scoped ? `${p.entry.path}\0${p.entry.sectionLine}\0` : ""}${slot.subject}`;
 }
 
