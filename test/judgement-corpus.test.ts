@@ -1,6 +1,5 @@
 // A self-written store with a case for each judgement class issue 13 names (no copied text), each with
-// its expected outcome, through the whole dream (engine, then the checks). Classes not yet handled are
-// named at the end, not faked.
+// its expected outcome, through the whole dream (engine, then the checks): classes 1 to 8.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -146,6 +145,113 @@ describe("judgement on a store in the shapes real memory has (issue 13)", () => 
   });
 });
 
-// Not yet handled, so not asserted here (issue 13 stays open): class 7 (a second dream acting on what a
-// first dream's rewrite produced, beyond "a second dream proposes nothing" above) and class 8 (whole
-// sections and files duplicated as one change; stale claims and contradictions put on the review list).
+// Class 7: errors compound. A first dream makes "tomorrow" absolute while the deadline is ahead; the owner
+// copies store/ over the memory; a later dream, the deadline now past, would prune the line the first
+// dream wrote. It may not: a dream never builds on another's unreviewed change.
+describe("class 7: a dream never builds on what an earlier dream wrote (issue 13)", () => {
+  it("keeps a line the first dream rewrote, where the expired-deadline rule would prune it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "dreamd-class7-"));
+    try {
+      const files = {
+        "notes/2026-03-10.md":
+          "# 2026-03-10\n\n- The grant report for the city council is due tomorrow.\n- Met the funder.\n",
+      };
+      await writeTree(join(dir, "memory"), files);
+      const opts = (now: string) =>
+        dreamOptions(join(dir, "proposals"), {
+          memoryDir: join(dir, "memory"),
+          sessionsDir: "",
+          now: new Date(now),
+        });
+      const first = await runDream(opts("2026-03-10T18:00:00Z"), await deps());
+      expect(first.manifest.operations.map((o) => o.kind)).toEqual(["normalize"]);
+      const rewritten = await readFile(join(first.dir, "store", "notes/2026-03-10.md"), "utf8");
+      expect(rewritten).toContain("due on 2026-03-11");
+      await writeTree(join(dir, "memory"), { "notes/2026-03-10.md": rewritten });
+      const second = await runDream(opts("2026-04-01T00:00:00Z"), await deps());
+      expect(second.manifest.operations).toEqual([]);
+      // Without the earlier proposal to read, the same line is an expired deadline: the hold is the cause.
+      const alone = await runDream(
+        dreamOptions(join(dir, "elsewhere"), {
+          memoryDir: join(dir, "memory"),
+          sessionsDir: "",
+          now: new Date("2026-04-01T00:00:00Z"),
+        }),
+        await deps(),
+      );
+      expect(alone.manifest.operations.map((o) => o.rule)).toEqual(["expired-deadlines"]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+// Class 8: what was missed is found, as one operation or on the review list.
+describe("class 8: blocks, stale claims and contradictions are found (issue 13)", () => {
+  const steps = "- restart the ingest worker\n- drain the dead-letter queue\n- page the data on-call\n";
+  const prompt =
+    "## System prompt\nYou are the ops agent for the billing team.\nAnswer in short steps.\nNever run migrations.\n";
+  const files: Record<string, string> = {
+    // A section written twice under one heading: one merge-block, not a removal per line.
+    "runbook.md": `# Runbook\n\n## Incident 2026-03-04 14:00\n${steps}\n## Incident 2026-03-04 14:00\n${steps}`,
+    // A block pasted into every session dump: one finding on the review list, nothing trimmed.
+    ...Object.fromEntries(
+      [1, 2, 3, 4].map((d) => [
+        `dumps/2026-03-0${d}.md`,
+        `# Session 2026-03-0${d}\n\n${prompt}\n## Notes\n- Worked on ticket ${d}0${d}.\n`,
+      ]),
+    ),
+    // A stale claim beside the later entry saying it never happened.
+    "MEMORY.md":
+      "# Memory\n\n- [Plan](plan.md) — phases\n- [Indexer](indexer.md) — code index\n- The code indexer covers 32+ files of the billing repository.\n",
+    "plan.md": "# Plan\n\n## 2026-03-02\n- Phase 0 of the ledger rewrite starts tomorrow.\n",
+    "notes/2026-03-15.md":
+      "# 2026-03-15\n\n- Phase 0 of the ledger rewrite never happened, still NOT STARTED.\n",
+    // Contradictions: a count in two files, a feature available in one and planned in another.
+    "indexer.md":
+      "# Indexer\n\n- The code indexer covers 20+ files of the billing repository.\n- The PDF export of monthly statements is available for every account.\n",
+    "roadmap.md": "# Roadmap\n\n- The PDF export of monthly statements is planned for every account.\n",
+  };
+  let m: Manifest;
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "dreamd-class8-"));
+    await writeTree(join(dir, "memory"), files);
+    m = (
+      await runDream(
+        dreamOptions(join(dir, "out"), {
+          memoryDir: join(dir, "memory"),
+          sessionsDir: "",
+          now: new Date("2026-03-20T00:00:00Z"),
+        }),
+        await deps(),
+      )
+    ).manifest;
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("a section written twice under one heading is one merge-block, and no line of the pasted dumps goes", () => {
+    const blocks = m.operations.filter((o) => o.kind === "merge-block");
+    expect(
+      blocks.map((o) => [o.confidence, o.changes.map((c) => `${c.path}:${c.startLine}-${c.endLine}`)]),
+    ).toEqual([["certain", ["runbook.md:7-11"]]]);
+    expect(m.operations.filter((o) => o.kind !== "merge-block" && o.kind !== "normalize")).toEqual([]);
+    const dup = m.review?.filter((r) => r.kind === "duplicate") ?? [];
+    expect(dup).toHaveLength(1);
+    expect(dup[0]?.reason).toMatch(/"## System prompt" \(5 lines\) is in 4 places/);
+  });
+
+  it("a stale plan is listed beside the entry saying it never happened, and contradictions with both sides", () => {
+    const listed = (kind: string) =>
+      (m.review ?? [])
+        .filter((r) => r.kind === kind)
+        .map((r) => r.evidence.map((e) => (e.source === "memory" ? e.path : "")).sort());
+    expect(listed("stale")).toEqual([["notes/2026-03-15.md", "plan.md"]]);
+    expect(listed("contradiction")).toEqual([
+      ["MEMORY.md", "indexer.md"],
+      ["indexer.md", "roadmap.md"],
+    ]);
+  });
+});

@@ -28,6 +28,8 @@ export interface CheckInput {
   expiredBefore?: string;
   /** The day each input line was written (YYYY-MM-DD), where known: a supersede must cite newer evidence. */
   lineDates?: ReadonlyMap<string, ReadonlyMap<number, string>>;
+  /** Lines earlier dreams wrote (trimmed): a change may not remove or rewrite one (issue 13, class 7). */
+  written?: ReadonlySet<string>;
   /** Limits on what one dream may add (defaults: 20 new files, 64 KiB and 400 lines each). */
   limits?: { maxNewFiles?: number; maxNewFileBytes?: number; maxNewFileLines?: number };
 }
@@ -145,6 +147,14 @@ function checkOne(op: ProposedOperation, input: CheckInput, taken: Taken): void 
   for (const t of op.targets) checkPath(t);
   for (const c of op.changes) checkChange(c, input.base, input.opaque, op.kind);
   for (const c of op.changes) {
+    const after = new Set(c.after.map((l) => l.trim()));
+    const ours = c.before.find((l) => l.trim() && input.written?.has(l.trim()) && !after.has(l.trim()));
+    if (ours !== undefined) {
+      throw new Refusal(
+        "earlier-dream-wrote-it",
+        `${c.path}:${c.startLine}-${c.endLine} changes "${ours.trim()}", which an earlier dream wrote: a dream never builds on another's unreviewed change`,
+      );
+    }
     if (!op.targets.includes(c.path))
       throw new Refusal("undeclared-target", `${c.path} is changed but not named in targets`);
   }

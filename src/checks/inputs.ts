@@ -14,6 +14,8 @@ export interface DreamInput {
   now: Date;
   /** Share of entries one dream may remove (0–1). */
   deletionBudget?: number;
+  /** Lines earlier dreams wrote: never removed or rewritten by this one. */
+  written?: ReadonlySet<string>;
 }
 
 /** The day each entry line was written, for the supersede rule. */
@@ -49,5 +51,6 @@ export function checkInputOf(operations: readonly ProposedOperation[], input: Dr
     expiredBefore: expiryCutoff(input.now),
     // At least one, so a tiny store can still lose its one duplicate; a removal must always cite a survivor.
     maxRemovals: Math.max(1, Math.floor((input.deletionBudget ?? DEFAULT_DELETION_BUDGET) * entries)),
+    ...(input.written?.size ? { written: input.written } : {}),
   };
 }

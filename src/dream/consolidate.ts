@@ -23,12 +23,14 @@ export async function consolidate(run: DreamRun, oriented: Oriented): Promise<Co
     sessions: loaded.sessions,
     now: run.opts.now,
     signal: run.signal,
+    written: oriented.written,
   });
   const input = checkInputOf(result.operations, {
     memory,
     sessions: loaded.sessions,
     now: run.opts.now,
     deletionBudget: run.opts.deletionBudget,
+    written: oriented.written,
   });
   const { accepted, refused, deferred } = mostValuable(checkOperations(input), input, run.opts.maxOperations);
   return { result, accepted, refused, deferred };

@@ -5,6 +5,7 @@ import { createSnapshot, type Snapshot } from "../snapshot/create.ts";
 import { type Supersession, supersession, viewLedger } from "../state/session-ledger.ts";
 import { type LoadResult, loadSessions } from "../transcripts/loader.ts";
 import type { DreamRun } from "./options.ts";
+import { linesWrittenByDreams } from "./provenance.ts";
 
 /** What a dream knows once oriented: the memory as snapshotted and read, and the transcripts to read. */
 export interface Oriented {
@@ -18,6 +19,8 @@ export interface Oriented {
   /** For the manifest: why no transcripts were read, when none were. */
   sessionNotes: string[];
   entries: number;
+  /** Lines earlier dreams wrote: no operation of this one removes or rewrites them. */
+  written: Set<string>;
 }
 
 async function readableDir(path: string): Promise<boolean> {
@@ -76,5 +79,6 @@ export async function orient(run: DreamRun): Promise<Oriented> {
   }
   const superseding = supersession(ledger, loaded.read);
   const entries = memory.notes.reduce((n, f) => n + f.parsed.entries.length, 0);
-  return { snapshot, memory, baseHashes, loaded, superseding, sessionNotes, entries };
+  const written = await linesWrittenByDreams(opts.proposalsDir);
+  return { snapshot, memory, baseHashes, loaded, superseding, sessionNotes, entries, written };
 }

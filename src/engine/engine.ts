@@ -14,6 +14,11 @@ export interface DreamContext {
   sessions: Session[];
   now: Date;
   signal: AbortSignal;
+  /**
+   * Lines earlier dreams wrote (dream/provenance.ts): code refuses removing or rewriting them, so an
+   * engine may as well leave them alone.
+   */
+  written?: ReadonlySet<string>;
 }
 
 export interface Usage {

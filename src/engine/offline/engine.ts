@@ -18,10 +18,20 @@ export const OFFLINE_ENGINE_VERSION = "0.3.0";
 const MAX_CANDIDATES = 200;
 const MAX_REVIEW_PER_KIND = 50;
 
-/** A review list a person can read: the first MAX_REVIEW_PER_KIND of each kind, the rest counted. */
+/**
+ * A review list a person can read: each finding once (two rules may find one contradiction), the first
+ * MAX_REVIEW_PER_KIND of each kind, the rest counted.
+ */
 function capped(items: readonly ReviewItem[], notes: string[]): ReviewItem[] {
   const seen = new Map<string, number>();
+  const found = new Set<string>();
   const out = items.filter((r) => {
+    const key = `${r.kind}|${r.evidence
+      .map((e) => (e.source === "memory" ? `${e.path}:${e.line}` : `${e.session}#${e.index}`))
+      .sort()
+      .join("|")}`;
+    if (found.has(key)) return false;
+    found.add(key);
     const n = (seen.get(r.kind) ?? 0) + 1;
     seen.set(r.kind, n);
     return n <= MAX_REVIEW_PER_KIND;
@@ -62,7 +72,12 @@ export function createOfflineEngine(opts: OfflineEngineOptions = {}): Engine {
       const rules: RuleContext = {
         planned,
         removed,
-        held: new Set(),
+        // What earlier dreams wrote is not built on (code refuses it anyway).
+        held: new Set(
+          ctx.written?.size
+            ? planned.filter((p) => p.entry.lines.some((l) => ctx.written?.has(l.trim())))
+            : [],
+        ),
         files,
         sessions: ctx.sessions,
         now: ctx.now,
