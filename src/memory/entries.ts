@@ -79,6 +79,12 @@ function lazyContinuation(line: string): boolean {
   return !BULLET.test(line) && !RULE.test(line) && !/^\s*(?:#{1,6}(?:\s|$)|[>|<]|`{3}|~{3})/.test(line);
 }
 
+/** A list item's marker kind: "-", "*", "+", or "1." / "1)" for any number. */
+function markerOf(line: string): string {
+  const m = /^\s*(?:([-*+])|\d{1,9}([.)]))\s/.exec(line);
+  return m?.[1] ?? (m?.[2] ? `1${m[2]}` : "");
+}
+
 function indentOf(line: string): number {
   return line.length - line.trimStart().length;
 }
@@ -144,10 +150,14 @@ export function parseEntries(path: string, text: string): ParsedText {
   const push = (start: number, end: number, kind: EntryKind, ordered: boolean) => {
     const prev = entries.at(-1);
     const sectionLine = headings.at(-1)?.line ?? 0;
+    // CommonMark: another bullet character, or another delimiter after a number, starts a new list
+    // ("2) Michael Page" over "- URL: …" and "3) …" over "- URL: …" are a list of roles, each with
+    // its own list of fields).
     const sameList =
       kind === "bullet" &&
       prev?.kind === "bullet" &&
       prev.sectionLine === sectionLine &&
+      markerOf(lines[prev.startLine - 1] ?? "") === markerOf(lines[start] ?? "") &&
       indentOf(lines[prev.startLine - 1] ?? "") === indentOf(lines[start] ?? "") &&
       lines.slice(prev.endLine, start).every((l) => l.trim() === "");
     const group = sameList && prev ? prev.group : start + 1;

@@ -48,8 +48,8 @@ export function keepRank(p: Planned): number {
 
 /**
  * Whether `copy` says nothing `keep` does not, where it stands. Within a file: only in the same section
- * (the same heading, not another with its text) and, for a list item, the same list; a line that takes
- * its subject from where it stands (`local`) only in the same list or right after its twin. Across files:
+ * (the same heading, not another with its text), a list item only in the same list, a paragraph only
+ * right after its twin (issue 13's third audit). Across files:
  * only a daily note's sentence that names its own subject, standing alone (not one field of a record),
  * already in the index or a topic file (what consolidating memory means). The same words anywhere else
  * are two records — two days' briefs, two listings, a Title's and a Caption's settings, two CVs, a
@@ -63,7 +63,9 @@ export function redundant(copy: Planned, keep: Planned): boolean {
   if (a.path === b.path) {
     if (a.sectionLine !== b.sectionLine) return false;
     if (a.kind === "bullet" || b.kind === "bullet") return a.group === b.group;
-    return !copy.local || adjacent(copy, keep);
+    // A paragraph again further down its section belongs to what stands above it there: a post's
+    // line in its draft and in its final cut, a title's tail under "Best item" and under "Best overall".
+    return adjacent(copy, keep);
   }
   return copy.home === HOME.daily && keep.home <= HOME.index && !copy.local && !copy.inRecord;
 }
@@ -76,12 +78,21 @@ function adjacent(x: Planned, y: Planned): boolean {
 
 export const where = (p: Planned) => `${p.entry.path}:${p.entry.startLine}`;
 
+// A form's blank: "[path or URL]", "`[Specific artifact exists]`", "TBD". Two of them are two fields.
+const PLACEHOLDER = /^(?:`?\[[^\]]*\]`?|tbd|todo|n\/a|none|-|\.\.\.|…)$/i;
+// A template's lines are scaffolding, repeated by design.
+const TEMPLATE = /(?:^|\/)templates?\/|template[^/]*$/i;
+
 /**
- * Numbered items are steps: never merged. Short entries ("None", "TBD", "done") mean something only in
- * their section, so they merge only within it.
+ * Numbered items are steps, a list item with lines under it is a record with its fields (six rows of
+ * "loser — 0: watch this" are six posts), a placeholder is a blank to fill, a template is scaffolding:
+ * never merged. Short entries ("None", "done") mean something only in their section, so they merge only
+ * within it.
  */
 function dedupKey(entry: Entry, norm: string, local: boolean): string {
-  if (entry.ordered) return "";
+  if (entry.ordered || TEMPLATE.test(entry.path) || PLACEHOLDER.test(norm.replace(/^\[ \]\s*/, "")))
+    return "";
+  if (entry.kind === "bullet" && entry.lines.length > 1) return "";
   return local ? `${entry.path}\0${entry.sectionLine}\0${norm}` : norm;
 }
 

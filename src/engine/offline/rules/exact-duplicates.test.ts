@@ -49,6 +49,36 @@ describe("offline rule exact-duplicates", () => {
     expect(operations[0]?.reason).toContain("kept infra.md:3, removed notes/2026-03-03.md:3");
   });
 
+  it("merges none of the shapes issue 13's third audit found wrong: records, blanks, a paragraph further down", async () => {
+    const { operations } = await run({
+      // Each numbered role has its own list of fields, though no blank line parts them.
+      "roles.md":
+        "## Top roles\n2) Acme, VP Platform\n- Source credibility: verified-aggregator\n- ATS: 88\n\n3) Acme, Platform Manager\n- Source credibility: verified-aggregator\n- ATS: 82\n",
+      // Six rows of one listing, each a post with its fields.
+      "labels.md": `### Item labels\n${"- **loser** — 0: watch this\n  - features: hook=one_liner; format=slideshow\n".repeat(3)}`,
+      // A post's line in its draft and again in its final cut, further down one section.
+      "week.md":
+        "### Tuesday\n\nThe ones who wait are stuck on who owns the deployment.\n\nThat is the gap.\n\n**Final post:**\n\nThe ones who wait are stuck on who owns the deployment.\n",
+      // A template's blanks.
+      "templates/spec.md": "## Inputs\n\n- `[path or URL]`\n- `[path or URL]`\n",
+      "notes.md": "## Inputs\n\n- [path or URL]\n- [path or URL]\n- TBD\n- TBD\n",
+    });
+    expect(operations).toEqual([]);
+  });
+
+  it("still merges a line logged twice in one list, and a paragraph pasted twice in a row", async () => {
+    const { operations } = await run({
+      "log.md":
+        "## Run 2026-03-17 06:01\n- Director of Platform in Oman: 0 jobs\n- Head of Platform in Oman: 1 jobs\n- Director of Platform in Oman: 0 jobs\n",
+      "note.md":
+        "# Note\n\nThe staging cluster is rebuilt every Sunday night.\n\nThe staging cluster is rebuilt every Sunday night.\n",
+    });
+    expect(operations.flatMap((o) => o.changes.map((c) => `${c.path}:${c.startLine}`)).sort()).toEqual([
+      "log.md:4",
+      "note.md:5",
+    ]);
+  });
+
   it("does not merge entries that differ in a number, version or checkbox", async () => {
     const { operations } = await run({
       "a.md":
