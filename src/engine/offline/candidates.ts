@@ -56,3 +56,78 @@ export function possibleDuplicates(
     more: Math.max(0, found.length - max),
   };
 }
+
+/** A word in at most this many entries of the store is specific enough to tie two lines of one file. */
+const SPECIFIC_MAX_ENTRIES = 50;
+const PER_FILE = 3;
+
+/**
+ * Lines of one note that may say one thing twice in other words ("SW2's only uplink is port 10" /
+ * "port 10 is now the only link to SW2"): they share at least three content words, two of them specific
+ * to few entries of the store. A file restating itself is the commonest duplicate an owner marks, and
+ * words alone cannot prove it: listed for review (at most PER_FILE per note), never merged.
+ */
+export function restatements(
+  planned: readonly Planned[],
+  removed: ReadonlySet<Planned>,
+  held: ReadonlySet<Planned>,
+): Candidate[] {
+  const pool = planned.filter((p) => !removed.has(p) && !held.has(p) && p.words.size >= 3 && p.key !== "");
+  const df = new Map<string, number>();
+  for (const p of pool) for (const w of p.words) df.set(w, (df.get(w) ?? 0) + 1);
+  const byFile = new Map<string, Planned[]>();
+  for (const p of pool) {
+    const list = byFile.get(p.entry.path);
+    if (list) list.push(p);
+    else byFile.set(p.entry.path, [p]);
+  }
+  const out: { score: number; c: Candidate }[] = [];
+  for (const entries of byFile.values()) {
+    const postings = new Map<string, Planned[]>();
+    for (const p of entries) {
+      for (const w of p.words) {
+        if ((df.get(w) ?? 0) > SPECIFIC_MAX_ENTRIES) continue;
+        const list = postings.get(w);
+        if (list) list.push(p);
+        else postings.set(w, [p]);
+      }
+    }
+    const seen = new Set<string>();
+    const found: { score: number; a: Planned; b: Planned; shared: string[] }[] = [];
+    for (const list of postings.values()) {
+      if (list.length < 2 || list.length > 6) continue;
+      for (let x = 0; x < list.length; x++) {
+        for (let y = x + 1; y < list.length; y++) {
+          const a = list[x];
+          const b = list[y];
+          if (!a || !b) continue;
+          const key = `${a.entry.startLine},${b.entry.startLine}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const shared = [...a.words].filter((w) => b.words.has(w));
+          const specific = shared.filter((w) => (df.get(w) ?? 0) <= SPECIFIC_MAX_ENTRIES);
+          if (shared.length < 3 || specific.length < 2) continue;
+          const score =
+            specific.reduce((s, w) => s + 1 / (df.get(w) ?? 1), 0) / Math.sqrt(a.words.size * b.words.size);
+          found.push({ score, a, b, shared: specific });
+        }
+      }
+    }
+    found.sort((p, q) => q.score - p.score || p.a.entry.startLine - q.a.entry.startLine);
+    for (const { score, a, b, shared } of found.slice(0, PER_FILE)) {
+      out.push({
+        score,
+        c: {
+          reason: `one note, shared specific words (${shared
+            .slice(0, 4)
+            .map((w) => `"${w}"`)
+            .join(
+              ", ",
+            )}): ${where(a)} and ${where(b)} may say one thing twice, or one may correct the other; not merged by rule`,
+          evidence: [evidenceOf(a), evidenceOf(b)],
+        },
+      });
+    }
+  }
+  return out.sort((p, q) => q.score - p.score).map((x) => x.c);
+}

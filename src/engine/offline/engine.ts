@@ -1,7 +1,7 @@
 import type { ReviewItem } from "../../manifest.ts";
 import { type Lexicon, loadLexicon } from "../../text/lexicon/lexicon.ts";
-import type { DreamContext, Engine, EngineResult, ProposedOperation } from "../engine.ts";
-import { possibleDuplicates } from "./candidates.ts";
+import type { Candidate, DreamContext, Engine, EngineResult, ProposedOperation } from "../engine.ts";
+import { possibleDuplicates, restatements } from "./candidates.ts";
 import { takeEmptiedHeadings } from "./headings.ts";
 import { linkedFromIndex } from "./home.ts";
 import { isLeadIn, type Planned, plan } from "./plan.ts";
@@ -94,18 +94,22 @@ export function createOfflineEngine(opts: OfflineEngineOptions = {}): Engine {
         for (const op of rule.run(rules)) ops.push({ ...op, rule: rule.name });
       }
       const other = possibleDuplicates(planned, removed);
-      // The rules' alike pairs first, then pairs on a rare shared word; each pair once.
+      // The rules' alike pairs first, then pairs on a rare shared word, then a note restating itself
+      // (with a budget of its own, so a large store's cross-file pairs do not crowd it out); each pair once.
       const seen = new Set<string>();
-      const all = [...rules.possible, ...other.candidates].filter((c) => {
+      const once = (c: Candidate) => {
         const key = c.evidence
           .map((e) => (e.source === "memory" ? `${e.path}:${e.line}` : e.session))
+          .sort()
           .join("|");
         if (seen.has(key)) return false;
         seen.add(key);
         return true;
-      });
-      const candidates = all.slice(0, MAX_CANDIDATES);
-      const more = all.length - candidates.length + other.more;
+      };
+      const alike = [...rules.possible, ...other.candidates].filter(once);
+      const within = restatements(planned, removed, rules.held).filter(once);
+      const candidates = [...alike.slice(0, MAX_CANDIDATES), ...within.slice(0, MAX_CANDIDATES)];
+      const more = alike.length + within.length - candidates.length + other.more;
       if (more)
         notes.push(`${more} more possible duplicates not listed (the first ${candidates.length} are)`);
       return {

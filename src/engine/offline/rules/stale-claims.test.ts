@@ -28,4 +28,15 @@ describe("offline rule stale-claims", () => {
     });
     expect(review?.map((r) => r.reason.slice(0, 40))).toEqual(["a plan for 2026-03-05 (roadmap.md:4, wri"]);
   });
+
+  it("lists an entry calling a thing under way beside one in the same note calling it settled", async () => {
+    const { operations, review } = await run({
+      "lab.md":
+        "# Lab\n\n- The VLAN loop between SW1 and SW2: debug in progress, fix the default route first.\n\n## 2026-04-28\n- The VLAN loop between SW1 and SW2 is resolved by tagging port 10 on both switches.\n",
+    });
+    expect(operations).toEqual([]);
+    expect(review?.map((r) => [r.kind, r.evidence.map((e) => (e.source === "memory" ? e.line : 0))])).toEqual(
+      [["stale", [3, 6]]],
+    );
+  });
 });

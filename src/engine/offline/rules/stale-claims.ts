@@ -28,9 +28,56 @@ function passedPlanDay(p: Planned, today: string): string | null {
   return day && day < today ? day : null;
 }
 
+// A thing said to be under way or undecided, and a thing said to be settled.
+const OPEN =
+  /\b(?:in progress|debug in progress|planned|pending|next priority|to ?do|open decision|awaiting|not yet|investigating|proposed|blocked|wip)\b/i;
+const SETTLED =
+  /\b(?:done|resolved|fixed|completed?|shipped|implemented|decided|confirmed|no longer|eliminated)\b/i;
+const SPECIFIC = 50;
+const PER_FILE = 2;
+
+/**
+ * In one note, an entry that calls something under way or undecided beside one that calls it settled
+ * (they share two words specific to few entries of the store): the first may be outdated. Listed, both
+ * quoted; which one holds is for the owner.
+ */
+function openBesideSettled(planned: readonly Planned[], removed: ReadonlySet<Planned>): ReviewItem[] {
+  const live = planned.filter((p) => !removed.has(p));
+  const df = new Map<string, number>();
+  for (const p of live) for (const w of p.words) df.set(w, (df.get(w) ?? 0) + 1);
+  const specific = (p: Planned) => new Set([...p.words].filter((w) => (df.get(w) ?? 0) <= SPECIFIC));
+  const byFile = new Map<string, { open: Planned[]; settled: Planned[] }>();
+  for (const p of live) {
+    const isOpen = OPEN.test(p.text);
+    const isSettled = SETTLED.test(p.text);
+    if (isOpen === isSettled) continue;
+    const f = byFile.get(p.entry.path) ?? { open: [], settled: [] };
+    (isOpen ? f.open : f.settled).push(p);
+    byFile.set(p.entry.path, f);
+  }
+  const items: ReviewItem[] = [];
+  for (const { open, settled } of byFile.values()) {
+    let n = 0;
+    for (const a of open) {
+      if (n >= PER_FILE) break;
+      const sa = specific(a);
+      const b = settled.find((s) => [...specific(s)].filter((w) => sa.has(w)).length >= 2);
+      if (!b) continue;
+      n++;
+      items.push({
+        kind: "stale",
+        reason: `${where(a)} calls it under way or undecided, ${where(b)} calls it settled: the first may be outdated; not changed by code`,
+        evidence: [evidenceOf(a), evidenceOf(b)],
+      });
+    }
+  }
+  return items;
+}
+
 export const staleClaims: Rule = {
   name: "stale-claims",
   run({ planned, removed, now, review }) {
+    review.push(...openBesideSettled(planned, removed));
     const today = now.toISOString().slice(0, 10);
     const plans = planned.flatMap((p) => {
       const day = removed.has(p) ? null : passedPlanDay(p, today);
