@@ -66,6 +66,11 @@ Each memory line comes with its heading path, where its date comes from, and the
 the cited one). Judge as the store's owner would; a wrong change is far worse than a missed one:
 - a line that does not name its own subject ("Label: value", a short item) takes it from its heading path:
   the same words under two headings or files are two facts;
+- the same words are two records, not a duplicate, in two sections of one file (even with one heading
+  text: each day's "Sources"), two lists under one heading, two rows of a listing with their fields, a
+  draft and its final cut further down, two days' notes, a template, a backup or a client's copy;
+- a section written twice under one heading, equal line for line, goes as one "merge-block" operation
+  removing the later copy whole and citing the kept copy's heading line;
 - a wording that adds a word, a qualifier or a clause to another, or swaps one word or the roles, is another
   fact: do not merge it;
 - a supersede needs one subject's one attribute on both sides and a newer written-on date; an id (commit,
