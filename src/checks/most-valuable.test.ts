@@ -79,8 +79,12 @@ describe("mostValuable (DREAMD_MAX_OPERATIONS)", () => {
       [[1, 3]],
     ]);
     // The heading's removal ranks first (most lines) but needs the removal of line 5 beside it, which
-    // the limit left out: it is deferred with it, and what is proposed stands on its own.
-    expect(capped.accepted.map((op) => op.changes.map((c) => [c.startLine, c.endLine]))).toEqual([[[4, 4]]]);
-    expect(capped.deferred).toHaveLength(2);
+    // the limit leaves out: it is deferred, the room it leaves goes to the next, and what is proposed
+    // stands on its own.
+    expect(capped.accepted.map((op) => op.changes.map((c) => [c.startLine, c.endLine]))).toEqual([
+      [[4, 4]],
+      [[5, 5]],
+    ]);
+    expect(capped.deferred).toHaveLength(1);
   });
 });

@@ -53,13 +53,29 @@ export function mostValuable(
 ): CheckResult & { deferred: Deferred[] } {
   if (checked.accepted.length <= max) return { ...checked, deferred: [] };
   const order = new Map(checked.accepted.map((op, i) => [op, i]));
-  const chosen = new Set([...checked.accepted].sort((a, b) => byValue(a, b, order)).slice(0, max));
-  const again = checkOperations({
-    ...input,
-    operations: checked.accepted
-      .filter((op) => chosen.has(op))
-      .map(({ id: _id, confidence: _c, ...op }) => op),
-  });
+  const ranked = [...checked.accepted].sort((a, b) => byValue(a, b, order));
+  const strip = ({ id: _id, confidence: _c, ...op }: Operation) => op;
+  // What the re-check refuses leaves room: fill it from the next most valuable, a few rounds at most.
+  let take = max;
+  let again = checkOperations({ ...input, operations: [] });
+  for (let round = 0; round < 4; round++) {
+    const chosen = new Set(ranked.slice(0, take));
+    again = checkOperations({
+      ...input,
+      operations: checked.accepted.filter((op) => chosen.has(op)).map(strip),
+    });
+    if (again.accepted.length >= max || take >= ranked.length) break;
+    take += max - again.accepted.length;
+  }
+  if (again.accepted.length > max) {
+    // The last round's additions all stood: keep the first `max` in the engine's order (which puts a
+    // heading's removal after the removals it relies on), checked again.
+    const keep = new Set(again.accepted.slice(0, max).map((op) => JSON.stringify(op.changes)));
+    again = checkOperations({
+      ...input,
+      operations: checked.accepted.filter((op) => keep.has(JSON.stringify(op.changes))).map(strip),
+    });
+  }
   const kept = new Set(again.accepted.map((op) => JSON.stringify(op.changes)));
   const deferred = checked.accepted
     .filter((op) => !kept.has(JSON.stringify(op.changes)))
