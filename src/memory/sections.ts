@@ -14,7 +14,19 @@ export interface Section {
   parent: number;
 }
 
-const HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*#*[ \t]*$/;
+// The opening run only: the text and its optional closing "#"s are cut by hand, in one pass, since a
+// pattern for both backtracks quadratically on a long line of spaces and "#"s (test/redos.test.ts).
+const HEADING = /^ {0,3}(#{1,6})(?=[ \t]|$)/;
+
+function headingText(rest: string): string {
+  let end = rest.length;
+  while (end > 0 && (rest[end - 1] === " " || rest[end - 1] === "\t")) end--;
+  let hashes = end;
+  while (hashes > 0 && rest[hashes - 1] === "#") hashes--;
+  // A closing run counts only after white space (or as the whole text).
+  if (hashes < end && (hashes === 0 || rest[hashes - 1] === " " || rest[hashes - 1] === "\t")) end = hashes;
+  return rest.slice(0, end).trim();
+}
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
 export function sectionsOf(lines: readonly string[]): Section[] {
@@ -31,7 +43,7 @@ export function sectionsOf(lines: readonly string[]): Section[] {
       return;
     }
     const h = HEADING.exec(line);
-    if (h?.[1]) found.push({ line: i + 1, level: h[1].length, text: (h[2] ?? "").trim() });
+    if (h?.[1]) found.push({ line: i + 1, level: h[1].length, text: headingText(line.slice(h[0].length)) });
   });
   // One pass: a heading closes every open section of its level or deeper.
   const out: Section[] = [];

@@ -80,8 +80,14 @@ export const where = (p: Planned) => `${p.entry.path}:${p.entry.startLine}`;
 
 // A form's blank: "[path or URL]", "`[Specific artifact exists]`", "TBD". Two of them are two fields.
 const PLACEHOLDER = /^(?:`?\[[^\]]*\]`?|tbd|todo|n\/a|none|-|\.\.\.|…)$/i;
-// A template's lines are scaffolding, repeated by design.
-const TEMPLATE = /(?:^|\/)templates?\/|template[^/]*$/i;
+// A template's lines are scaffolding, repeated by design: a file in a templates/ folder or named so.
+const TEMPLATES_DIR = /(?:^|\/)templates?\//i;
+const isTemplate = (path: string) =>
+  TEMPLATES_DIR.test(path) ||
+  path
+    .slice(path.lastIndexOf("/") + 1)
+    .toLowerCase()
+    .includes("template");
 
 /**
  * Numbered items are steps, a list item with lines under it is a record with its fields (six rows of
@@ -90,8 +96,7 @@ const TEMPLATE = /(?:^|\/)templates?\/|template[^/]*$/i;
  * within it.
  */
 function dedupKey(entry: Entry, norm: string, local: boolean): string {
-  if (entry.ordered || TEMPLATE.test(entry.path) || PLACEHOLDER.test(norm.replace(/^\[ \]\s*/, "")))
-    return "";
+  if (entry.ordered || isTemplate(entry.path) || PLACEHOLDER.test(norm.replace(/^\[ \]\s*/, ""))) return "";
   if (entry.kind === "bullet" && entry.lines.length > 1) return "";
   return local ? `${entry.path}\0${entry.sectionLine}\0${norm}` : norm;
 }

@@ -33,4 +33,16 @@ describe("contradictions by one number or one status word (review list)", () => 
     });
     expect(review ?? []).toEqual([]);
   });
+
+  it("lists one label counted differently in two notes", async () => {
+    const { operations, review } = await run({
+      "summary.md": "# Summary\n\n- **AI Services** (32+ files): engines, providers, learning systems\n",
+      "progress.md": "# Progress\n\n- **AI Services** (20+ files): all engines and providers\n",
+      "notes/2026-03-02.md": "# 2026-03-02\n\n- **AI Services** (12 files): started the audit\n",
+    });
+    expect(operations).toEqual([]);
+    expect(
+      review?.map((r) => [r.kind, r.evidence.map((e) => (e.source === "memory" ? e.path : ""))]),
+    ).toEqual([["contradiction", ["progress.md", "summary.md"]]]);
+  });
 });

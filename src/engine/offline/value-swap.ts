@@ -49,3 +49,37 @@ export function contradiction(a: Planned, b: Planned, swap: { from: string; to: 
     evidence: [evidenceOf(a), evidenceOf(b)],
   };
 }
+
+// "**AI Services** (32+ files): …", "- API routes (14 endpoints) — …": a labelled count of something.
+const LABEL_COUNT =
+  /^\s*(?:[-*+]\s+)?(?:\*\*|__)?([A-Za-z][\w /&.-]{2,40}?)(?:\*\*|__)?\s*\((\d[\d,]*\+?)\s+([a-z]+)\)/;
+
+/**
+ * One label counted differently in two notes ("AI Services (32+ files)" in one, "(20+ files)" in
+ * another): which count holds now is for the owner. Claims about now only (no daily note), each label
+ * and unit once, every side quoted.
+ */
+export function labelledCounts(planned: readonly Planned[], removed: ReadonlySet<Planned>): ReviewItem[] {
+  const byLabel = new Map<string, { p: Planned; count: string }[]>();
+  for (const p of planned) {
+    if (removed.has(p) || p.home === HOME.daily) continue;
+    const m = LABEL_COUNT.exec(p.entry.lines[0] ?? "");
+    if (!m?.[1] || !m[2] || !m[3]) continue;
+    const key = `${m[1].trim().toLowerCase()}\0${m[3].toLowerCase()}`;
+    const list = byLabel.get(key);
+    if (list) list.push({ p, count: m[2] });
+    else byLabel.set(key, [{ p, count: m[2] }]);
+  }
+  const items: ReviewItem[] = [];
+  for (const [key, sides] of byLabel) {
+    const counts = new Set(sides.map((s) => s.count));
+    if (counts.size < 2 || new Set(sides.map((s) => s.p.entry.path)).size < 2) continue;
+    const [label, unit] = key.split("\0");
+    items.push({
+      kind: "contradiction",
+      reason: `"${label}" counted as ${sides.map((s) => `${s.count} ${unit} (${where(s.p)})`).join(", ")}: which count holds now is not decided by code; nothing is changed`,
+      evidence: sides.slice(0, 6).map((s) => evidenceOf(s.p)),
+    });
+  }
+  return items;
+}

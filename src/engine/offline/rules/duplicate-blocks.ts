@@ -69,7 +69,11 @@ export const duplicateBlocks: Rule = {
       .sort((a, b) => b.size - a.size || (a.g[0]?.path ?? "").localeCompare(b.g[0]?.path ?? ""));
     const covered = new Map<string, [number, number][]>();
     const isCovered = (c: Copy) => (covered.get(c.path) ?? []).some(([f, t]) => c.from >= f && c.to <= t);
-    const cover = (c: Copy) => covered.set(c.path, [...(covered.get(c.path) ?? []), [c.from, c.to]]);
+    const cover = (c: Copy) => {
+      const list = covered.get(c.path);
+      if (list) list.push([c.from, c.to]);
+      else covered.set(c.path, [[c.from, c.to]]);
+    };
     const ops: ProposedOperation[] = [];
     const listed: ReviewItem[] = [];
     for (const { g } of ordered) {

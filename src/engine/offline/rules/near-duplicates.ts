@@ -1,7 +1,7 @@
 import { contrastGuard, jaccard, lshPairs, mergeGuard, signaturesOf } from "../../../text/similarity.ts";
 import type { ProposedOperation } from "../../engine.ts";
 import { evidenceOf, keepRank, type Planned, redundant, removal, where } from "../plan.ts";
-import { contradiction, sameSubject, valueSwap } from "../value-swap.ts";
+import { contradiction, labelledCounts, sameSubject, valueSwap } from "../value-swap.ts";
 import type { Rule } from "./rule.ts";
 
 /**
@@ -92,6 +92,7 @@ export const nearDuplicates: Rule = {
         links.set(x, s);
       }
     }
+    review.push(...labelledCounts(planned, removed));
     const ops: ProposedOperation[] = [];
     // Greedy from the most informative entry: it absorbs the entries confirmed against it directly, so a
     // chain a~b~c never merges a into c without a check between them.

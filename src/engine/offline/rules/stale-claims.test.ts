@@ -39,4 +39,19 @@ describe("offline rule stale-claims", () => {
       [["stale", [3, 6]]],
     );
   });
+
+  it("lists a frontmatter description's plan whose month and day have passed this year, not one still ahead", async () => {
+    const { review } = await run({
+      "project_sprint.md":
+        "---\nname: Sprint\ndescription: Twin pipeline sprint. Phase 0 starts tomorrow (March 2).\n---\n# Sprint\n\n- Build the image first.\n",
+      "project_next.md":
+        "---\nname: Next\ndescription: The launch is planned for April 2.\n---\n# Next\n\n- Write the announcement.\n",
+    });
+    expect(
+      review?.map((r) => [
+        r.kind,
+        r.evidence.map((e) => (e.source === "memory" ? `${e.path}:${e.line}` : "")),
+      ]),
+    ).toEqual([["stale", ["project_sprint.md:3"]]]);
+  });
 });

@@ -45,7 +45,7 @@ function openBesideSettled(planned: readonly Planned[], removed: ReadonlySet<Pla
   const live = planned.filter((p) => !removed.has(p));
   const df = new Map<string, number>();
   for (const p of live) for (const w of p.words) df.set(w, (df.get(w) ?? 0) + 1);
-  const specific = (p: Planned) => new Set([...p.words].filter((w) => (df.get(w) ?? 0) <= SPECIFIC));
+  const specific = (p: Planned) => [...p.words].filter((w) => (df.get(w) ?? 0) <= SPECIFIC);
   const byFile = new Map<string, { open: Planned[]; settled: Planned[] }>();
   for (const p of live) {
     const isOpen = OPEN.test(p.text);
@@ -57,11 +57,27 @@ function openBesideSettled(planned: readonly Planned[], removed: ReadonlySet<Pla
   }
   const items: ReviewItem[] = [];
   for (const { open, settled } of byFile.values()) {
+    // Through postings of specific words (each at most SPECIFIC entries long): never all pairs.
+    const postings = new Map<string, Planned[]>();
+    for (const s of settled) {
+      for (const w of specific(s)) {
+        const list = postings.get(w);
+        if (list) list.push(s);
+        else postings.set(w, [s]);
+      }
+    }
     let n = 0;
     for (const a of open) {
       if (n >= PER_FILE) break;
-      const sa = specific(a);
-      const b = settled.find((s) => [...specific(s)].filter((w) => sa.has(w)).length >= 2);
+      const shared = new Map<Planned, number>();
+      let b: Planned | undefined;
+      for (const w of specific(a)) {
+        for (const s of postings.get(w) ?? []) {
+          const k = (shared.get(s) ?? 0) + 1;
+          shared.set(s, k);
+          if (k >= 2 && !b) b = s;
+        }
+      }
       if (!b) continue;
       n++;
       items.push({
@@ -74,10 +90,54 @@ function openBesideSettled(planned: readonly Planned[], removed: ReadonlySet<Pla
   return items;
 }
 
+const MONTHS = "january february march april may june july august september october november december".split(
+  " ",
+);
+const MONTH_DAY = new RegExp(
+  `\\b(${MONTHS.map((m) => m.slice(0, 3)).join("|")})[a-z]*\\.? (\\d{1,2})\\b`,
+  "i",
+);
+
+/**
+ * A note's frontmatter `description:` is what an agent's index shows every session (Claude Code's memory
+ * files carry one), so a plan there dated by month and day ("Phase 0 starts tomorrow (June 17)") reads as
+ * current long after the day: listed when that day, in the dream's year, has passed.
+ */
+function describedPlans(files: ReadonlyMap<string, readonly string[]>, today: string): ReviewItem[] {
+  const items: ReviewItem[] = [];
+  for (const [path, lines] of files) {
+    if (lines[0]?.trim() !== "---") continue;
+    for (let i = 1; i < Math.min(lines.length, 40); i++) {
+      const line = lines[i] ?? "";
+      if (line.trim() === "---") break;
+      if (!/^description\s*:/i.test(line) || !PLAN.test(line)) continue;
+      const m = MONTH_DAY.exec(line);
+      const month = MONTHS.findIndex((x) => x.startsWith((m?.[1] ?? "").toLowerCase()));
+      const dayOfMonth = Number(m?.[2] ?? 0);
+      if (month < 0 || dayOfMonth < 1 || dayOfMonth > 31) continue;
+      const year = Number(today.slice(0, 4));
+      const iso = (y: number) =>
+        `${y}-${String(month + 1).padStart(2, "0")}-${String(dayOfMonth).padStart(2, "0")}`;
+      // Still ahead this year: a plan, not a stale one (a year before is too far to guess).
+      if (iso(year) >= today) continue;
+      const day = iso(year);
+      items.push({
+        kind: "stale",
+        reason: `${path}:${i + 1}'s description, which an index shows every session, plans for ${m?.[0]} (${day}), now past: check whether it happened; not changed by code`,
+        evidence: [{ source: "memory", path, line: i + 1, quote: line.trim() }],
+      });
+    }
+  }
+  return items;
+}
+
 export const staleClaims: Rule = {
   name: "stale-claims",
-  run({ planned, removed, now, review }) {
-    review.push(...openBesideSettled(planned, removed));
+  run({ planned, removed, now, review, files }) {
+    review.push(
+      ...openBesideSettled(planned, removed),
+      ...describedPlans(files, now.toISOString().slice(0, 10)),
+    );
     const today = now.toISOString().slice(0, 10);
     const plans = planned.flatMap((p) => {
       const day = removed.has(p) ? null : passedPlanDay(p, today);
