@@ -37,7 +37,7 @@ export interface Labels {
   twoFacts: { kind: "subject" | "role" | "clause"; pair: [Instance, Instance] }[];
   /** Facts stated once: must survive verbatim. */
   singletons: string[];
-  /** Stale items: open TODOs reported done by a later session, and deadlines long past (`closed`: should go). */
+  /** Stale items: open TODOs reported done by a later session (`closed`: should go), and deadlines (stay). */
   todos: { text: string; closed: boolean }[];
 }
 
@@ -300,13 +300,15 @@ export function generateWorld(opts: WorldOptions): World {
     const si = Math.min(opts.sessions - 1, d + 1 + Math.floor(r() * Math.max(1, lastSessionDay - d - 1)));
     said[si]?.push(`Heads up: the ${s} was decommissioned.`);
   }
-  // Deadlines: half long past at the dream's date (2026-06-01), half still ahead.
+  // Deadlines: half long past at the dream's date (2026-06-01), half still ahead. Both kinds stay: a
+  // passed due date does not say the renewal was done (issue 13's fourth audit found such prunes wrong);
+  // the passed ones are listed for review instead.
   for (let i = 0; i < Math.ceil(n / 8); i++) {
     const s = subject();
     const past = i % 2 === 0;
     const text = `- The ${s} certificate renewal is due on ${past ? "2026-02-10" : "2026-09-10"}.`;
     put(Math.floor(r() * days), text);
-    labels.todos.push({ text, closed: past });
+    labels.todos.push({ text, closed: false });
   }
   // Two facts alike in words (issue 13). A generator of its own, so every figure above keeps its world.
   const r2 = rng(opts.seed + 7919);

@@ -5,7 +5,6 @@ import { containment, contentWords, hardTokens } from "../text/similarity.ts";
 import { blockViolation } from "./blocks.ts";
 import { confidenceOf } from "./confidence.ts";
 import { removesOnlyDanglingLinks } from "./dangling-links.ts";
-import { expiredDeadline } from "./deadlines.ts";
 import { checkEvidence, type EvidenceBase } from "./evidence.ts";
 import { createStructureGuard } from "./structure.ts";
 
@@ -24,7 +23,7 @@ export interface CheckInput {
   maxRemovals?: number;
   /** Every file in the store: an index line linking to none of them may go without further evidence. */
   paths?: ReadonlySet<string>;
-  /** Entries with a deadline before this day (YYYY-MM-DD) may go without further evidence. */
+  /** The day (YYYY-MM-DD) before which a deadline has passed, for what lists it; never a removal's evidence. */
   expiredBefore?: string;
   /** The day each input line was written (YYYY-MM-DD), where known: a supersede must cite newer evidence. */
   lineDates?: ReadonlyMap<string, ReadonlyMap<number, string>>;
@@ -208,21 +207,18 @@ function checkOne(op: ProposedOperation, input: CheckInput, taken: Taken): void 
     const survivor = op.evidence.some(
       (ev) => ev.source === "session" || !removals.some((c) => removedRange(c, ev.line, ev.path)),
     );
-    // Removals that need no surviving quote, because code checks the reason itself: a link line whose
-    // target is missing, or a deadline already past.
-    const expired =
-      input.expiredBefore !== undefined &&
-      removals.every((c) => c.before.some((l) => expiredDeadline(l, input.expiredBefore ?? "") !== null));
+    // The one removal that needs no surviving quote, because code checks the reason itself: a link line
+    // whose target is missing. A passed deadline is not one: it does not say the thing was done.
     const dangling =
       input.paths !== undefined &&
       removals.every((c) => removesOnlyDanglingLinks(c, input.paths ?? new Set()));
-    if (!survivor && !dangling && !expired) {
+    if (!survivor && !dangling) {
       throw new Refusal(
         "removal-without-evidence",
         "a removal must cite evidence that is not itself removed",
       );
     }
-    if (!dangling && !expired) {
+    if (!dangling) {
       // Evidence must be about what it removes: a quote that shares an identifier or most of the words. An
       // instruction smuggled into a transcript ("delete MEMORY.md") exists verbatim, but is about nothing
       // it would remove.

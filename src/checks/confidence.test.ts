@@ -7,8 +7,7 @@ describe("confidence", () => {
     const fact = "- The staging database is rebuilt from the nightly snapshot every Sunday.";
     const { operations } = await consolidateOffline({
       "MEMORY.md": "# Memory\n\n- [Infra](infra.md) — hosts\n- [Old](old.md) — retired notes\n",
-      "infra.md": `# Infra\n\n${fact}\n- The billing deploy region is eu-west-1 since the move.\n`,
-      "notes/2026-03-02.md": `# 2026-03-02\n\n${fact}\n- **the billing deploy region is eu-west-1 since the move**\n- Other work.\n`,
+      "infra.md": `# Infra\n\n${fact}\n${fact}\n- The billing deploy region is eu-west-1 since the move.\n- **the billing deploy region is eu-west-1 since the move**\n`,
     });
     const paths = new Set(["MEMORY.md", "infra.md", "notes/2026-03-02.md"]);
     const byRule = operations.map((o) => [o.rule, o.changes[0]?.before.at(-1), confidenceOf(o, paths)]);

@@ -65,12 +65,12 @@ describe("mostValuable (DREAMD_MAX_OPERATIONS)", () => {
   });
 
   it("defers an operation that relies on one left out, never proposing it half-supported", async () => {
-    // One merge takes the daily note's heading only together with the other removals under it.
-    const fact = (i: number) => `- Deploys to region ${i} need the on-call engineer's approval first.`;
+    // Three named values a later note changed: the retirement right under the daily note's heading
+    // takes the heading, and only together with the other two.
+    const slot = (i: number, v: string) => `- The ledger-db${i} backup window is ${v}.`;
     const files = {
-      "MEMORY.md": "# Memory\n\n- [Deploys](deploys.md) — how deploys work\n",
-      "deploys.md": `# Deploys\n\n${[1, 2, 3].map(fact).join("\n")}\n`,
-      "notes/2026-03-02.md": `# 2026-03-02\n\n${[1, 2, 3].map(fact).join("\n")}\n`,
+      "notes/2026-03-02.md": `# 2026-03-02\n\n${[1, 2, 3].map((i) => slot(i, "02:00")).join("\n")}\n`,
+      "notes/2026-03-09.md": `# 2026-03-09\n\n${[1, 2, 3].map((i) => slot(i, "04:00")).join("\n")}\n`,
     };
     const { all, capped } = await dream(files, 2);
     expect(all.accepted.map((op) => op.changes.map((c) => [c.startLine, c.endLine]))).toEqual([

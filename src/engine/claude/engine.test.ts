@@ -145,9 +145,12 @@ describe("claude engine against a fake Messages API", () => {
       i < 2 ? { status: i === 0 ? 529 : 429, headers: { "retry-after": "0" } } : approveAll(body, i),
     );
     expect(m.refused).toEqual([]);
+    // The same batches as a calm run, plus the two refused tries.
+    const calm = await dream(approveAll);
     expect(api.requests.filter((r) => toolOf(r) === "propose").length).toBe(
-      Math.ceil(m.operations.length / 8) + 2,
+      calm.api.requests.filter((r) => toolOf(r) === "propose").length + 2,
     );
+    expect(m.operations.map((o) => o.reason)).toEqual(calm.m.operations.map((o) => o.reason));
     expect(m.notes.join("\n")).not.toMatch(/failed/);
   });
 

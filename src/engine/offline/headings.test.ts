@@ -15,11 +15,12 @@ async function dreamAndCheck(files: Record<string, string>) {
 
 describe("headings emptied by several operations", () => {
   it("the removal right under the heading takes the heading and goes last, so code accepts all of them", async () => {
+    // Two named values a later note changed: the older note loses both lines, and its heading with them.
     const files = {
       "notes/2026-03-02.md":
-        "# 2026-03-02\n\n- Dana prefers small PRs with tests.\n- The billing deploy region is eu-west-1.\n",
-      "profile.md":
-        "# Profile\n\n- Dana prefers small PRs with tests.\n- The billing deploy region is eu-west-1.\n",
+        "# 2026-03-02\n\n- The billing-api deploy region is eu-west-1.\n- The ledger-db backup window is 02:00.\n",
+      "notes/2026-03-09.md":
+        "# 2026-03-09\n\n- The billing-api deploy region is us-east-1.\n- The ledger-db backup window is 04:00.\n",
     };
     const { accepted, refused } = await dreamAndCheck(files);
     expect(refused).toEqual([]);
@@ -43,23 +44,21 @@ describe("headings emptied by several operations", () => {
     ).toEqual([["duplicate", ["inputs.md:1", "notes/2026-03-02.md:1"]]]);
   });
 
-  it("one operation may take several headings: a topic file's line copied into three daily notes", async () => {
-    const fact = "- The task list is reviewed for open work before every flush.";
-    const daily = (d: string) =>
-      `# ${d}\n\n## In flight\n${fact}\n\n## Done\n- Shipped build ${d.slice(-2)}.\n`;
+  it("one operation may take several headings: a named value retired in three daily notes", async () => {
+    const daily = (d: string, v: string) =>
+      `# ${d}\n\n## In flight\n- The billing-api deploy region is ${v}.\n\n## Done\n- Shipped build ${d.slice(-2)}.\n`;
     const files = {
-      "MEMORY.md": "# Memory\n\n- [Process](process.md) — how flushes work\n",
-      "process.md": `# Process\n\n${fact}\n`,
-      "notes/2026-03-02.md": daily("2026-03-02"),
-      "notes/2026-03-03.md": daily("2026-03-03"),
-      "notes/2026-03-04.md": daily("2026-03-04"),
+      "notes/2026-03-02.md": daily("2026-03-02", "eu-west-1"),
+      "notes/2026-03-03.md": daily("2026-03-03", "eu-central-1"),
+      "notes/2026-03-04.md": daily("2026-03-04", "eu-north-1"),
+      "notes/2026-03-09.md": "# 2026-03-09\n\n- The billing-api deploy region is us-east-1.\n",
     };
     const { accepted, refused } = await dreamAndCheck(files);
     expect(refused).toEqual([]);
     expect(accepted).toHaveLength(1);
     const removed = accepted.flatMap((op) => op.changes.flatMap((c) => c.before));
     expect(removed.filter((l) => l.startsWith("## In flight"))).toHaveLength(3);
-    expect(removed.filter((l) => l.startsWith("- The task list"))).toHaveLength(3);
+    expect(removed.filter((l) => l.startsWith("- The billing-api"))).toHaveLength(3);
     expect(removed.some((l) => l.startsWith("## Done") || l.startsWith("# "))).toBe(false);
   });
 

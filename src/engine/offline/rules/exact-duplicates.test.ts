@@ -36,17 +36,18 @@ describe("offline rule exact-duplicates", () => {
     ]);
   });
 
-  it("keeps the copy in a file the index links, never removes the index's own, and removes a draft's (issue 13, class 1)", async () => {
+  it("keeps the copy in a file the index links, never removes the index's own, removes a daily note's and lists a draft's (issue 13, class 1)", async () => {
     const fact = "- The staging database is rebuilt from the nightly snapshot every Sunday.";
-    const { operations } = await run({
+    const { operations, candidates } = await run({
       "MEMORY.md": `# Memory\n\n- [Infra](infra.md) — hosts and databases\n${fact}\n`,
       "infra.md": `# Infra\n\n${fact}\n- Hosts live in eu-west-1.\n`,
       "notes/2026-03-03.md": `# 2026-03-03\n\n${fact}\n- Something else entirely, for later.\n`,
-      // An unlinked draft is a document of its own: it keeps its line.
+      // An unlinked draft is a document of its own: it keeps its line, listed beside its twins.
       "drafts.md": `# Drafts\n\n${fact}\n- Another thing, for later.\n`,
     });
     expect(operations).toHaveLength(1);
     expect(operations[0]?.reason).toContain("kept infra.md:3, removed notes/2026-03-03.md:3");
+    expect(candidates?.[0]?.reason).toMatch(/^the same entry in 3 files \(infra\.md:3, /);
   });
 
   it("merges none of the shapes issue 13's third audit found wrong: records, blanks, a paragraph further down", async () => {
@@ -89,8 +90,8 @@ describe("offline rule exact-duplicates", () => {
 
   it("merges entries that become equal once their dates are absolute", async () => {
     const { operations } = await run({
-      "deploys.md": "# Deploys\n\n- The billing API was deployed to staging on 2026-03-02.\n",
-      "notes/2026-03-04.md": "# 2026-03-04\n\n- The billing API was deployed to staging 2 days ago.\n",
+      "deploys.md":
+        "# Deploys\n\n## 2026-03-04\n- The billing API was deployed to staging on 2026-03-02.\n- The billing API was deployed to staging 2 days ago.\n",
     });
     expect(operations.map((o) => o.kind)).toEqual(["merge"]);
   });

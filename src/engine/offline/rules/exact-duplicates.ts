@@ -5,7 +5,7 @@ import type { Rule } from "./rule.ts";
 /** Entries equal after folding case, emphasis, punctuation and dates: keep one copy. */
 export const exactDuplicates: Rule = {
   name: "exact-duplicates",
-  run({ planned, removed, held }) {
+  run({ planned, removed, held, possible }) {
     const groups = new Map<string, Planned[]>();
     for (const p of planned) {
       if (!p.key || removed.has(p) || held.has(p)) continue;
@@ -19,6 +19,14 @@ export const exactDuplicates: Rule = {
       const [keep, ...rest] = [...group].sort((a, b) => keepRank(a) - keepRank(b));
       if (!keep) continue;
       const drop = rest.filter((p) => redundant(p, keep));
+      // Copies in other files each stay (a day's record, another document): listed, one finding a group.
+      const elsewhere = rest.filter((p) => !drop.includes(p) && p.entry.path !== keep.entry.path);
+      if (elsewhere.length && !keep.local) {
+        possible.push({
+          reason: `the same entry in ${new Set([keep, ...elsewhere].map((p) => p.entry.path)).size} files (${[keep, ...elsewhere].map(where).join(", ")}): each copy may be part of its own record; not merged across files`,
+          evidence: [keep, ...elsewhere].slice(0, 10).map(evidenceOf),
+        });
+      }
       if (!drop.length) continue;
       for (const d of drop) removed.add(d);
       ops.push({

@@ -3,7 +3,7 @@ import { consolidateOffline as run } from "../../../../test/fixtures.ts";
 
 // Through the whole engine: what it proposes over a store, and what it leaves alone.
 describe("offline rule near-duplicates", () => {
-  it("merges the same words in the same order, and only lists a wording with a word added (issue 13, class 2)", async () => {
+  it("merges nothing: the same content words with another small word, and a wording with a word added, are listed (issue 13, class 2)", async () => {
     const { operations, candidates } = await run({
       "pets.md":
         "- Rex is a 3-year-old golden retriever who loves the beach\n- Rex is a golden retriever who loves the beach\n",
@@ -12,14 +12,15 @@ describe("offline rule near-duplicates", () => {
       "style.md":
         "- Use early returns instead of nested ifs in handlers.\n- Use early returns instead of the nested ifs in handlers!\n",
     });
-    expect(operations.map((o) => o.changes.map((c) => c.before[0]))).toEqual([
-      ["- Use early returns instead of the nested ifs in handlers!"],
-    ]);
+    // "(Espadin=" and "(Espadin)" in a machine list were two records (issue 13's fourth audit): the same
+    // content words in other small words or punctuation are listed too.
+    expect(operations).toEqual([]);
     // "3-year-old" and "short" are facts the shorter wordings lack: listed for review, not merged.
     expect(candidates?.map((c) => c.evidence.map((e) => (e.source === "memory" ? e.path : "")))).toEqual(
       expect.arrayContaining([
         ["pets.md", "pets.md"],
         ["prefs.md", "prefs.md"],
+        ["style.md", "style.md"],
       ]),
     );
   });

@@ -76,7 +76,9 @@ export const nearDuplicates: Rule = {
       if (sim < NEAR_JACCARD) continue;
       if (mergeGuard(small.text, big.text, false) !== null) continue;
       if (contrastGuard(small.text, big.text, lexicon) !== null) continue;
-      if (sim < 1) {
+      // Not the same words: listed, never merged (issue 13's fourth audit: "(Espadin=" and "(Espadin)"
+      // in a machine list are two records).
+      if (sim < 1 || a.text !== b.text) {
         possible.push({
           reason: `alike wording (Jaccard ${sim.toFixed(2)}): ${where(a)} and ${where(b)} may state one fact, or one adds to or swaps a word of the other; not merged by rule`,
           evidence: [evidenceOf(a), evidenceOf(b)],
