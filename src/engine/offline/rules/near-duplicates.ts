@@ -1,15 +1,14 @@
 import { contrastGuard, jaccard, lshPairs, mergeGuard, signaturesOf } from "../../../text/similarity.ts";
-import type { ProposedOperation } from "../../engine.ts";
-import { evidenceOf, keepRank, type Planned, redundant, removal, where } from "../plan.ts";
+import { evidenceOf, type Planned, where } from "../plan.ts";
 import { contradiction, labelledCounts, sameSubject, valueSwap } from "../value-swap.ts";
 import type { Rule } from "./rule.ts";
 
 /**
- * Near-duplicates: merged only when their content words are the same, in the same order (what differs
- * is punctuation, emphasis, small words: "use early returns instead of nested ifs" / "… rather than …").
- * A pair at least this alike but with a word added or swapped is listed for review, never merged: an
- * added word is a qualifier or a clause, another fact ("exports its report" / "… to the finance bucket"),
- * and a swapped one may name another person or service ("shared bucket" / "team bucket").
+ * Near-duplicates: listed for review, never merged. Even the same content words in the same order, only
+ * punctuation or a small word apart, were two records on real stores ("Mezcal (Espadin=" and "(Espadin)"
+ * in a machine list, issue 13's fourth audit); an added word is a qualifier or a clause, another fact
+ * ("exports its report" / "… to the finance bucket"), and a swapped one may name another person or
+ * service ("shared bucket" / "team bucket"). Merging is left to exact copies, and to the Claude engine.
  */
 export const NEAR_JACCARD = 0.75;
 const MIN_WORDS = 4;
@@ -37,16 +36,11 @@ export function sameOrder(a: ReadonlySet<string>, b: ReadonlySet<string>): boole
   return inA.every((w, i) => inB[i] === w);
 }
 
-/** Most informative first: more content words, then the better home, then input order. */
-function informative(a: Planned, b: Planned): number {
-  return b.words.size - a.words.size || keepRank(a) - keepRank(b);
-}
-
 /**
  * Near-duplicates among what survived exact merging. Candidates come from MinHash LSH (never all
- * pairs); each is confirmed by Jaccard, by the guard on numbers, ids and
- * negations, and by the lexicon on swapped words (opposites, alternatives, unknown names). A merge keeps
- * the most informative wording and cites every copy.
+ * pairs); each is confirmed by Jaccard, by the guard on numbers, ids and negations, and by the lexicon
+ * on swapped words (opposites, alternatives, unknown names), then listed. A pair alike but for one
+ * number or status word is a possible contradiction instead (value-swap.ts).
  */
 export const nearDuplicates: Rule = {
   name: "near-duplicates",
@@ -54,7 +48,6 @@ export const nearDuplicates: Rule = {
     const pool = planned.filter((p) => mergeable(p, removed, MIN_WORDS) && !held.has(p));
     // Sorted and unique already.
     const pairs = lshPairs(signaturesOf(pool.map((p) => p.words)));
-    const links = new Map<Planned, Set<Planned>>();
     for (const [i, j] of pairs) {
       const a = pool[i];
       const b = pool[j];
@@ -76,44 +69,12 @@ export const nearDuplicates: Rule = {
       if (sim < NEAR_JACCARD) continue;
       if (mergeGuard(small.text, big.text, false) !== null) continue;
       if (contrastGuard(small.text, big.text, lexicon) !== null) continue;
-      // Not the same words: listed, never merged (issue 13's fourth audit: "(Espadin=" and "(Espadin)"
-      // in a machine list are two records).
-      if (sim < 1 || a.text !== b.text) {
-        possible.push({
-          reason: `alike wording (Jaccard ${sim.toFixed(2)}): ${where(a)} and ${where(b)} may state one fact, or one adds to or swaps a word of the other; not merged by rule`,
-          evidence: [evidenceOf(a), evidenceOf(b)],
-        });
-        continue;
-      }
-      for (const [x, y] of [
-        [a, b],
-        [b, a],
-      ] as const) {
-        const s = links.get(x) ?? new Set<Planned>();
-        s.add(y);
-        links.set(x, s);
-      }
-    }
-    review.push(...labelledCounts(planned, removed));
-    const ops: ProposedOperation[] = [];
-    // Greedy from the most informative entry: it absorbs the entries confirmed against it directly, so a
-    // chain a~b~c never merges a into c without a check between them.
-    for (const keep of [...links.keys()].sort(informative)) {
-      if (removed.has(keep)) continue;
-      const drop = [...(links.get(keep) ?? [])]
-        .filter((p) => !removed.has(p) && redundant(p, keep) && informative(keep, p) <= 0)
-        .sort(informative);
-      if (!drop.length) continue;
-      for (const d of drop) removed.add(d);
-      const scores = drop.map((d) => jaccard(keep.words, d.words).toFixed(2)).join(", ");
-      ops.push({
-        kind: "merge",
-        targets: [...new Set([keep, ...drop].map((p) => p.entry.path))],
-        reason: `same content words in the same order (Jaccard ${scores}; numbers, ids, dates, paths and negations agree); kept the most informative, ${where(keep)}, removed ${drop.map(where).join(", ")}`,
-        evidence: [keep, ...drop].map(evidenceOf),
-        changes: drop.map(removal),
+      possible.push({
+        reason: `alike wording (Jaccard ${sim.toFixed(2)}): ${where(a)} and ${where(b)} may state one fact, or one adds to or swaps a word of the other; not merged by rule`,
+        evidence: [evidenceOf(a), evidenceOf(b)],
       });
     }
-    return ops;
+    review.push(...labelledCounts(planned, removed));
+    return [];
   },
 };
