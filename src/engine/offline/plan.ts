@@ -67,7 +67,22 @@ export function redundant(copy: Planned, keep: Planned): boolean {
     // line in its draft and in its final cut, a title's tail under "Best item" and under "Best overall".
     return adjacent(copy, keep);
   }
-  return copy.home === HOME.daily && keep.home <= HOME.index && !copy.local && !copy.inRecord;
+  return (
+    copy.home === HOME.daily && keep.home <= HOME.index && !copy.local && !copy.inRecord && underTheDay(copy)
+  );
+}
+
+const DAY_HEADING = /^\[?\d{4}-\d{2}-\d{2}\b/;
+
+/**
+ * The daily note's line stands under the day itself (its date heading, or no heading): a line of the
+ * day's log. Under a named heading ("Domain Truth", "Professional") it is one line of a block with a
+ * meaning of its own, which its copy in the index does not make redundant (issue 13's fourth audit: a
+ * block cut to 2 of its 4 lines, a role taken out of an identity note's "Professional").
+ */
+function underTheDay(p: Planned): boolean {
+  const innermost = p.entry.section.split(" > ").at(-1) ?? "";
+  return p.entry.section === "" || DAY_HEADING.test(innermost);
 }
 
 /** Nothing but blank lines between the two entries: a paste of the same paragraph twice in a row. */

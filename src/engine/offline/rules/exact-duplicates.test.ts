@@ -44,12 +44,14 @@ describe("offline rule exact-duplicates", () => {
       "MEMORY.md": `# Memory\n\n- [Infra](infra.md) — hosts and databases\n${fact}\n`,
       "infra.md": `# Infra\n\n${fact}\n- Hosts live in eu-west-1.\n`,
       "notes/2026-03-03.md": `# 2026-03-03\n\n${fact}\n\nThen:\n\n- Something else entirely, for later.\n`,
+      // Under a named heading of the day, the line is part of a block with a meaning of its own: it stays.
+      "notes/2026-03-04.md": `# 2026-03-04\n\n## Domain truth\n${fact}\n- Hosts answer on the new names.\n`,
       // An unlinked draft is a document of its own: it keeps its line, listed beside its twins.
       "drafts.md": `# Drafts\n\n${fact}\n- Another thing, for later.\n`,
     });
     expect(operations).toHaveLength(1);
     expect(operations[0]?.reason).toContain("kept infra.md:3, removed notes/2026-03-03.md:3");
-    expect(candidates?.[0]?.reason).toMatch(/^the same entry 3 times, in 3 files \(infra\.md:3, /);
+    expect(candidates?.[0]?.reason).toMatch(/^the same entry 4 times, in 4 files \(infra\.md:3, /);
   });
 
   it("merges none of the shapes issue 13's third audit found wrong: records, blanks, a paragraph further down", async () => {
