@@ -95,7 +95,8 @@ describe("200 malformed inputs", () => {
   it("completes, lists every bad file with its error, and crashes on none", async () => {
     const memory = join(work, "bad-memory");
     const sessions = join(work, "bad-sessions");
-    const mem: Record<string, string | Uint8Array> = { "good.md": "- a fact\n- a fact\n" };
+    // A paragraph pasted twice in a row: the one merge the good file gets, whatever else is broken.
+    const mem: Record<string, string | Uint8Array> = { "good.md": "A fact to keep.\n\nA fact to keep.\n" };
     const ses: Record<string, string | Uint8Array> = {
       "ok.jsonl": `${JSON.stringify({ type: "user", message: { content: "fine" } })}\n`,
     };
