@@ -1,0 +1,184 @@
+import { chown, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { fsyncDir, sha256, writeFileAtomic } from "../fs/atomic.ts";
+import { assertNoSymlink, resolveInside } from "../fs/paths.ts";
+
+/**
+ * The apply journal (issue 14): every file's new content is staged and fsynced on the proposals volume,
+ * then `apply-journal.json` is written (atomically) naming each file with the sha256 it had and will
+ * have; only then is memory touched, one atomic rename per file. A crash before the journal exists
+ * leaves memory as it was; after, recovery rolls every file forward from its staged copy. So memory is
+ * always exactly the pre-apply or the post-apply state. Steps call `step(name)` first: a test kills the
+ * process at each one.
+ */
+export interface JournalFile {
+  path: string;
+  /** sha256 of the content the apply replaces; null for a new note. */
+  beforeSha: string | null;
+  afterSha: string;
+  /** Staged new content, relative to the staging dir. */
+  staged: string;
+  mode: number;
+  uid: number | null;
+  gid: number | null;
+}
+
+export interface Journal {
+  applyId: string;
+  /** forward: recovery finishes the apply; back: an abort was under way, recovery finishes undoing it. */
+  direction: "forward" | "back";
+  files: JournalFile[];
+}
+
+export const journalPathOf = (stateDir: string) => join(stateDir, "apply-journal.json");
+const stagingOf = (stateDir: string, applyId: string) => join(stateDir, `apply-${applyId}`);
+
+export type Step = (name: string) => void | Promise<void>;
+
+async function readLive(memoryDir: string, rel: string): Promise<Buffer | null> {
+  const abs = resolveInside(memoryDir, rel);
+  await assertNoSymlink(memoryDir, abs);
+  return readFile(abs).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === "ENOENT") return null;
+    throw err;
+  });
+}
+
+/** Swap one file to its staged content, keeping its mode, owner and group. */
+async function swap(memoryDir: string, f: JournalFile, content: Buffer, step: Step): Promise<void> {
+  const abs = resolveInside(memoryDir, f.path);
+  await step(`rename ${f.path}`);
+  await writeFileAtomic(abs, content, { mode: f.mode });
+  if (f.uid !== null && f.gid !== null) await chown(abs, f.uid, f.gid).catch(() => {});
+}
+
+export interface StagedFile {
+  path: string;
+  before: Buffer | null;
+  after: string;
+}
+
+/**
+ * Apply `files` through the journal. Each file must still hold `before` at the moment it is swapped;
+ * one that the agent changed since is left as the agent wrote it and returned, with the files already
+ * swapped rolled back, so the apply is all or nothing: memory as before, and the paths that moved.
+ */
+export async function commitFiles(opts: {
+  memoryDir: string;
+  stateDir: string;
+  applyId: string;
+  files: readonly StagedFile[];
+  step?: Step;
+}): Promise<{ committed: true } | { committed: false; changed: string[] }> {
+  const step = opts.step ?? (() => {});
+  const staging = stagingOf(opts.stateDir, opts.applyId);
+  await mkdir(staging, { recursive: true });
+  const entries: JournalFile[] = [];
+  for (const [i, f] of opts.files.entries()) {
+    const abs = resolveInside(opts.memoryDir, f.path);
+    const st = f.before ? await stat(abs) : null;
+    await step(`stage ${f.path}`);
+    await writeFileAtomic(join(staging, String(i)), f.after);
+    entries.push({
+      path: f.path,
+      beforeSha: f.before ? sha256(f.before) : null,
+      afterSha: sha256(f.after),
+      staged: String(i),
+      mode: st ? st.mode & 0o7777 : 0o644,
+      uid: st ? st.uid : null,
+      gid: st ? st.gid : null,
+    });
+  }
+  // The before contents too, so an abort can put back what it swapped.
+  for (const [i, f] of opts.files.entries())
+    if (f.before) await writeFile(join(staging, `${i}.before`), f.before);
+  await fsyncDir(staging);
+  await step("journal");
+  const journal: Journal = { applyId: opts.applyId, direction: "forward", files: entries };
+  await writeFileAtomic(journalPathOf(opts.stateDir), JSON.stringify(journal));
+  const swapped: JournalFile[] = [];
+  for (const f of entries) {
+    await step(`check ${f.path}`);
+    const live = await readLive(opts.memoryDir, f.path);
+    const liveSha = live ? sha256(live) : null;
+    if (liveSha !== f.beforeSha) {
+      // The agent wrote since the plan: put back what was swapped, and say which file moved. The journal
+      // turns first, so a crash while undoing is undone by recovery, never finished forward.
+      await step("turn back");
+      await writeFileAtomic(journalPathOf(opts.stateDir), JSON.stringify({ ...journal, direction: "back" }));
+      for (const s of swapped.reverse()) await undo(opts.memoryDir, staging, s, step);
+      await finish(opts.stateDir, opts.applyId);
+      return { committed: false, changed: [f.path] };
+    }
+    await swap(opts.memoryDir, f, await readFile(join(staging, f.staged)), step);
+    swapped.push(f);
+  }
+  await step("done");
+  await finish(opts.stateDir, opts.applyId);
+  return { committed: true };
+}
+
+/** Put a swapped file back as it was (remove a note the apply created). */
+async function undo(memoryDir: string, staging: string, f: JournalFile, step: Step): Promise<void> {
+  if (f.beforeSha) await swap(memoryDir, f, await readFile(join(staging, `${f.staged}.before`)), step);
+  else {
+    await step(`remove ${f.path}`);
+    await rm(resolveInside(memoryDir, f.path), { force: true });
+  }
+}
+
+/** A temp file a kill left beside `rel` (writeFileAtomic's `.<name>.<hex>.tmp`): never a note. */
+async function removeTemps(memoryDir: string, rel: string): Promise<void> {
+  const abs = resolveInside(memoryDir, rel);
+  const dir = dirname(abs);
+  const prefix = `.${basename(abs)}.`;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (name.startsWith(prefix) && /^\.[^/]*\.[0-9a-f]{12}\.tmp$/.test(name))
+      await rm(join(dir, name), { force: true });
+  }
+}
+
+async function finish(stateDir: string, applyId: string): Promise<void> {
+  await rm(journalPathOf(stateDir), { force: true });
+  await fsyncDir(stateDir);
+  await rm(stagingOf(stateDir, applyId), { recursive: true, force: true });
+}
+
+/**
+ * At start, before any dream or apply: finish an interrupted apply. With a journal, every file whose
+ * content is still the one it replaces is rolled forward from its staged copy (one already swapped is
+ * left); a file the agent changed since is left as the agent wrote it and named. Staging dirs without a
+ * journal are the leftovers of an apply that never touched memory: removed.
+ */
+export async function recoverApply(opts: { memoryDir: string; stateDir: string }): Promise<{
+  recovered: string | null;
+  finished: string[];
+  leftAlone: string[];
+}> {
+  const out = { recovered: null as string | null, finished: [] as string[], leftAlone: [] as string[] };
+  const raw = await readFile(journalPathOf(opts.stateDir), "utf8").catch(() => null);
+  if (raw !== null) {
+    const j = JSON.parse(raw) as Journal;
+    out.recovered = j.applyId;
+    const staging = stagingOf(opts.stateDir, j.applyId);
+    for (const f of j.files) {
+      await removeTemps(opts.memoryDir, f.path);
+      const live = await readLive(opts.memoryDir, f.path);
+      const liveSha = live ? sha256(live) : null;
+      const [done, todo] = j.direction === "forward" ? [f.afterSha, f.beforeSha] : [f.beforeSha, f.afterSha];
+      if (liveSha === done) continue;
+      if (liveSha === todo) {
+        if (j.direction === "forward")
+          await swap(opts.memoryDir, f, await readFile(join(staging, f.staged)), () => {});
+        else await undo(opts.memoryDir, staging, f, () => {});
+        out.finished.push(f.path);
+      } else out.leftAlone.push(f.path);
+    }
+    await finish(opts.stateDir, j.applyId);
+  }
+  for (const name of await readdir(opts.stateDir).catch(() => [] as string[])) {
+    if (name.startsWith("apply-") && name !== "apply-journal.json")
+      await rm(join(opts.stateDir, name), { recursive: true, force: true });
+  }
+  return out;
+}
