@@ -8,9 +8,15 @@ export interface ParsedArgs {
   help: boolean;
   /** dream --once: only if the gates are met (for init containers, Jobs and CI). */
   once: boolean;
+  /** apply --all: accept every operation first. */
+  all: boolean;
+  /** review and apply: --accept, --reject, --by, --comment. */
+  review: Record<string, string>;
 }
 
-const VALUE_FLAGS = new Set([...Object.values(configFields).map((f) => f.flag), "now"]);
+const REVIEW_FLAGS = new Set(["accept", "reject", "by", "comment"]);
+
+const VALUE_FLAGS = new Set([...Object.values(configFields).map((f) => f.flag), "now", ...REVIEW_FLAGS]);
 
 /** `dreamd <command> [--flag value | --flag=value]… [positionals]`; unknown flags are an error. */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
@@ -18,6 +24,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const positionals: string[] = [];
   let help = false;
   let once = false;
+  let all = false;
+  const review: Record<string, string> = {};
   let command = "";
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
@@ -29,19 +37,24 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       once = true;
       continue;
     }
+    if (arg === "--all") {
+      all = true;
+      continue;
+    }
     if (arg.startsWith("--")) {
       const eq = arg.indexOf("=");
       const name = arg.slice(2, eq === -1 ? undefined : eq);
       if (!VALUE_FLAGS.has(name)) throw new ConfigError(`unknown flag --${name} (see dreamd --help)`);
       const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
       if (value === undefined) throw new ConfigError(`flag --${name} needs a value`);
-      flags[name] = value;
+      if (REVIEW_FLAGS.has(name)) review[name] = value;
+      else flags[name] = value;
       continue;
     }
     if (!command) command = arg;
     else positionals.push(arg);
   }
-  return { command, flags, positionals, help, once };
+  return { command, flags, positionals, help, once, all, review };
 }
 
 export function usage(): string {
@@ -58,6 +71,11 @@ export function usage(): string {
     "      run one dream; prints a summary and, last, the proposal path",
     "      --once: only when the gates are met and the memory is quiet (init containers, Jobs, CI)",
     "  dreamd serve            run the sidecar: API, status, review",
+    "  dreamd review ID --accept op-001,op-004 --reject op-002 [--by NAME] [--comment TEXT]",
+    "      record decisions on a proposal's operations (ids, comma-separated, or all); append-only",
+    "  dreamd apply ID [--all | --accept op-001,…] --memory DIR --out DIR",
+    "      apply the accepted operations to the live memory, after a rollback snapshot; conflicts are",
+    "      reported by id with why, the rest apply; all files change together or none does",
     "  dreamd verify SNAPSHOT  check a snapshot archive against its manifest",
     "  dreamd healthcheck      exit 0 when the local API answers /readyz with 200 (the image's HEALTHCHECK)",
     "",

@@ -1,6 +1,7 @@
 import { mkdir, stat } from "node:fs/promises";
+import { applyCommand, reviewCommand } from "./apply/commands.ts";
 import { parseArgs, usage } from "./cli-args.ts";
-import { type Config, loadConfig } from "./config.ts";
+import { type Config, loadConfig, snapshotsDirOf } from "./config.ts";
 import { createDreamDeps } from "./dream/deps.ts";
 import { assertLayout } from "./dream/layout.ts";
 import { createLock, type DreamLock, holderIdOf, lockOptionsOf } from "./dream/lock.ts";
@@ -153,6 +154,36 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     switch (args.command) {
       case "dream":
         return await dreamCommand(cfg, now, args.once, io);
+      case "review": {
+        const dreamId = args.positionals[0];
+        if (!dreamId) throw new ConfigError("usage: dreamd review ID --accept … --reject …");
+        io.stdout(
+          await reviewCommand({ proposalsDir: cfg.proposalsDir, dreamId, ...args.review, now: new Date() }),
+        );
+        return 0;
+      }
+      case "apply": {
+        const dreamId = args.positionals[0];
+        if (!dreamId)
+          throw new ConfigError("usage: dreamd apply ID [--all | --accept …] --memory DIR --out DIR");
+        const lock = createLock(lockOptionsOf(cfg, holderIdOf(cfg)));
+        await acquire(lock, dreamId, io);
+        try {
+          const { record, text } = await applyCommand({
+            proposalsDir: cfg.proposalsDir,
+            snapshotsDir: snapshotsDirOf(cfg),
+            memoryDir: cfg.memoryDir,
+            dreamId,
+            ...(args.all ? { accept: "all" } : args.review.accept ? { accept: args.review.accept } : {}),
+            ...(args.review.by ? { by: args.review.by } : {}),
+            now: new Date(),
+          });
+          io.stdout(text);
+          return record.results.some((r) => r.status === "conflict") ? 1 : 0;
+        } finally {
+          await lock.release();
+        }
+      }
       case "verify":
         return await verifyCommand(args.positionals[0], io);
       case "healthcheck":

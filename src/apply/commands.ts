@@ -1,0 +1,118 @@
+import { randomBytes } from "node:crypto";
+import { access, constants, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { ConfigError } from "../errors.ts";
+import { type Manifest, manifestSchema } from "../manifest.ts";
+import { DREAM_ID } from "../proposal/dream-id.ts";
+import { createSnapshot } from "../snapshot/create.ts";
+import { stateDirOf } from "../state/state.ts";
+import { type ApplyRecord, applyProposal } from "./apply.ts";
+import { recoverApply } from "./journal.ts";
+import { appendReview, readReview, reviewState, select } from "./review-log.ts";
+
+async function manifestOf(proposalsDir: string, dreamId: string): Promise<Manifest> {
+  if (!DREAM_ID.test(dreamId)) throw new ConfigError(`not a dream id: ${dreamId}`);
+  const raw = await readFile(join(proposalsDir, dreamId, "manifest.json"), "utf8").catch(() => null);
+  if (raw === null) throw new ConfigError(`no proposal ${dreamId} in ${proposalsDir}`);
+  return manifestSchema.parse(JSON.parse(raw));
+}
+
+const ids = (list: string | undefined) =>
+  list === undefined
+    ? undefined
+    : list === "all"
+      ? "all"
+      : list
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean);
+
+/** Record decisions: `--accept op-001,op-004 --reject op-002` (or `all`), optionally `--by`, `--comment`. */
+export async function reviewCommand(opts: {
+  proposalsDir: string;
+  dreamId: string;
+  accept?: string;
+  reject?: string;
+  by?: string;
+  comment?: string;
+  now: Date;
+}): Promise<string> {
+  const m = await manifestOf(opts.proposalsDir, opts.dreamId);
+  const accept = ids(opts.accept);
+  const reject = ids(opts.reject);
+  if (!accept && !reject)
+    throw new ConfigError("review needs --accept and/or --reject (ids, comma-separated, or all)");
+  const at = opts.now.toISOString();
+  const by = opts.by ?? "cli";
+  const events = [
+    ...(accept ? select(m, { ids: accept }) : []).map((op) => ({ op, decision: "accepted" as const })),
+    ...(reject ? select(m, { ids: reject }) : []).map((op) => ({ op, decision: "rejected" as const })),
+  ].map((e) => ({ at, by, ...e, ...(opts.comment ? { comment: opts.comment } : {}) }));
+  const dir = join(opts.proposalsDir, opts.dreamId);
+  await appendReview(dir, events);
+  const state = reviewState(m, await readReview(dir));
+  const count = (s: string) => [...state.values()].filter((x) => x.state === s).length;
+  return `dream ${opts.dreamId}: ${count("accepted")} accepted, ${count("rejected")} rejected, ${count("pending")} pending\n`;
+}
+
+/**
+ * Apply the accepted operations: recover an interrupted apply first, refuse a read-only memory with the
+ * fix, snapshot the live memory (the rollback point), then apply through the journal. The caller holds
+ * the dream lock.
+ */
+export async function applyCommand(opts: {
+  proposalsDir: string;
+  snapshotsDir: string;
+  memoryDir: string;
+  dreamId: string;
+  accept?: string;
+  by?: string;
+  now: Date;
+}): Promise<{ record: ApplyRecord; snapshot: string; text: string }> {
+  await manifestOf(opts.proposalsDir, opts.dreamId);
+  try {
+    await access(opts.memoryDir, constants.W_OK);
+  } catch {
+    throw new ConfigError(
+      `memory dir ${opts.memoryDir} is not writable by dreamd (uid ${process.getuid?.() ?? "?"}): mount it read-write for the sidecar, or run a one-shot \`dreamd apply\` container that does, with a group the agent shares (fsGroup) and group-writable files`,
+    );
+  }
+  const stateDir = stateDirOf(opts.proposalsDir);
+  const recovered = await recoverApply({ memoryDir: opts.memoryDir, stateDir });
+  if (opts.accept)
+    await reviewCommand({
+      proposalsDir: opts.proposalsDir,
+      dreamId: opts.dreamId,
+      accept: opts.accept,
+      by: opts.by ?? "cli",
+      now: opts.now,
+    });
+  const applyId = `${opts.now.toISOString().replace(/[-:]/g, "").slice(0, 15)}Z-${randomBytes(3).toString("hex")}`;
+  const snapshot = await createSnapshot({
+    memoryDir: opts.memoryDir,
+    snapshotsDir: opts.snapshotsDir,
+    name: `apply-${applyId}`,
+    now: opts.now,
+  });
+  const record = await applyProposal({
+    proposalsDir: opts.proposalsDir,
+    stateDir,
+    dreamId: opts.dreamId,
+    memoryDir: opts.memoryDir,
+    by: opts.by ?? "cli",
+    applyId,
+    now: opts.now,
+  });
+  const n = (s: string) => record.results.filter((r) => r.status === s).length;
+  const lines = [
+    ...(recovered.recovered
+      ? [
+          `recovered interrupted apply ${recovered.recovered} first (${recovered.finished.length} files finished)`,
+        ]
+      : []),
+    `apply ${applyId} of dream ${opts.dreamId}: ${n("applied")} applied, ${n("conflict")} conflicts, ${n("skipped")} skipped; ${record.changed.length} files changed`,
+    `  rollback point ${snapshot.path}`,
+    ...record.results.filter((r) => r.status === "conflict").map((r) => `  conflict ${r.op}: ${r.reason}`),
+  ];
+  return { record, snapshot: snapshot.path, text: `${lines.join("\n")}\n` };
+}
