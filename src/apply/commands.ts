@@ -66,6 +66,8 @@ export async function applyCommand(opts: {
   memoryDir: string;
   dreamId: string;
   accept?: string;
+  /** Narrow the apply to these accepted operations. */
+  only?: readonly string[];
   by?: string;
   now: Date;
 }): Promise<{ record: ApplyRecord; snapshot: string; text: string }> {
@@ -102,6 +104,7 @@ export async function applyCommand(opts: {
     by: opts.by ?? "cli",
     applyId,
     now: opts.now,
+    ...(opts.only ? { only: opts.only } : {}),
   });
   const n = (s: string) => record.results.filter((r) => r.status === s).length;
   const lines = [

@@ -6,6 +6,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { streamSSE } from "hono/streaming";
 import type { Registry } from "prom-client";
 import { z } from "zod";
+import { type ReviewPort, unavailableReview } from "../apply/port.ts";
 import type { LockInfo } from "../dream/lock.ts";
 import type { DreamRunner } from "../dream/runner.ts";
 import { BusyError, errorMessage, PathError } from "../errors.ts";
@@ -24,7 +25,9 @@ import {
   slots,
   tokenCheck,
 } from "./http-guards.ts";
+import { jsonBody } from "./json-body.ts";
 import { openApiDocument } from "./openapi.ts";
+import { reviewRoutes } from "./review-routes.ts";
 
 export interface Readiness {
   ready: boolean;
@@ -40,6 +43,8 @@ export interface AppDeps {
   gates(state: State): Promise<Gates>;
   /** The automatic scheduler's last decision, when there is a scheduler. */
   scheduler?: () => { enabled: boolean; last: Decision | null };
+  /** Review and apply (default: none — no proposal to review, apply refused with why). */
+  review?: ReviewPort;
   /** Who holds the dream lock on the proposals volume. */
   lock?: () => Promise<LockInfo | null>;
   /** Prometheus registry served at /metrics (loaded lazily by the caller). */
@@ -81,31 +86,6 @@ function withoutError(attempt: State["lastAttempt"]) {
   if (!attempt?.error) return attempt;
   const { error: _hidden, ...rest } = attempt;
   return { ...rest, errorHidden: true };
-}
-
-/** Parse an optional JSON body with a zod schema; an empty body is `{}`. */
-async function jsonBody<T extends z.ZodType>(
-  req: Request,
-  schema: T,
-): Promise<{ ok: true; data: z.output<T> } | { ok: false; error: string }> {
-  const text = await req.text();
-  let raw: unknown = {};
-  if (text.trim()) {
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      return { ok: false, error: "body is not valid JSON" };
-    }
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return {
-      ok: false,
-      error: `invalid body: ${issue?.path.join(".") || "(root)"} ${issue?.message ?? ""}`.trim(),
-    };
-  }
-  return { ok: true, data: parsed.data };
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -292,6 +272,8 @@ export function createApp(deps: AppDeps): Hono {
       ? c.json({ discarded: id })
       : c.json({ error: `no dream ${named(id)}` }, 404);
   });
+
+  reviewRoutes(app, auth, deps.review ?? unavailableReview);
 
   app.get("/events", auth, (c) => {
     const release = streams.take();

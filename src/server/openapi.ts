@@ -174,6 +174,39 @@ export function openApiDocument(): object {
           { parameters: [idParam] },
         ),
       },
+      "/dreams/{id}/review": {
+        ...get(
+          "Each operation's review state: pending, accepted or rejected, with who, when, why",
+          {
+            200: json("operations"),
+            404: error("no such proposal"),
+          },
+          { parameters: [idParam] },
+        ),
+        post: post(
+          'Record decisions: {accept, reject} as ids, "all", or {rule, confidence}; optional by, comment. Append-only',
+          {
+            200: json("counts"),
+            400: error("bad body or an unknown operation id"),
+            404: error("no such proposal"),
+          },
+          { parameters: [idParam] },
+        ),
+      },
+      "/dreams/{id}/apply": {
+        post: post(
+          "Apply the accepted operations ({operations} narrows) after a rollback snapshot; conflicts by id with why",
+          {
+            200: json("results"),
+            404: error("no such proposal"),
+            409: error("the dream lock is held, or memory is not writable (review-only)"),
+          },
+          { parameters: [idParam] },
+        ),
+      },
+      "/applies": get("The apply log: every apply with each operation's result and the files it changed", {
+        200: json("applies"),
+      }),
       "/events": get("Server-sent events: dream started/finished and phase changes", {
         200: { description: "text/event-stream" },
         429: {

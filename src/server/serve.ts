@@ -2,7 +2,8 @@ import { type FSWatcher, watch } from "node:fs";
 import { access, constants, mkdir, stat } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { serve as serveHttp } from "@hono/node-server";
-import type { Config } from "../config.ts";
+import { createReviewPort } from "../apply/port.ts";
+import { type Config, snapshotsDirOf } from "../config.ts";
 import { createAgentFreezer } from "../docker/agent-freezer.ts";
 import { createDockerSessions } from "../docker/sessions.ts";
 import { createDreamDeps } from "../dream/deps.ts";
@@ -160,6 +161,13 @@ export async function startServer(
     gates: (state) => gates.check(state, now()),
     scheduler: () => ({ enabled: cfg.schedule === "on", last: scheduler.last() }),
     lock: () => createLock(lockOptionsOf(cfg, holder)).current(),
+    review: createReviewPort({
+      proposalsDir: cfg.proposalsDir,
+      snapshotsDir: snapshotsDirOf(cfg),
+      memoryDir: cfg.memoryDir,
+      lock: () => createLock(lockOptionsOf(cfg, holder)),
+      now,
+    }),
     log,
     clock: () => now().getTime(),
     apiHost: cfg.apiHost,

@@ -1,0 +1,114 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { DreamLock } from "../dream/lock.ts";
+import { BusyError, ConfigError } from "../errors.ts";
+import { type Manifest, manifestSchema } from "../manifest.ts";
+import { DREAM_ID } from "../proposal/dream-id.ts";
+import { stateDirOf } from "../state/state.ts";
+import { type ApplyRecord, applyLogPathOf } from "./apply.ts";
+import { applyCommand } from "./commands.ts";
+import { appendReview, type OpState, readReview, reviewState, type Selection, select } from "./review-log.ts";
+
+/** Review and apply for the API: the same steps as the CLI, behind one small port. */
+export interface ReviewPort {
+  /** Each operation's state; null for an unknown dream. */
+  get(dreamId: string): Promise<{ operations: ({ id: string } & OpState)[] } | null>;
+  decide(
+    dreamId: string,
+    d: { accept?: Selection; reject?: Selection; by: string; comment?: string },
+  ): Promise<{ accepted: number; rejected: number; pending: number } | null>;
+  /** Throws BusyError while the dream lock is held. */
+  apply(
+    dreamId: string,
+    d: { operations?: string[]; by: string },
+  ): Promise<(ApplyRecord & { snapshot: string }) | null>;
+  applies(): Promise<ApplyRecord[]>;
+}
+
+export function createReviewPort(opts: {
+  proposalsDir: string;
+  snapshotsDir: string;
+  memoryDir: string;
+  lock: () => DreamLock;
+  now?: () => Date;
+}): ReviewPort {
+  const now = opts.now ?? (() => new Date());
+  const manifestOf = async (id: string): Promise<Manifest | null> => {
+    if (!DREAM_ID.test(id)) return null;
+    const raw = await readFile(join(opts.proposalsDir, id, "manifest.json"), "utf8").catch(() => null);
+    return raw === null ? null : manifestSchema.parse(JSON.parse(raw));
+  };
+  const counts = async (id: string, m: Manifest) => {
+    const st = [...reviewState(m, await readReview(join(opts.proposalsDir, id))).values()];
+    const n = (s: string) => st.filter((x) => x.state === s).length;
+    return { accepted: n("accepted"), rejected: n("rejected"), pending: n("pending") };
+  };
+  return {
+    async get(id) {
+      const m = await manifestOf(id);
+      if (!m) return null;
+      const st = reviewState(m, await readReview(join(opts.proposalsDir, id)));
+      return {
+        operations: m.operations.map((o) => ({
+          id: o.id,
+          ...(st.get(o.id) ?? { state: "pending" as const }),
+        })),
+      };
+    },
+    async decide(id, d) {
+      const m = await manifestOf(id);
+      if (!m) return null;
+      const at = now().toISOString();
+      const events = [
+        ...(d.accept ? select(m, d.accept) : []).map((op) => ({ op, decision: "accepted" as const })),
+        ...(d.reject ? select(m, d.reject) : []).map((op) => ({ op, decision: "rejected" as const })),
+      ].map((e) => ({ at, by: d.by, ...e, ...(d.comment ? { comment: d.comment } : {}) }));
+      await appendReview(join(opts.proposalsDir, id), events);
+      return counts(id, m);
+    },
+    async apply(id, d) {
+      if (!(await manifestOf(id))) return null;
+      const lock = opts.lock();
+      const held = await lock.tryAcquire(id);
+      if (held)
+        throw new BusyError(`${held.holder} holds the dream lock (dream ${held.dreamId}): apply after it`);
+      try {
+        const { record, snapshot } = await applyCommand({
+          proposalsDir: opts.proposalsDir,
+          snapshotsDir: opts.snapshotsDir,
+          memoryDir: opts.memoryDir,
+          dreamId: id,
+          by: d.by,
+          now: now(),
+          ...(d.operations ? { only: d.operations } : {}),
+        });
+        return { ...record, snapshot };
+      } finally {
+        await lock.release();
+      }
+    },
+    async applies() {
+      const text = await readFile(applyLogPathOf(stateDirOf(opts.proposalsDir)), "utf8").catch(() => "");
+      return text
+        .split("\n")
+        .filter((l) => l.trim())
+        .flatMap((l) => {
+          try {
+            return [JSON.parse(l) as ApplyRecord];
+          } catch {
+            return [];
+          }
+        });
+    },
+  };
+}
+
+/** The safe default: nothing to review, and an apply refused with why (a server built without memory). */
+export const unavailableReview: ReviewPort = {
+  get: async () => null,
+  decide: async () => null,
+  apply: async () => {
+    throw new ConfigError("review and apply are not configured in this server");
+  },
+  applies: async () => [],
+};

@@ -1,0 +1,100 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Hono } from "hono";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dreamOptions, writeTree } from "../../test/fixtures.ts";
+import { createReviewPort } from "../apply/port.ts";
+import { createLock } from "../dream/lock.ts";
+import { runDream } from "../dream/run.ts";
+import { createOfflineEngine } from "../engine/offline/engine.ts";
+import { createFormatRegistry } from "../transcripts/registry.ts";
+import { reviewRoutes } from "./review-routes.ts";
+
+const lines = ["VP Platform", "Head of Data", "CTO", "Director AI"]
+  .map((q, i) => `- ${q} in Oman: ${i} jobs`)
+  .join("\n");
+let work: string;
+let id: string;
+let app: Hono;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), "dreamd-review-api-"));
+  await writeTree(join(work, "memory"), {
+    "log.md": `# Log\n\n## Run 2026-03-17 06:01\n${lines}\n${lines}\n`,
+  });
+  const proposals = join(work, "proposals");
+  const r = await runDream(
+    dreamOptions(proposals, {
+      memoryDir: join(work, "memory"),
+      sessionsDir: "",
+      now: new Date("2026-03-20T00:00:00Z"),
+      deletionBudget: 1,
+    }),
+    { engine: createOfflineEngine(), registry: createFormatRegistry() },
+  );
+  id = r.manifest.dreamId;
+  app = new Hono();
+  reviewRoutes(
+    app,
+    async (_c, next) => next(),
+    createReviewPort({
+      proposalsDir: proposals,
+      snapshotsDir: join(proposals, "snapshots"),
+      memoryDir: join(work, "memory"),
+      lock: () =>
+        createLock({ dir: join(proposals, ".dreamd"), holder: "test", staleMs: 60_000, heartbeatMs: 60_000 }),
+      now: () => new Date("2026-03-21T00:00:00Z"),
+    }),
+  );
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+const post = (path: string, body: unknown) =>
+  app.request(path, {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json" },
+  });
+
+describe("review and apply over the API (issue 14)", () => {
+  it("records decisions by id, answers the state, applies the accepted ones and logs the apply", async () => {
+    expect(
+      (await post(`/dreams/${id}/review`, { accept: ["op-001", "op-002"], reject: ["op-003"], by: "dana" }))
+        .status,
+    ).toBe(200);
+    const state = (await (await app.request(`/dreams/${id}/review`)).json()) as {
+      operations: { id: string; state: string; by?: string }[];
+    };
+    expect(state.operations.map((o) => `${o.id}:${o.state}:${o.by ?? ""}`)).toEqual([
+      "op-001:accepted:dana",
+      "op-002:accepted:dana",
+      "op-003:rejected:dana",
+      "op-004:pending:",
+    ]);
+    const res = await post(`/dreams/${id}/apply`, {});
+    expect(res.status).toBe(200);
+    const rec = (await res.json()) as { results: { op: string; status: string }[]; snapshot: string };
+    expect(rec.results.filter((r) => r.status === "applied").map((r) => r.op)).toEqual(["op-001", "op-002"]);
+    expect(rec.snapshot).toMatch(/apply-.*\.tar\.gz$/);
+    expect(
+      (await readFile(join(work, "memory", "log.md"), "utf8")).split("\n").filter((l) => l.startsWith("- ")),
+    ).toHaveLength(6);
+    const log = (await (await app.request("/applies")).json()) as { applies: { by: string }[] };
+    expect(log.applies.map((a) => a.by)).toEqual(["api"]);
+  });
+
+  it("refuses bad bodies and unknown ids with a reason, and answers 404 for an unknown dream", async () => {
+    expect((await post(`/dreams/${id}/review`, { accept: ["op-999"] })).status).toBe(400);
+    expect(await (await post(`/dreams/${id}/review`, { accept: ["op-999"] })).json()).toEqual({
+      error: `no such operation in dream ${id}: op-999`,
+    });
+    expect((await post(`/dreams/${id}/review`, { accept: ["../../etc"] })).status).toBe(400);
+    expect((await post(`/dreams/${id}/review`, {})).status).toBe(400);
+    expect((await post(`/dreams/${id}/review`, { accept: "all", by: "<script>" })).status).toBe(400);
+    expect((await post("/dreams/20990101T000000Z-abcdef/apply", {})).status).toBe(404);
+    expect((await app.request("/dreams/../review")).status).toBe(404);
+  });
+});
