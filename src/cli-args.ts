@@ -76,6 +76,8 @@ export function usage(): string {
     "  dreamd apply ID [--all | --accept op-001,…] --memory DIR --out DIR",
     "      apply the accepted operations to the live memory, after a rollback snapshot; conflicts are",
     "      reported by id with why, the rest apply; all files change together or none does",
+    "  dreamd revert APPLY_ID [op-001 …] --memory DIR --out DIR",
+    "      undo an apply, or some of its operations, keeping what the agent wrote since; undoable itself",
     "  dreamd verify SNAPSHOT  check a snapshot archive against its manifest",
     "  dreamd healthcheck      exit 0 when the local API answers /readyz with 200 (the image's HEALTHCHECK)",
     "",

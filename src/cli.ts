@@ -1,5 +1,5 @@
 import { mkdir, stat } from "node:fs/promises";
-import { applyCommand, reviewCommand } from "./apply/commands.ts";
+import { applyCommand, revertCommand, reviewCommand } from "./apply/commands.ts";
 import { parseArgs, usage } from "./cli-args.ts";
 import { type Config, loadConfig, snapshotsDirOf } from "./config.ts";
 import { createDreamDeps } from "./dream/deps.ts";
@@ -175,6 +175,27 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             memoryDir: cfg.memoryDir,
             dreamId,
             ...(args.all ? { accept: "all" } : args.review.accept ? { accept: args.review.accept } : {}),
+            ...(args.review.by ? { by: args.review.by } : {}),
+            now: new Date(),
+          });
+          io.stdout(text);
+          return record.results.some((r) => r.status === "conflict") ? 1 : 0;
+        } finally {
+          await lock.release();
+        }
+      }
+      case "revert": {
+        const [applyId, ...ops] = args.positionals;
+        if (!applyId)
+          throw new ConfigError("usage: dreamd revert APPLY_ID [op-001 …] --memory DIR --out DIR");
+        const lock = createLock(lockOptionsOf(cfg, holderIdOf(cfg)));
+        await acquire(lock, applyId, io);
+        try {
+          const { record, text } = await revertCommand({
+            proposalsDir: cfg.proposalsDir,
+            memoryDir: cfg.memoryDir,
+            applyId,
+            only: ops,
             ...(args.review.by ? { by: args.review.by } : {}),
             now: new Date(),
           });

@@ -86,5 +86,11 @@ describe("dreamd review and apply", () => {
     const again = await dreamd(["apply", m.dreamId, "--memory", memory, "--out", out]);
     expect(again.stdout).toMatch(/0 applied, 2 conflicts/);
     expect(await hashTree(memory)).toEqual(after);
+    // Revert the first apply: memory is back as before it, byte for byte.
+    const applyId = JSON.parse(log.at(-1) ?? "{}").applyId as string;
+    const rv = await dreamd(["revert", applyId, "--memory", memory, "--out", out]);
+    expect(rv.stdout).toMatch(/: 2 reverted, 0 conflicts/);
+    expect(rv.code).toBe(0);
+    expect(await hashTree(memory)).toEqual(before);
   });
 });

@@ -41,8 +41,13 @@ export function lineMap(base: readonly string[], live: readonly string[]): Map<n
  * its reason, never a guess by content (a duplicate's two copies read the same: only position tells
  * which one the operation removes).
  */
-export function anchor(live: readonly string[], c: Change, map: ReadonlyMap<number, number>): Anchored {
-  if (c.before.length === 0) return { conflict: "an insertion has no lines to anchor on" };
+export function anchor(
+  live: readonly string[],
+  c: Change,
+  map: ReadonlyMap<number, number>,
+  baseLength = Number.POSITIVE_INFINITY,
+): Anchored {
+  if (c.before.length === 0) return insertionPoint(live, c, map, baseLength);
   const at = c.startLine - 1;
   const start = map.get(c.startLine);
   const here = `${c.path}:${c.startLine}-${c.endLine}`;
@@ -53,4 +58,26 @@ export function anchor(live: readonly string[], c: Change, map: ReadonlyMap<numb
     }
   }
   return { start, end: start + c.before.length - 1, moved: start - 1 !== at };
+}
+
+/**
+ * An insertion (a revert putting back removed lines) goes between the same two lines it went between
+ * in the file it was made against, when both are unchanged and still next to each other: otherwise the
+ * agent has written there, and it is a conflict.
+ */
+function insertionPoint(
+  live: readonly string[],
+  c: Change,
+  map: ReadonlyMap<number, number>,
+  baseLength: number,
+): Anchored {
+  const prev = c.startLine - 1;
+  const next = c.startLine;
+  const here = `${c.path}:${c.startLine}`;
+  const p = prev === 0 ? 0 : map.get(prev);
+  const n = next > baseLength ? live.length + 1 : map.get(next);
+  if (p === undefined || n === undefined || n !== p + 1) {
+    return { conflict: `${here}: the lines around it changed since, so where it goes is not certain` };
+  }
+  return { start: p + 1, end: p, moved: p + 1 !== c.startLine };
 }

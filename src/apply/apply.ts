@@ -4,18 +4,12 @@ import { fsyncDir } from "../fs/atomic.ts";
 import { assertNoSymlink, resolveInside } from "../fs/paths.ts";
 import { type Manifest, manifestSchema } from "../manifest.ts";
 import { splitLines } from "../memory/entries.ts";
-import { joinLines } from "../proposal/apply-changes.ts";
 import { baseOf } from "./anchor.ts";
-import { commitFiles, type Step } from "./journal.ts";
-import { planApply } from "./plan.ts";
+import { execute, type OpResult } from "./execute.ts";
+import type { Step } from "./journal.ts";
 import { readReview, reviewState } from "./review-log.ts";
 
-/** One operation's outcome in an apply. */
-export interface OpResult {
-  op: string;
-  status: "applied" | "conflict" | "skipped";
-  reason?: string;
-}
+export type { OpResult } from "./execute.ts";
 
 export interface ApplyRecord {
   applyId: string;
@@ -78,10 +72,6 @@ export async function applyProposal(opts: {
     for (const ev of o.evidence)
       if (ev.source === "memory" && !texts.has(ev.path))
         texts.set(ev.path, await liveText(opts.memoryDir, ev.path));
-  const lines = (p: string) => {
-    const t = texts.get(p);
-    return t ? splitLines(t.toString("utf8")) : null;
-  };
   // The files as the dream read them: the proposed store with every operation's changes undone.
   const bases = new Map<string, string[] | null>();
   const base = (p: string) => {
@@ -93,35 +83,15 @@ export async function applyProposal(opts: {
     const changes = manifest.operations.flatMap((o) => o.changes.filter((c) => c.path === p));
     bases.set(p, store === null ? null : baseOf(splitLines(store), changes));
   }
-  const plan = planApply(accepted, lines, base);
-  const files = [...plan.files].map(([path, f]) => {
-    const before = texts.get(path) ?? null;
-    const finalNewline = before ? before.toString("utf8").endsWith("\n") : true;
-    return { path, before, after: joinLines(f.after, finalNewline) };
+  const { results, changed } = await execute({
+    ops: accepted,
+    texts,
+    base,
+    memoryDir: opts.memoryDir,
+    stateDir: opts.stateDir,
+    applyId: opts.applyId,
+    ...(opts.step ? { step: opts.step } : {}),
   });
-  let results: OpResult[] = plan.results;
-  let changed = files.map((f) => f.path);
-  if (files.length) {
-    const done = await commitFiles({
-      memoryDir: opts.memoryDir,
-      stateDir: opts.stateDir,
-      applyId: opts.applyId,
-      files,
-      ...(opts.step ? { step: opts.step } : {}),
-    });
-    if (!done.committed) {
-      changed = [];
-      results = plan.results.map((r) =>
-        r.status === "applied"
-          ? {
-              op: r.op,
-              status: "conflict",
-              reason: `memory changed during the apply (${done.changed.join(", ")}); nothing applied, apply again`,
-            }
-          : r,
-      );
-    }
-  }
   const record: ApplyRecord = {
     applyId: opts.applyId,
     dreamId: opts.dreamId,

@@ -8,6 +8,7 @@ import { createSnapshot } from "../snapshot/create.ts";
 import { stateDirOf } from "../state/state.ts";
 import { type ApplyRecord, applyProposal } from "./apply.ts";
 import { recoverApply } from "./journal.ts";
+import { revertApply } from "./revert.ts";
 import { appendReview, readReview, reviewState, select } from "./review-log.ts";
 
 async function manifestOf(proposalsDir: string, dreamId: string): Promise<Manifest> {
@@ -118,4 +119,33 @@ export async function applyCommand(opts: {
     ...record.results.filter((r) => r.status === "conflict").map((r) => `  conflict ${r.op}: ${r.reason}`),
   ];
   return { record, snapshot: snapshot.path, text: `${lines.join("\n")}\n` };
+}
+
+/** Undo an apply (or some of its operations), under the dream lock the caller holds. */
+export async function revertCommand(opts: {
+  proposalsDir: string;
+  memoryDir: string;
+  applyId: string;
+  only?: readonly string[];
+  by?: string;
+  now: Date;
+}): Promise<{ record: ApplyRecord; text: string }> {
+  const stateDir = stateDirOf(opts.proposalsDir);
+  await recoverApply({ memoryDir: opts.memoryDir, stateDir });
+  const revertId = `${opts.now.toISOString().replace(/[-:]/g, "").slice(0, 15)}Z-${randomBytes(3).toString("hex")}`;
+  const record = await revertApply({
+    stateDir,
+    memoryDir: opts.memoryDir,
+    applyId: opts.applyId,
+    by: opts.by ?? "cli",
+    revertId,
+    now: opts.now,
+    ...(opts.only?.length ? { only: opts.only } : {}),
+  });
+  const n = (s: string) => record.results.filter((r) => r.status === s).length;
+  const lines = [
+    `revert ${revertId} of apply ${opts.applyId}: ${n("applied")} reverted, ${n("conflict")} conflicts; ${record.changed.length} files changed (undo it: dreamd revert ${revertId})`,
+    ...record.results.filter((r) => r.status === "conflict").map((r) => `  conflict ${r.op}: ${r.reason}`),
+  ];
+  return { record, text: `${lines.join("\n")}\n` };
 }

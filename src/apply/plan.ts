@@ -7,6 +7,8 @@ export interface ApplyPlan {
   /** Path → the file's new lines (null: a new note to create). */
   files: Map<string, { before: string[] | null; after: string[] }>;
   results: { op: string; status: "applied" | "conflict"; reason?: string }[];
+  /** Each applied operation's changes at their live places (the live file's line numbers). */
+  placed: Map<string, Operation["changes"]>;
 }
 
 /**
@@ -33,8 +35,9 @@ export function planApply(
   const taken = new Map<string, [number, number][]>();
   const placed = new Map<string, { before: string[] | null; changes: Operation["changes"] }>();
   const results: ApplyPlan["results"] = [];
+  const byOp: ApplyPlan["placed"] = new Map();
   for (const op of ops) {
-    const why = conflictOf(op, live, taken, mapOf);
+    const why = conflictOf(op, live, taken, mapOf, base);
     if (typeof why === "string") {
       results.push({ op: op.id, status: "conflict", reason: why });
       continue;
@@ -46,12 +49,15 @@ export function planApply(
       if (c.endLine >= c.startLine)
         taken.set(c.path, [...(taken.get(c.path) ?? []), [c.startLine, c.endLine]]);
     }
+    byOp.set(op.id, why);
     results.push({ op: op.id, status: "applied" });
   }
   const files: ApplyPlan["files"] = new Map();
+  // Reversed: two insertions at one point (a revert putting back two neighbouring lines) are applied
+  // bottom-up, so the later one goes in first and the earlier ends up above it.
   for (const [path, f] of placed)
-    files.set(path, { before: f.before, after: applyChanges(f.before ?? [], f.changes) });
-  return { files, results };
+    files.set(path, { before: f.before, after: applyChanges(f.before ?? [], [...f.changes].reverse()) });
+  return { files, results, placed: byOp };
 }
 
 /** The op's changes at their live places, or why it is a conflict. */
@@ -60,6 +66,7 @@ function conflictOf(
   live: (path: string) => string[] | null,
   taken: ReadonlyMap<string, [number, number][]>,
   mapOf: (path: string, lines: readonly string[]) => ReadonlyMap<number, number>,
+  base: (path: string) => string[] | null,
 ): Operation["changes"] | string {
   const out: Operation["changes"] = [];
   for (const c of op.changes) {
@@ -70,9 +77,9 @@ function conflictOf(
       continue;
     }
     if (lines === null) return `${c.path} is gone since the dream`;
-    const a = anchor(lines, c, mapOf(c.path, lines));
+    const a = anchor(lines, c, mapOf(c.path, lines), base(c.path)?.length);
     if ("conflict" in a) return a.conflict;
-    if ((taken.get(c.path) ?? []).some(([s, e]) => a.start <= e && a.end >= s)) {
+    if (a.end >= a.start && (taken.get(c.path) ?? []).some(([s, e]) => a.start <= e && a.end >= s)) {
       return `${c.path}:${a.start}-${a.end} is changed by an operation applied before it`;
     }
     out.push({ ...c, startLine: a.start, endLine: a.end });

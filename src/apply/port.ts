@@ -6,7 +6,7 @@ import { type Manifest, manifestSchema } from "../manifest.ts";
 import { DREAM_ID } from "../proposal/dream-id.ts";
 import { stateDirOf } from "../state/state.ts";
 import { type ApplyRecord, applyLogPathOf } from "./apply.ts";
-import { applyCommand } from "./commands.ts";
+import { applyCommand, revertCommand } from "./commands.ts";
 import { appendReview, type OpState, readReview, reviewState, type Selection, select } from "./review-log.ts";
 
 /** Review and apply for the API: the same steps as the CLI, behind one small port. */
@@ -23,6 +23,11 @@ export interface ReviewPort {
     d: { operations?: string[]; by: string },
   ): Promise<(ApplyRecord & { snapshot: string }) | null>;
   applies(): Promise<ApplyRecord[]>;
+  /** Undo `apply` (default: the dream's newest apply that changed files), or some of its operations. */
+  revert(
+    dreamId: string,
+    d: { apply?: string; operations?: string[]; by: string },
+  ): Promise<ApplyRecord | null>;
 }
 
 export function createReviewPort(opts: {
@@ -43,7 +48,21 @@ export function createReviewPort(opts: {
     const n = (s: string) => st.filter((x) => x.state === s).length;
     return { accepted: n("accepted"), rejected: n("rejected"), pending: n("pending") };
   };
+  const applies = async (): Promise<ApplyRecord[]> => {
+    const text = await readFile(applyLogPathOf(stateDirOf(opts.proposalsDir)), "utf8").catch(() => "");
+    return text
+      .split("\n")
+      .filter((l) => l.trim())
+      .flatMap((l) => {
+        try {
+          return [JSON.parse(l) as ApplyRecord];
+        } catch {
+          return [];
+        }
+      });
+  };
   return {
+    applies,
     async get(id) {
       const m = await manifestOf(id);
       if (!m) return null;
@@ -87,18 +106,27 @@ export function createReviewPort(opts: {
         await lock.release();
       }
     },
-    async applies() {
-      const text = await readFile(applyLogPathOf(stateDirOf(opts.proposalsDir)), "utf8").catch(() => "");
-      return text
-        .split("\n")
-        .filter((l) => l.trim())
-        .flatMap((l) => {
-          try {
-            return [JSON.parse(l) as ApplyRecord];
-          } catch {
-            return [];
-          }
+    async revert(id, d) {
+      const applyId =
+        d.apply ?? (await applies()).filter((a) => a.dreamId === id && a.changed.length).at(-1)?.applyId;
+      if (!applyId) return null;
+      const lock = opts.lock();
+      const held = await lock.tryAcquire(applyId);
+      if (held)
+        throw new BusyError(`${held.holder} holds the dream lock (dream ${held.dreamId}): revert after it`);
+      try {
+        const { record } = await revertCommand({
+          proposalsDir: opts.proposalsDir,
+          memoryDir: opts.memoryDir,
+          applyId,
+          by: d.by,
+          now: now(),
+          ...(d.operations ? { only: d.operations } : {}),
         });
+        return record;
+      } finally {
+        await lock.release();
+      }
     },
   };
 }
@@ -111,4 +139,7 @@ export const unavailableReview: ReviewPort = {
     throw new ConfigError("review and apply are not configured in this server");
   },
   applies: async () => [],
+  revert: async () => {
+    throw new ConfigError("review and apply are not configured in this server");
+  },
 };

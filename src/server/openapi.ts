@@ -204,6 +204,17 @@ export function openApiDocument(): object {
           { parameters: [idParam] },
         ),
       },
+      "/dreams/{id}/revert": {
+        post: post(
+          "Undo an apply ({apply}, default the dream's newest) or some of its operations ({operations}); what the agent wrote since stays",
+          {
+            200: json("results"),
+            404: error("no apply of this dream"),
+            409: error("the dream lock is held, or memory is not writable"),
+          },
+          { parameters: [idParam] },
+        ),
+      },
       "/applies": get("The apply log: every apply with each operation's result and the files it changed", {
         200: json("applies"),
       }),

@@ -84,6 +84,17 @@ describe("review and apply over the API (issue 14)", () => {
     ).toHaveLength(6);
     const log = (await (await app.request("/applies")).json()) as { applies: { by: string }[] };
     expect(log.applies.map((a) => a.by)).toEqual(["api"]);
+    // Revert the dream's newest apply: the two lines come back where they were.
+    const rev = await post(`/dreams/${id}/revert`, { by: "dana" });
+    expect(rev.status).toBe(200);
+    expect(((await rev.json()) as { results: { status: string }[] }).results.map((r) => r.status)).toEqual([
+      "applied",
+      "applied",
+    ]);
+    expect(await readFile(join(work, "memory", "log.md"), "utf8")).toBe(
+      `# Log\n\n## Run 2026-03-17 06:01\n${lines}\n${lines}\n`,
+    );
+    expect((await post(`/dreams/${id}/revert`, { apply: "../../x" })).status).toBe(400);
   });
 
   it("refuses bad bodies and unknown ids with a reason, and answers 404 for an unknown dream", async () => {

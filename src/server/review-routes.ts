@@ -32,6 +32,18 @@ export const applyBody = z.strictObject({
   by: by.optional(),
 });
 
+export const revertBody = z.strictObject({
+  apply: z
+    .string()
+    .regex(/^[\w-]{1,64}$/)
+    .optional(),
+  operations: z
+    .array(z.string().regex(/^op-\d{3,}$/))
+    .max(10_000)
+    .optional(),
+  by: by.optional(),
+});
+
 /** POST/GET /dreams/:id/review, POST /dreams/:id/apply, GET /applies (issue 14). */
 export function reviewRoutes(app: Hono, auth: MiddlewareHandler, review: ReviewPort): void {
   app.get("/dreams/:id/review", auth, async (c) => {
@@ -70,6 +82,21 @@ export function reviewRoutes(app: Hono, auth: MiddlewareHandler, review: ReviewP
       if (err instanceof BusyError) return c.json({ error: err.message }, 409);
       // A memory dreamd cannot write: review-only mode, with the fix.
       if (err instanceof ConfigError) return c.json({ error: err.message }, 409);
+      throw err;
+    }
+  });
+  app.post("/dreams/:id/revert", auth, async (c) => {
+    const body = await jsonBody(c.req.raw, revertBody);
+    if (!body.ok) return c.json({ error: body.error }, 400);
+    try {
+      const r = await review.revert(c.req.param("id"), {
+        by: body.data.by ?? "api",
+        ...(body.data.apply ? { apply: body.data.apply } : {}),
+        ...(body.data.operations ? { operations: body.data.operations } : {}),
+      });
+      return r ? c.json(r) : c.json({ error: "no apply of this dream to revert" }, 404);
+    } catch (err) {
+      if (err instanceof BusyError || err instanceof ConfigError) return c.json({ error: err.message }, 409);
       throw err;
     }
   });

@@ -1,0 +1,101 @@
+import { join } from "node:path";
+import { writeFileAtomic } from "../fs/atomic.ts";
+import type { Change, Operation } from "../manifest.ts";
+import { joinLines } from "../proposal/apply-changes.ts";
+import { commitFiles, type Step } from "./journal.ts";
+import { planApply } from "./plan.ts";
+
+export interface OpResult {
+  op: string;
+  status: "applied" | "conflict" | "skipped";
+  reason?: string;
+}
+
+/** What undoes an apply: each operation's inverse changes where its lines stand after it, and the files. */
+export interface UndoRecord {
+  applyId: string;
+  ops: { op: string; changes: Change[] }[];
+  files: { path: string; after: string }[];
+}
+
+export const undoPathOf = (stateDir: string, applyId: string) => join(stateDir, "undo", `${applyId}.json`);
+
+/**
+ * The inverse of the changes placed in one file, in the file's line numbers after them all: a change
+ * lower in the file moves by what every change above it added or removed.
+ */
+function inverses(placed: ReadonlyMap<string, Change[]>): Map<string, Change[]> {
+  const all = [...placed].flatMap(([op, cs]) => cs.map((c) => ({ op, c })));
+  const out = new Map<string, Change[]>();
+  const byPath = new Map<string, { op: string; c: Change }[]>();
+  for (const x of all) byPath.set(x.c.path, [...(byPath.get(x.c.path) ?? []), x]);
+  for (const list of byPath.values()) {
+    let shift = 0;
+    for (const { op, c } of list.sort((a, b) => a.c.startLine - b.c.startLine)) {
+      const start = c.startLine + shift;
+      const inv: Change = {
+        path: c.path,
+        startLine: start,
+        endLine: start + c.after.length - 1,
+        before: c.after,
+        after: c.before,
+      };
+      out.set(op, [...(out.get(op) ?? []), inv]);
+      shift += c.after.length - (c.endLine - c.startLine + 1);
+    }
+  }
+  return out;
+}
+
+/**
+ * Plan `ops` against the live files, commit what applies through the journal (all files or none), and
+ * keep what undoes it. The shared step of apply and revert.
+ */
+export async function execute(opts: {
+  ops: readonly Operation[];
+  texts: ReadonlyMap<string, Buffer | null>;
+  base: (path: string) => string[] | null;
+  memoryDir: string;
+  stateDir: string;
+  applyId: string;
+  step?: Step;
+}): Promise<{ results: OpResult[]; changed: string[] }> {
+  const lines = (p: string) => {
+    const t = opts.texts.get(p);
+    return t ? t.toString("utf8").replace(/\n$/, "").split("\n") : null;
+  };
+  const plan = planApply(opts.ops, lines, opts.base);
+  const files = [...plan.files].map(([path, f]) => {
+    const before = opts.texts.get(path) ?? null;
+    const finalNewline = before ? before.toString("utf8").endsWith("\n") : true;
+    return { path, before, after: joinLines(f.after, finalNewline) };
+  });
+  if (!files.length) return { results: plan.results, changed: [] };
+  const undo: UndoRecord = {
+    applyId: opts.applyId,
+    ops: [...inverses(plan.placed)].map(([op, changes]) => ({ op, changes })),
+    files: files.map((f) => ({ path: f.path, after: f.after })),
+  };
+  // Kept before memory changes: an apply that lands is always undoable.
+  await writeFileAtomic(undoPathOf(opts.stateDir, opts.applyId), JSON.stringify(undo));
+  const done = await commitFiles({
+    memoryDir: opts.memoryDir,
+    stateDir: opts.stateDir,
+    applyId: opts.applyId,
+    files,
+    ...(opts.step ? { step: opts.step } : {}),
+  });
+  if (done.committed) return { results: plan.results, changed: files.map((f) => f.path) };
+  return {
+    changed: [],
+    results: plan.results.map((r) =>
+      r.status === "applied"
+        ? {
+            op: r.op,
+            status: "conflict",
+            reason: `memory changed during the apply (${done.changed.join(", ")}); nothing applied, apply again`,
+          }
+        : r,
+    ),
+  };
+}
