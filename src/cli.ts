@@ -1,5 +1,6 @@
 import { mkdir, stat } from "node:fs/promises";
 import { applyCommand, revertCommand, reviewCommand } from "./apply/commands.ts";
+import { recoverApply } from "./apply/journal.ts";
 import { parseArgs, usage } from "./cli-args.ts";
 import { type Config, loadConfig, snapshotsDirOf } from "./config.ts";
 import { createDreamDeps } from "./dream/deps.ts";
@@ -7,13 +8,13 @@ import { assertLayout } from "./dream/layout.ts";
 import { createLock, type DreamLock, holderIdOf, lockOptionsOf } from "./dream/lock.ts";
 import { dreamDirsAndLimits } from "./dream/options.ts";
 import { runDream } from "./dream/run.ts";
-import { CancelledError, ConfigError, errorMessage } from "./errors.ts";
+import { CancelledError, ConfigError, DreamError, errorMessage } from "./errors.ts";
 import { newDreamId } from "./proposal/dream-id.ts";
 import { summarize } from "./proposal/summary.ts";
 import { createGateChecker } from "./schedule/gates.ts";
 import { newestMtime } from "./schedule/scheduler.ts";
 import { verifySnapshot } from "./snapshot/restore.ts";
-import { readState } from "./state/state.ts";
+import { readState, stateDirOf } from "./state/state.ts";
 import type { FormatRegistry } from "./transcripts/registry.ts";
 
 export interface CliIo {
@@ -87,6 +88,15 @@ async function dreamCommand(
   });
   const dreamId = newDreamId(now);
   await acquire(lock, dreamId, io);
+  // Never dream over an apply killed part way: finish it (or finish undoing it) first.
+  const recovered = await recoverApply({
+    memoryDir: cfg.memoryDir,
+    stateDir: stateDirOf(cfg.proposalsDir),
+  }).catch(async (err: unknown) => {
+    await lock.release();
+    throw new DreamError(`an interrupted apply could not be finished: ${errorMessage(err)}`);
+  });
+  if (recovered.recovered) io.stderr(`finished interrupted apply ${recovered.recovered} first\n`);
   const t0 = Date.now();
   const result = await runDream(
     {

@@ -2,6 +2,7 @@ import { type FSWatcher, watch } from "node:fs";
 import { access, constants, mkdir, stat } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { serve as serveHttp } from "@hono/node-server";
+import { recoverApply } from "../apply/journal.ts";
 import { createReviewPort } from "../apply/port.ts";
 import { type Config, snapshotsDirOf } from "../config.ts";
 import { createAgentFreezer } from "../docker/agent-freezer.ts";
@@ -18,7 +19,7 @@ import { createProposals } from "../proposal/proposals.ts";
 import { redactingLogger } from "../redact.ts";
 import { createGateChecker } from "../schedule/gates.ts";
 import { createScheduler, newestMtime } from "../schedule/scheduler.ts";
-import { readState } from "../state/state.ts";
+import { readState, stateDirOf } from "../state/state.ts";
 import { ensureApiToken } from "./api-token.ts";
 import { createApp, type Readiness } from "./app.ts";
 import type { Metrics } from "./metrics.ts";
@@ -82,6 +83,17 @@ export async function startServer(
   await freezer
     ?.recover()
     .catch((err: unknown) => log.warn("cannot check for paused agents", { error: errorMessage(err) }));
+  // An apply killed part way is finished (or its undoing finished) before anything else reads memory.
+  await recoverApply({ memoryDir: cfg.memoryDir, stateDir: stateDirOf(cfg.proposalsDir) })
+    .then((r) => {
+      if (r.recovered)
+        log.info("interrupted apply finished", {
+          apply: r.recovered,
+          files: r.finished.length,
+          leftAlone: r.leftAlone,
+        });
+    })
+    .catch((err: unknown) => log.warn("cannot finish an interrupted apply", { error: errorMessage(err) }));
   const holder = holderIdOf(cfg);
   const runner = createDreamRunner({
     engine,
