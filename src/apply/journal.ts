@@ -48,7 +48,7 @@ async function readLive(memoryDir: string, rel: string): Promise<Buffer | null> 
 async function swap(memoryDir: string, f: JournalFile, content: Buffer, step: Step): Promise<void> {
   const abs = resolveInside(memoryDir, f.path);
   await step(`rename ${f.path}`);
-  await writeFileAtomic(abs, content, { mode: f.mode });
+  await writeFileAtomic(abs, content, { mode: f.mode, step: (s) => step(`${s} ${f.path}`) });
   if (f.uid !== null && f.gid !== null) await chown(abs, f.uid, f.gid).catch(() => {});
 }
 

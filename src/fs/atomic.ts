@@ -14,15 +14,18 @@ export function sha256(data: string | Uint8Array): string {
 export async function writeFileAtomic(
   path: string,
   data: string | Uint8Array | Iterable<string>,
-  opts: { mode?: number } = {},
+  opts: { mode?: number; step?: (name: string) => void | Promise<void> } = {},
 ): Promise<void> {
+  const step = opts.step ?? (() => {});
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
   const fh = await open(tmp, "wx", opts.mode ?? 0o644);
   try {
     await fh.writeFile(data);
+    await step("written");
     await fh.sync();
+    await step("synced");
   } catch (err) {
     await fh.close();
     await rm(tmp, { force: true });
@@ -35,6 +38,7 @@ export async function writeFileAtomic(
     await rm(tmp, { force: true });
     throw err;
   }
+  await step("renamed");
   await fsyncDir(dir);
 }
 
