@@ -30,7 +30,6 @@ const FILES = {
 let work: string;
 let dreamId: string;
 const proposals = () => join(work, "proposals");
-const stateDir = () => join(proposals(), ".dreamd");
 
 async function treeHash(root: string): Promise<string> {
   const h = createHash("sha256");
@@ -80,7 +79,8 @@ afterAll(async () => {
 const apply = (memoryDir: string, extra: Partial<Parameters<typeof applyProposal>[0]> = {}) =>
   applyProposal({
     proposalsDir: proposals(),
-    stateDir: stateDir(),
+    // Each memory is a deployment of its own, with its own apply log and journal.
+    stateDir: `${memoryDir}-state`,
     dreamId,
     memoryDir,
     by: "cli",
@@ -171,7 +171,7 @@ describe("apply (issue 14)", () => {
           },
         }),
       ).rejects.toThrow(`killed at step ${k}`);
-      await recoverApply({ memoryDir: memory, stateDir: stateDir() });
+      await recoverApply({ memoryDir: memory, stateDir: `${memory}-state` });
       expect([pre, post]).toContain(await treeHash(memory));
     }
   });

@@ -23,6 +23,28 @@ export interface ApplyRecord {
 
 export const applyLogPathOf = (stateDir: string) => join(stateDir, "applies.jsonl");
 
+/** The dream's operations an earlier apply applied and no revert has undone: op → that apply's id. */
+async function appliedAlready(stateDir: string, dreamId: string): Promise<Map<string, string>> {
+  const text = await readFile(applyLogPathOf(stateDir), "utf8").catch(() => "");
+  const records = text.split("\n").flatMap((l) => {
+    try {
+      return l.trim() ? [JSON.parse(l) as ApplyRecord & { reverts?: string }] : [];
+    } catch {
+      return [];
+    }
+  });
+  const done = new Map<string, string>();
+  for (const r of records) {
+    const applied = r.results.filter((x) => x.status === "applied").map((x) => x.op);
+    if (r.reverts) {
+      for (const op of applied) if (done.get(op) === r.reverts) done.delete(op);
+    } else if (r.dreamId === dreamId) {
+      for (const op of applied) done.set(op, r.applyId);
+    }
+  }
+  return done;
+}
+
 async function liveText(memoryDir: string, rel: string): Promise<Buffer | null> {
   const abs = resolveInside(memoryDir, rel);
   await assertNoSymlink(memoryDir, abs);
@@ -55,15 +77,18 @@ export async function applyProposal(opts: {
   );
   const state = reviewState(manifest, await readReview(dir));
   const wanted = new Set(opts.only ?? manifest.operations.map((o) => o.id));
+  const done = await appliedAlready(opts.stateDir, opts.dreamId);
   const accepted = manifest.operations.filter(
-    (o) => wanted.has(o.id) && state.get(o.id)?.state === "accepted",
+    (o) => wanted.has(o.id) && state.get(o.id)?.state === "accepted" && !done.has(o.id),
   );
   const skipped: OpResult[] = manifest.operations
     .filter((o) => !accepted.includes(o))
     .map((o) => ({
       op: o.id,
       status: "skipped",
-      reason: `${state.get(o.id)?.state ?? "pending"}${wanted.has(o.id) ? "" : ", not named"}`,
+      reason: done.has(o.id)
+        ? `applied already (apply ${done.get(o.id)})`
+        : `${state.get(o.id)?.state ?? "pending"}${wanted.has(o.id) ? "" : ", not named"}`,
     }));
   const texts = new Map<string, Buffer | null>();
   for (const p of new Set(accepted.flatMap((o) => o.changes.map((c) => c.path))))

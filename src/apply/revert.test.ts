@@ -40,7 +40,7 @@ afterAll(async () => {
 
 async function applied(memory: string, applyId: string) {
   await writeTree(memory, { "log.md": LOG });
-  const stateDir = join(work, "proposals", ".dreamd");
+  const stateDir = `${memory}-state`;
   const r = await applyProposal({
     proposalsDir: join(work, "proposals"),
     stateDir,
