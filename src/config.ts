@@ -253,6 +253,15 @@ export const configFields = {
       "Most operations one dream proposes, the most valuable first; the rest are reported as deferred.",
     schema: positiveInt(1).default(200),
   }),
+  autonomy: field({
+    env: "DREAMD_AUTONOMY",
+    flag: "autonomy",
+    description:
+      "What applies without approval after a dream: review (nothing), auto-safe (operations code proved certain), auto (all).",
+    schema: z
+      .enum(["review", "auto-safe", "auto"], { error: "must be one of review, auto-safe, auto" })
+      .default("review"),
+  }),
   schedule: field({
     env: "DREAMD_SCHEDULE",
     flag: "schedule",

@@ -45,6 +45,8 @@ export interface RunnerDeps extends DreamDeps {
   log: Logger;
   /** Runs one dream; default: runDream in this thread with `engine` and `registry`. */
   execute?: DreamExecutor;
+  /** After a complete dream, still under its lock (DREAMD_AUTONOMY's automatic apply). */
+  afterDream?: (dreamId: string) => Promise<void>;
   /** The cross-container lock; `onLost` must stop the dream. Absent: this process is the only dreamer. */
   lock?: (onLost: (by: LockInfo | null) => void) => DreamLock;
 }
@@ -113,8 +115,14 @@ export function createDreamRunner(deps: RunnerDeps): DreamRunner {
           emit({ type: "phase", data: e });
         },
       })
-        .then((r) => {
+        .then(async (r) => {
           deps.log.info("dream complete", { dreamId, dir: r.dir, operations: r.operations });
+          await deps.afterDream?.(dreamId).catch((err: unknown) =>
+            deps.log.warn("automatic apply failed; the proposal waits for review", {
+              dreamId,
+              error: errorMessage(err),
+            }),
+          );
           emit({
             type: "dream",
             data: {

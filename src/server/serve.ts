@@ -2,6 +2,7 @@ import { type FSWatcher, watch } from "node:fs";
 import { access, constants, mkdir, stat } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { serve as serveHttp } from "@hono/node-server";
+import { autoApply } from "../apply/autonomy.ts";
 import { recoverApply } from "../apply/journal.ts";
 import { createReviewPort } from "../apply/port.ts";
 import { type Config, snapshotsDirOf } from "../config.ts";
@@ -109,6 +110,17 @@ export async function startServer(
       ...(freezer ? { freeze: freezer.around } : {}),
     },
     lock: (onLost) => createLock({ ...lockOptionsOf(cfg, holder), onLost }),
+    afterDream: async (dreamId) => {
+      const r = await autoApply({
+        mode: cfg.autonomy,
+        proposalsDir: cfg.proposalsDir,
+        snapshotsDir: snapshotsDirOf(cfg),
+        memoryDir: cfg.memoryDir,
+        dreamId,
+        now: now(),
+      });
+      if (r) log.info(`applied by ${cfg.autonomy}`, { dreamId, apply: r.applyId, changed: r.changed.length });
+    },
   });
   const gates = createGateChecker(
     cfg,

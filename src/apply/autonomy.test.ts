@@ -1,0 +1,63 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dreamOptions, writeTree } from "../../test/fixtures.ts";
+import { runDream } from "../dream/run.ts";
+import { createOfflineEngine } from "../engine/offline/engine.ts";
+import type { Manifest } from "../manifest.ts";
+import { createFormatRegistry } from "../transcripts/registry.ts";
+import { autoApply } from "./autonomy.ts";
+import { readReview } from "./review-log.ts";
+
+// Two verbatim copies (certain), one copy equal only after folding emphasis (likely), one relative date.
+const LOG =
+  "# Log\n\n## Run 2026-03-17 06:01\n- alpha checked twice today\n- beta checked\n- gamma checked\n- alpha checked twice today\n- beta checked\n- **gamma** checked\n\n## 2026-03-18\n- Deployed the billing API yesterday.\n";
+let work: string;
+let m: Manifest;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), "dreamd-autonomy-"));
+  await writeTree(join(work, "memory"), { "log.md": LOG });
+  const r = await runDream(
+    dreamOptions(join(work, "proposals"), {
+      memoryDir: join(work, "memory"),
+      sessionsDir: "",
+      now: new Date("2026-03-20T00:00:00Z"),
+      deletionBudget: 1,
+    }),
+    { engine: createOfflineEngine(), registry: createFormatRegistry() },
+  );
+  m = r.manifest;
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+const run = (mode: "review" | "auto-safe" | "auto") =>
+  autoApply({
+    mode,
+    proposalsDir: join(work, "proposals"),
+    snapshotsDir: join(work, "proposals", "snapshots"),
+    memoryDir: join(work, "memory"),
+    dreamId: m.dreamId,
+    now: new Date("2026-03-20T01:00:00Z"),
+  });
+
+describe("DREAMD_AUTONOMY", () => {
+  it("review applies nothing; auto-safe applies only what code proved certain, accepted as auto-safe", async () => {
+    expect(m.operations.map((o) => o.confidence).sort()).toEqual(["certain", "certain", "likely", "likely"]);
+    expect(await run("review")).toBeNull();
+    expect(await readFile(join(work, "memory", "log.md"), "utf8")).toBe(LOG);
+    const r = await run("auto-safe");
+    const certain = m.operations.filter((o) => o.confidence === "certain").map((o) => o.id);
+    expect(r?.results.filter((x) => x.status === "applied").map((x) => x.op)).toEqual(certain);
+    const after = await readFile(join(work, "memory", "log.md"), "utf8");
+    expect(after.match(/alpha checked twice today/g)).toHaveLength(1);
+    expect(after).toContain("- **gamma** checked");
+    expect(after).toContain("yesterday");
+    expect((await readReview(join(work, "proposals", m.dreamId))).every((e) => e.by === "auto-safe")).toBe(
+      true,
+    );
+  });
+});

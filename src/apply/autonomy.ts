@@ -1,0 +1,42 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { manifestSchema } from "../manifest.ts";
+import type { ApplyRecord } from "./apply.ts";
+import { applyCommand } from "./commands.ts";
+
+/** DREAMD_AUTONOMY: what reaches memory without a person's approval. */
+export type Autonomy = "review" | "auto-safe" | "auto";
+
+/**
+ * After a dream, under its lock: `auto-safe` accepts and applies the operations code proved
+ * (`confidence: certain`), `auto` every operation the checks accepted (within the deletion budget the
+ * dream already kept); the review list is never an operation, so it never applies. Accepted as
+ * `auto-safe` or `auto` in the review log, applied, logged and revertible like any apply. `review`:
+ * nothing. Returns null when nothing was applied.
+ */
+export async function autoApply(opts: {
+  mode: Autonomy;
+  proposalsDir: string;
+  snapshotsDir: string;
+  memoryDir: string;
+  dreamId: string;
+  now: Date;
+}): Promise<ApplyRecord | null> {
+  if (opts.mode === "review") return null;
+  const m = manifestSchema.parse(
+    JSON.parse(await readFile(join(opts.proposalsDir, opts.dreamId, "manifest.json"), "utf8")),
+  );
+  const ids = m.operations.filter((o) => opts.mode === "auto" || o.confidence === "certain").map((o) => o.id);
+  if (!ids.length) return null;
+  const { record } = await applyCommand({
+    proposalsDir: opts.proposalsDir,
+    snapshotsDir: opts.snapshotsDir,
+    memoryDir: opts.memoryDir,
+    dreamId: opts.dreamId,
+    accept: ids.join(","),
+    only: ids,
+    by: opts.mode,
+    now: opts.now,
+  });
+  return record;
+}
