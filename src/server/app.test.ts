@@ -155,8 +155,11 @@ describe("API", () => {
     const { app, runner } = setup(engine);
     const status0 = (await (await app.request("/status")).json()) as {
       gates: { sessionsSinceLast: number; due: boolean };
+      autonomy: string;
     };
     expect(status0.gates).toMatchObject({ sessionsSinceLast: 6, due: true });
+    // Which mode runs: review-only unless DREAMD_AUTONOMY says otherwise.
+    expect(status0.autonomy).toBe("review");
 
     const res = await app.request("/dreams", { method: "POST", headers: auth });
     expect(res.status).toBe(202);

@@ -43,6 +43,8 @@ export interface AppDeps {
   gates(state: State): Promise<Gates>;
   /** The automatic scheduler's last decision, when there is a scheduler. */
   scheduler?: () => { enabled: boolean; last: Decision | null };
+  /** DREAMD_AUTONOMY, shown by /status (default review). */
+  autonomy?: "review" | "auto-safe" | "auto";
   /** Review and apply (default: none — no proposal to review, apply refused with why). */
   review?: ReviewPort;
   /** Who holds the dream lock on the proposals volume. */
@@ -183,7 +185,13 @@ export function createApp(deps: AppDeps): Hono {
     const lastAttempt = check(c) ? vol.lastAttempt : withoutError(vol.lastAttempt);
     return c.json(
       redactDeep(
-        { ...deps.runner.status(), ...vol, lastAttempt, scheduler: deps.scheduler?.() ?? null },
+        {
+          ...deps.runner.status(),
+          ...vol,
+          lastAttempt,
+          scheduler: deps.scheduler?.() ?? null,
+          autonomy: deps.autonomy ?? "review",
+        },
         redact,
       ),
     );

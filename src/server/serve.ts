@@ -185,6 +185,7 @@ export async function startServer(
     gates: (state) => gates.check(state, now()),
     scheduler: () => ({ enabled: cfg.schedule === "on", last: scheduler.last() }),
     lock: () => createLock(lockOptionsOf(cfg, holder)).current(),
+    autonomy: cfg.autonomy,
     review: createReviewPort({
       proposalsDir: cfg.proposalsDir,
       snapshotsDir: snapshotsDirOf(cfg),
