@@ -10,6 +10,9 @@ export interface ParsedArgs {
   once: boolean;
   /** apply --all: accept every operation first. */
   all: boolean;
+  /** rollback --dry-run / --force. */
+  dryRun: boolean;
+  force: boolean;
   /** review and apply: --accept, --reject, --by, --comment. */
   review: Record<string, string>;
 }
@@ -25,6 +28,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   let help = false;
   let once = false;
   let all = false;
+  let dryRun = false;
+  let force = false;
   const review: Record<string, string> = {};
   let command = "";
   for (let i = 0; i < argv.length; i++) {
@@ -41,6 +46,11 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       all = true;
       continue;
     }
+    if (arg === "--dry-run" || arg === "--force") {
+      if (arg === "--force") force = true;
+      else dryRun = true;
+      continue;
+    }
     if (arg.startsWith("--")) {
       const eq = arg.indexOf("=");
       const name = arg.slice(2, eq === -1 ? undefined : eq);
@@ -54,7 +64,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (!command) command = arg;
     else positionals.push(arg);
   }
-  return { command, flags, positionals, help, once, all, review };
+  return { command, flags, positionals, help, once, all, dryRun, force, review };
 }
 
 export function usage(): string {
@@ -78,6 +88,9 @@ export function usage(): string {
     "      reported by id with why, the rest apply; all files change together or none does",
     "  dreamd revert APPLY_ID [op-001 …] --memory DIR --out DIR",
     "      undo an apply, or some of its operations, keeping what the agent wrote since; undoable itself",
+    "  dreamd rollback SNAPSHOT --memory DIR --out DIR [--dry-run] [--force]",
+    "      restore memory to a snapshot (verified first); shows what changes, refuses to discard the",
+    "      agent's writes since it without --force",
     "  dreamd verify SNAPSHOT  check a snapshot archive against its manifest",
     "  dreamd healthcheck      exit 0 when the local API answers /readyz with 200 (the image's HEALTHCHECK)",
     "",

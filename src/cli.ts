@@ -1,6 +1,7 @@
 import { mkdir, stat } from "node:fs/promises";
 import { applyCommand, revertCommand, reviewCommand } from "./apply/commands.ts";
 import { recoverApply } from "./apply/journal.ts";
+import { rollback } from "./apply/rollback.ts";
 import { parseArgs, usage } from "./cli-args.ts";
 import { type Config, loadConfig, snapshotsDirOf } from "./config.ts";
 import { createDreamDeps } from "./dream/deps.ts";
@@ -211,6 +212,48 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           });
           io.stdout(text);
           return record.results.some((r) => r.status === "conflict") ? 1 : 0;
+        } finally {
+          await lock.release();
+        }
+      }
+      case "rollback": {
+        const archive = args.positionals[0];
+        if (!archive)
+          throw new ConfigError(
+            "usage: dreamd rollback SNAPSHOT --memory DIR --out DIR [--dry-run] [--force]",
+          );
+        const lock = createLock(lockOptionsOf(cfg, holderIdOf(cfg)));
+        await acquire(lock, "rollback", io);
+        try {
+          const now = new Date();
+          const { preview, record, undo } = await rollback({
+            archive,
+            memoryDir: cfg.memoryDir,
+            stateDir: stateDirOf(cfg.proposalsDir),
+            rollbackId: `rollback-${now.toISOString().replace(/[-:.]/g, "").slice(0, 15)}Z`,
+            by: args.review.by ?? "cli",
+            now,
+            dryRun: args.dryRun,
+            force: args.force,
+            snapshotsDir: snapshotsDirOf(cfg),
+          });
+          const list = (name: string, ps: string[]) => (ps.length ? [`  ${name}: ${ps.join(", ")}`] : []);
+          io.stdout(
+            [
+              `rollback to ${archive}${args.dryRun ? " (dry run: nothing changed)" : record ? "" : ": memory already matches"}`,
+              ...list("would remove (added since)", preview.added),
+              ...list("would restore (removed since)", preview.removed),
+              ...list("would restore (changed since)", preview.changed),
+              ...list("agent writes it discards", preview.agentWrites),
+              ...(record
+                ? [
+                    `  done: ${record.changed.length} files restored; undo: dreamd rollback ${undo ?? "(no snapshot)"}`,
+                  ]
+                : []),
+              "",
+            ].join("\n"),
+          );
+          return 0;
         } finally {
           await lock.release();
         }

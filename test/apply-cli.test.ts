@@ -92,5 +92,11 @@ describe("dreamd review and apply", () => {
     expect(rv.stdout).toMatch(/: 2 reverted, 0 conflicts/);
     expect(rv.code).toBe(0);
     expect(await hashTree(memory)).toEqual(before);
+    // The apply's rollback point is the memory as it is again now: a rollback finds nothing to change.
+    const point = /rollback point (\S+)/.exec(ap.stdout)?.[1] ?? "";
+    const rb = await dreamd(["rollback", point, "--dry-run", "--memory", memory, "--out", out]);
+    expect(rb.stdout).toMatch(/rollback to .* \(dry run: nothing changed\)/);
+    expect(rb.stdout).not.toMatch(/would/);
+    expect(rb.code).toBe(0);
   });
 });

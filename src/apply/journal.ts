@@ -15,7 +15,8 @@ export interface JournalFile {
   path: string;
   /** sha256 of the content the apply replaces; null for a new note. */
   beforeSha: string | null;
-  afterSha: string;
+  /** sha256 of the new content; null when the file is removed (a rollback past a note added since). */
+  afterSha: string | null;
   /** Staged new content, relative to the staging dir. */
   staged: string;
   mode: number;
@@ -55,7 +56,8 @@ async function swap(memoryDir: string, f: JournalFile, content: Buffer, step: St
 export interface StagedFile {
   path: string;
   before: Buffer | null;
-  after: string;
+  /** null: remove the file. */
+  after: string | Buffer | null;
 }
 
 /**
@@ -78,11 +80,11 @@ export async function commitFiles(opts: {
     const abs = resolveInside(opts.memoryDir, f.path);
     const st = f.before ? await stat(abs) : null;
     await step(`stage ${f.path}`);
-    await writeFileAtomic(join(staging, String(i)), f.after);
+    if (f.after !== null) await writeFileAtomic(join(staging, String(i)), f.after);
     entries.push({
       path: f.path,
       beforeSha: f.before ? sha256(f.before) : null,
-      afterSha: sha256(f.after),
+      afterSha: f.after === null ? null : sha256(f.after),
       staged: String(i),
       mode: st ? st.mode & 0o7777 : 0o644,
       uid: st ? st.uid : null,
@@ -110,12 +112,20 @@ export async function commitFiles(opts: {
       await finish(opts.stateDir, opts.applyId);
       return { committed: false, changed: [f.path] };
     }
-    await swap(opts.memoryDir, f, await readFile(join(staging, f.staged)), step);
+    await forward(opts.memoryDir, staging, f, step);
     swapped.push(f);
   }
   await step("done");
   await finish(opts.stateDir, opts.applyId);
   return { committed: true };
+}
+
+/** Make a file what the journal says it becomes: its staged content, or gone. */
+async function forward(memoryDir: string, staging: string, f: JournalFile, step: Step): Promise<void> {
+  if (f.afterSha !== null) return swap(memoryDir, f, await readFile(join(staging, f.staged)), step);
+  await step(`remove ${f.path}`);
+  await rm(resolveInside(memoryDir, f.path), { force: true });
+  await fsyncDir(dirname(resolveInside(memoryDir, f.path)));
 }
 
 /** Put a swapped file back as it was (remove a note the apply created). */
@@ -168,8 +178,7 @@ export async function recoverApply(opts: { memoryDir: string; stateDir: string }
       const [done, todo] = j.direction === "forward" ? [f.afterSha, f.beforeSha] : [f.beforeSha, f.afterSha];
       if (liveSha === done) continue;
       if (liveSha === todo) {
-        if (j.direction === "forward")
-          await swap(opts.memoryDir, f, await readFile(join(staging, f.staged)), () => {});
+        if (j.direction === "forward") await forward(opts.memoryDir, staging, f, () => {});
         else await undo(opts.memoryDir, staging, f, () => {});
         out.finished.push(f.path);
       } else out.leftAlone.push(f.path);

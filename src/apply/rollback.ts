@@ -1,0 +1,119 @@
+import { appendFile, readFile, rm } from "node:fs/promises";
+import { ConfigError } from "../errors.ts";
+import { fsyncDir } from "../fs/atomic.ts";
+import { assertNoSymlink, resolveInside } from "../fs/paths.ts";
+import { walk } from "../fs/walk.ts";
+import { createSnapshot } from "../snapshot/create.ts";
+import { restoreSnapshot, verifySnapshot } from "../snapshot/restore.ts";
+import { type ApplyRecord, applyLogPathOf } from "./apply.ts";
+import { commitFiles, type StagedFile } from "./journal.ts";
+
+export interface RollbackPreview {
+  added: string[];
+  removed: string[];
+  changed: string[];
+  /** What differs from the snapshot that no apply since it made: the agent's writes a rollback discards. */
+  agentWrites: string[];
+}
+
+/**
+ * Rollback (issue 14's heavy tool): verify the snapshot, extract it on the proposals volume (never where
+ * the agent writes), compare it with the live memory, and — unless `dryRun`, and only with `force` when
+ * it would discard a write the agent made since — restore it through the journal: every file swapped
+ * atomically, notes added since removed, all or none. Logged like an apply; a rollback is undone by
+ * another rollback to the snapshot taken before it.
+ */
+export async function rollback(opts: {
+  archive: string;
+  memoryDir: string;
+  stateDir: string;
+  rollbackId: string;
+  by: string;
+  now: Date;
+  dryRun?: boolean;
+  force?: boolean;
+  /** Where the snapshot that undoes this rollback goes (none when absent). */
+  snapshotsDir?: string;
+}): Promise<{ preview: RollbackPreview; record: ApplyRecord | null; undo: string | null }> {
+  const v = await verifySnapshot(opts.archive);
+  if (!v.ok) throw new ConfigError(`snapshot ${opts.archive} failed verification: ${v.errors.join("; ")}`);
+  const createdAt = (JSON.parse(await readFile(`${opts.archive}.json`, "utf8")) as { createdAt: string })
+    .createdAt;
+  const dir = await restoreSnapshot(opts.archive, { parent: opts.stateDir });
+  try {
+    const snap = new Set((await walk(dir)).filter((f) => f.type === "file").map((f) => f.path));
+    const live = new Set((await walk(opts.memoryDir)).filter((f) => f.type === "file").map((f) => f.path));
+    const preview: RollbackPreview = { added: [], removed: [], changed: [], agentWrites: [] };
+    const files: StagedFile[] = [];
+    const read = async (root: string, rel: string) => {
+      const abs = resolveInside(root, rel);
+      await assertNoSymlink(root, abs);
+      return readFile(abs);
+    };
+    for (const p of [...new Set([...snap, ...live])].sort()) {
+      const before = live.has(p) ? await read(opts.memoryDir, p) : null;
+      const after = snap.has(p) ? await read(dir, p) : null;
+      if (before && after && before.equals(after)) continue;
+      (before === null ? preview.removed : after === null ? preview.added : preview.changed).push(p);
+      files.push({ path: p, before, after });
+    }
+    const byApplies = await changedByAppliesSince(opts.stateDir, createdAt);
+    preview.agentWrites = files.map((f) => f.path).filter((p) => !byApplies.has(p));
+    if (opts.dryRun || !files.length) return { preview, record: null, undo: null };
+    if (preview.agentWrites.length && !opts.force) {
+      throw new ConfigError(
+        `rollback would discard what the agent wrote since the snapshot (${preview.agentWrites.slice(0, 5).join(", ")}${preview.agentWrites.length > 5 ? ", …" : ""}); see --dry-run, and pass --force to discard it`,
+      );
+    }
+    // The memory as it is now, so the rollback itself can be rolled back.
+    const undo = opts.snapshotsDir
+      ? (
+          await createSnapshot({
+            memoryDir: opts.memoryDir,
+            snapshotsDir: opts.snapshotsDir,
+            name: opts.rollbackId,
+            now: opts.now,
+          })
+        ).path
+      : null;
+    const done = await commitFiles({
+      memoryDir: opts.memoryDir,
+      stateDir: opts.stateDir,
+      applyId: opts.rollbackId,
+      files,
+    });
+    const record = {
+      applyId: opts.rollbackId,
+      dreamId: "",
+      rollback: opts.archive,
+      at: opts.now.toISOString(),
+      by: opts.by,
+      results: [],
+      changed: done.committed ? files.map((f) => f.path) : [],
+    };
+    await appendFile(applyLogPathOf(opts.stateDir), `${JSON.stringify(record)}\n`);
+    await fsyncDir(opts.stateDir);
+    if (!done.committed)
+      throw new ConfigError(
+        `memory changed during the rollback (${done.changed.join(", ")}); nothing changed, run it again`,
+      );
+    return { preview, record, undo };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function changedByAppliesSince(stateDir: string, since: string): Promise<Set<string>> {
+  const text = await readFile(applyLogPathOf(stateDir), "utf8").catch(() => "");
+  const out = new Set<string>();
+  for (const l of text.split("\n")) {
+    if (!l.trim()) continue;
+    try {
+      const r = JSON.parse(l) as ApplyRecord;
+      if (r.at >= since) for (const p of r.changed) out.add(p);
+    } catch {
+      // a torn line
+    }
+  }
+  return out;
+}
