@@ -8,6 +8,7 @@ import { stateDirOf } from "../state/state.ts";
 import { type ApplyRecord, applyLogPathOf } from "./apply.ts";
 import { applyCommand, revertCommand } from "./commands.ts";
 import { appendReview, type OpState, readReview, reviewState, type Selection, select } from "./review-log.ts";
+import { type RollbackPreview, rollback } from "./rollback.ts";
 
 /** Review and apply for the API: the same steps as the CLI, behind one small port. */
 export interface ReviewPort {
@@ -23,6 +24,12 @@ export interface ReviewPort {
     d: { operations?: string[]; by: string },
   ): Promise<(ApplyRecord & { snapshot: string }) | null>;
   applies(): Promise<ApplyRecord[]>;
+  /** Roll memory back to a snapshot (a name in the snapshots dir): preview only with `dryRun`. */
+  rollback(d: { snapshot: string; dryRun?: boolean; force?: boolean; by: string }): Promise<{
+    preview: RollbackPreview;
+    record: ApplyRecord | null;
+    undo: string | null;
+  } | null>;
   /** Undo `apply` (default: the dream's newest apply that changed files), or some of its operations. */
   revert(
     dreamId: string,
@@ -106,6 +113,37 @@ export function createReviewPort(opts: {
         await lock.release();
       }
     },
+    async rollback(d) {
+      if (!/^[\w.-]{1,120}\.tar\.gz$/.test(d.snapshot) || d.snapshot.startsWith(".")) return null;
+      const archive = join(opts.snapshotsDir, d.snapshot);
+      const exists = await readFile(`${archive}.json`, "utf8").then(
+        () => true,
+        () => false,
+      );
+      if (!exists) return null;
+      const lock = opts.lock();
+      const held = await lock.tryAcquire("rollback");
+      if (held)
+        throw new BusyError(
+          `${held.holder} holds the dream lock (dream ${held.dreamId}): roll back after it`,
+        );
+      try {
+        const t = now();
+        return await rollback({
+          archive,
+          memoryDir: opts.memoryDir,
+          stateDir: stateDirOf(opts.proposalsDir),
+          rollbackId: `rollback-${t.toISOString().replace(/[-:.]/g, "").slice(0, 15)}Z`,
+          by: d.by,
+          now: t,
+          snapshotsDir: opts.snapshotsDir,
+          ...(d.dryRun ? { dryRun: true } : {}),
+          ...(d.force ? { force: true } : {}),
+        });
+      } finally {
+        await lock.release();
+      }
+    },
     async revert(id, d) {
       const applyId =
         d.apply ?? (await applies()).filter((a) => a.dreamId === id && a.changed.length).at(-1)?.applyId;
@@ -140,6 +178,9 @@ export const unavailableReview: ReviewPort = {
   },
   applies: async () => [],
   revert: async () => {
+    throw new ConfigError("review and apply are not configured in this server");
+  },
+  rollback: async () => {
     throw new ConfigError("review and apply are not configured in this server");
   },
 };

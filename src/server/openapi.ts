@@ -215,6 +215,19 @@ export function openApiDocument(): object {
           { parameters: [idParam] },
         ),
       },
+      "/rollback": {
+        post: post(
+          "Roll memory back to a snapshot ({snapshot}: its file name; dryRun previews; force discards the agent's writes since)",
+          {
+            200: json("preview and result"),
+            400: error("bad body"),
+            404: error("no such snapshot"),
+            409: error(
+              "refused: the agent's writes without force, a failed verification, the lock held, or memory not writable",
+            ),
+          },
+        ),
+      },
       "/applies": get("The apply log: every apply with each operation's result and the files it changed", {
         200: json("applies"),
       }),

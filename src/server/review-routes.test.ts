@@ -95,6 +95,17 @@ describe("review and apply over the API (issue 14)", () => {
       `# Log\n\n## Run 2026-03-17 06:01\n${lines}\n${lines}\n`,
     );
     expect((await post(`/dreams/${id}/revert`, { apply: "../../x" })).status).toBe(400);
+    // Roll back to the apply's snapshot: the memory already matches it, so the preview is empty.
+    const snap = rec.snapshot.split("/").at(-1) ?? "";
+    const rb = await post("/rollback", { snapshot: snap, dryRun: true });
+    expect(rb.status).toBe(200);
+    expect(((await rb.json()) as { preview: unknown }).preview).toEqual({
+      added: [],
+      removed: [],
+      changed: [],
+      agentWrites: [],
+    });
+    expect((await post("/rollback", { snapshot: "../../etc/passwd.tar.gz" })).status).toBe(404);
   });
 
   it("refuses bad bodies and unknown ids with a reason, and answers 404 for an unknown dream", async () => {

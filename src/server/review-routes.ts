@@ -44,6 +44,14 @@ export const revertBody = z.strictObject({
   by: by.optional(),
 });
 
+export const rollbackBody = z.strictObject({
+  /** A snapshot's file name in the snapshots dir, e.g. apply-20260321T090000Z-4f2a1c.tar.gz. */
+  snapshot: z.string().min(1).max(200),
+  dryRun: z.boolean().optional(),
+  force: z.boolean().optional(),
+  by: by.optional(),
+});
+
 /** POST/GET /dreams/:id/review, POST /dreams/:id/apply, GET /applies (issue 14). */
 export function reviewRoutes(app: Hono, auth: MiddlewareHandler, review: ReviewPort): void {
   app.get("/dreams/:id/review", auth, async (c) => {
@@ -96,6 +104,24 @@ export function reviewRoutes(app: Hono, auth: MiddlewareHandler, review: ReviewP
       });
       return r ? c.json(r) : c.json({ error: "no apply of this dream to revert" }, 404);
     } catch (err) {
+      if (err instanceof BusyError || err instanceof ConfigError) return c.json({ error: err.message }, 409);
+      throw err;
+    }
+  });
+  app.post("/rollback", auth, async (c) => {
+    const body = await jsonBody(c.req.raw, rollbackBody);
+    if (!body.ok) return c.json({ error: body.error }, 400);
+    try {
+      const r = await review.rollback({
+        snapshot: body.data.snapshot,
+        by: body.data.by ?? "api",
+        ...(body.data.dryRun ? { dryRun: true } : {}),
+        ...(body.data.force ? { force: true } : {}),
+      });
+      return r ? c.json(r) : c.json({ error: "no such snapshot" }, 404);
+    } catch (err) {
+      // Refused (the agent's writes without force, a snapshot failing verification), the lock held, or a
+      // memory dreamd cannot write.
       if (err instanceof BusyError || err instanceof ConfigError) return c.json({ error: err.message }, 409);
       throw err;
     }
