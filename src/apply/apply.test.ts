@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -174,6 +174,25 @@ describe("apply (issue 14)", () => {
       await recoverApply({ memoryDir: memory, stateDir: `${memory}-state` });
       expect([pre, post]).toContain(await treeHash(memory));
     }
+  });
+
+  it("an append that lands between the last check and the rename is kept, never lost", async () => {
+    const memory = await freshMemory("append-race");
+    let wrote = false;
+    const r = await apply(memory, {
+      step: async (s) => {
+        // Right before the rename: the agent appends to the file dreamd is about to replace.
+        if (s === "rename log.md" && !wrote) {
+          wrote = true;
+          await appendFile(join(memory, "log.md"), "- Appended by the agent mid-apply.\n");
+        }
+      },
+    });
+    expect(wrote).toBe(true);
+    expect(r.changed).toEqual([]);
+    expect(await readFile(join(memory, "log.md"), "utf8")).toBe(
+      `${FILES["log.md"]}- Appended by the agent mid-apply.\n`,
+    );
   });
 
   it("a file the agent changes between the plan and its swap rolls the whole apply back", async () => {

@@ -1,4 +1,14 @@
-import { chown, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import {
+  chown,
+  type FileHandle,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  writeFile,
+} from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { fsyncDir, sha256, writeFileAtomic } from "../fs/atomic.ts";
 import { assertNoSymlink, resolveInside } from "../fs/paths.ts";
@@ -35,6 +45,29 @@ export const journalPathOf = (stateDir: string) => join(stateDir, "apply-journal
 const stagingOf = (stateDir: string, applyId: string) => join(stateDir, `apply-${applyId}`);
 
 export type Step = (name: string) => void | Promise<void>;
+
+/** The live file, opened without following a link; null when it does not exist. */
+async function openLive(memoryDir: string, rel: string): Promise<FileHandle | null> {
+  const abs = resolveInside(memoryDir, rel);
+  await assertNoSymlink(memoryDir, abs);
+  return open(abs, "r").catch((err: NodeJS.ErrnoException) => {
+    if (err.code === "ENOENT") return null;
+    throw err;
+  });
+}
+
+/** The whole content behind a descriptor, from its start (a file read once has its position at the end). */
+async function readFileAt(fh: FileHandle): Promise<Buffer> {
+  const { size } = await fh.stat();
+  const buf = Buffer.alloc(size);
+  let n = 0;
+  while (n < size) {
+    const { bytesRead } = await fh.read(buf, n, size - n, n);
+    if (bytesRead === 0) break;
+    n += bytesRead;
+  }
+  return buf.subarray(0, n);
+}
 
 async function readLive(memoryDir: string, rel: string): Promise<Buffer | null> {
   const abs = resolveInside(memoryDir, rel);
@@ -99,21 +132,42 @@ export async function commitFiles(opts: {
   const journal: Journal = { applyId: opts.applyId, direction: "forward", files: entries };
   await writeFileAtomic(journalPathOf(opts.stateDir), JSON.stringify(journal));
   const swapped: JournalFile[] = [];
+  const turnBack = async () => {
+    // Put back what was swapped. The journal turns first, so a crash while undoing is undone by
+    // recovery, never finished forward.
+    await step("turn back");
+    await writeFileAtomic(journalPathOf(opts.stateDir), JSON.stringify({ ...journal, direction: "back" }));
+    for (const s of swapped.reverse()) await undo(opts.memoryDir, staging, s, step);
+    await finish(opts.stateDir, opts.applyId);
+  };
   for (const f of entries) {
     await step(`check ${f.path}`);
-    const live = await readLive(opts.memoryDir, f.path);
-    const liveSha = live ? sha256(live) : null;
-    if (liveSha !== f.beforeSha) {
-      // The agent wrote since the plan: put back what was swapped, and say which file moved. The journal
-      // turns first, so a crash while undoing is undone by recovery, never finished forward.
-      await step("turn back");
-      await writeFileAtomic(journalPathOf(opts.stateDir), JSON.stringify({ ...journal, direction: "back" }));
-      for (const s of swapped.reverse()) await undo(opts.memoryDir, staging, s, step);
-      await finish(opts.stateDir, opts.applyId);
-      return { committed: false, changed: [f.path] };
+    // Held open across the rename: a rename has no compare-and-swap, so an append that lands on the old
+    // file after this check is read back through the descriptor, never lost.
+    const held = f.beforeSha ? await openLive(opts.memoryDir, f.path) : null;
+    try {
+      const live = held ? await readFileAt(held) : await readLive(opts.memoryDir, f.path);
+      const liveSha = live ? sha256(live) : null;
+      if (liveSha !== f.beforeSha) {
+        await turnBack();
+        return { committed: false, changed: [f.path] };
+      }
+      await forward(opts.memoryDir, staging, f, step);
+      swapped.push(f);
+      if (held) {
+        const after = await readFileAt(held);
+        if (sha256(after) !== f.beforeSha) {
+          // The agent wrote to the file between the check and the rename: its version goes back as it
+          // wrote it, and the rest of the apply is rolled back.
+          swapped.pop();
+          await writeFileAtomic(resolveInside(opts.memoryDir, f.path), after, { mode: f.mode });
+          await turnBack();
+          return { committed: false, changed: [f.path] };
+        }
+      }
+    } finally {
+      await held?.close();
     }
-    await forward(opts.memoryDir, staging, f, step);
-    swapped.push(f);
   }
   await step("done");
   await finish(opts.stateDir, opts.applyId);
