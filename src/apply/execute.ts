@@ -16,6 +16,8 @@ export interface UndoRecord {
   applyId: string;
   ops: { op: string; changes: Change[] }[];
   files: { path: string; after: string }[];
+  /** Notes the apply created: a revert that empties one removes it. */
+  created?: string[];
 }
 
 export const undoPathOf = (stateDir: string, applyId: string) => join(stateDir, "undo", `${applyId}.json`);
@@ -59,6 +61,8 @@ export async function execute(opts: {
   stateDir: string;
   applyId: string;
   step?: Step;
+  /** Files to remove rather than leave empty (a revert of the notes an apply created). */
+  removeIfEmptied?: ReadonlySet<string>;
 }): Promise<{ results: OpResult[]; changed: string[] }> {
   const lines = (p: string) => {
     const t = opts.texts.get(p);
@@ -68,13 +72,15 @@ export async function execute(opts: {
   const files = [...plan.files].map(([path, f]) => {
     const before = opts.texts.get(path) ?? null;
     const finalNewline = before ? before.toString("utf8").endsWith("\n") : true;
-    return { path, before, after: joinLines(f.after, finalNewline) };
+    const gone = f.after.length === 0 && opts.removeIfEmptied?.has(path);
+    return { path, before, after: gone ? null : joinLines(f.after, finalNewline) };
   });
   if (!files.length) return { results: plan.results, changed: [] };
   const undo: UndoRecord = {
     applyId: opts.applyId,
     ops: [...inverses(plan.placed)].map(([op, changes]) => ({ op, changes })),
-    files: files.map((f) => ({ path: f.path, after: f.after })),
+    files: files.map((f) => ({ path: f.path, after: f.after ?? "" })),
+    created: files.filter((f) => f.before === null).map((f) => f.path),
   };
   // Kept before memory changes: an apply that lands is always undoable.
   await writeFileAtomic(undoPathOf(opts.stateDir, opts.applyId), JSON.stringify(undo));

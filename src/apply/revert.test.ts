@@ -7,6 +7,7 @@ import { runDream } from "../dream/run.ts";
 import { createOfflineEngine } from "../engine/offline/engine.ts";
 import { createFormatRegistry } from "../transcripts/registry.ts";
 import { applyProposal } from "./apply.ts";
+import { execute } from "./execute.ts";
 import { revertApply } from "./revert.ts";
 import { appendReview } from "./review-log.ts";
 
@@ -123,5 +124,40 @@ describe("revert (issue 14)", () => {
     expect(r.results.map((x) => x.status)).toEqual(["conflict", "conflict", "conflict", "conflict"]);
     expect(r.results[0]?.reason).toMatch(/the lines around it changed since/);
     expect(await readFile(join(memory, "log.md"), "utf8")).toBe(edited);
+  });
+
+  it("reverting an apply that created a note removes the note", async () => {
+    const memory = join(work, "m4");
+    await writeTree(memory, { "keep.md": "# Keep\n" });
+    const stateDir = `${memory}-state`;
+    const created = ["# Feedback", "", "- Always run the linter before a commit."];
+    const { results } = await execute({
+      ops: [
+        {
+          id: "op-001",
+          kind: "create",
+          targets: ["feedback_lint.md"],
+          reason: "said in 3 sessions",
+          evidence: [],
+          changes: [{ path: "feedback_lint.md", startLine: 1, endLine: 0, before: [], after: created }],
+        },
+      ],
+      texts: new Map([["feedback_lint.md", null]]),
+      base: () => null,
+      memoryDir: memory,
+      stateDir,
+      applyId: "apply-4",
+    });
+    expect(results.map((r) => r.status)).toEqual(["applied"]);
+    expect(await readFile(join(memory, "feedback_lint.md"), "utf8")).toBe(`${created.join("\n")}\n`);
+    await revertApply({
+      stateDir,
+      memoryDir: memory,
+      applyId: "apply-4",
+      by: "cli",
+      revertId: "revert-5",
+      now: new Date(),
+    });
+    await expect(readFile(join(memory, "feedback_lint.md"), "utf8")).rejects.toThrow(/ENOENT/);
   });
 });

@@ -55,6 +55,7 @@ export async function revertApply(opts: {
     memoryDir: opts.memoryDir,
     stateDir: opts.stateDir,
     applyId: opts.revertId,
+    removeIfEmptied: new Set(undo.created ?? []),
   });
   const record = {
     applyId: opts.revertId,
