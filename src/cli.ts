@@ -66,6 +66,21 @@ async function acquire(lock: DreamLock, dreamId: string, io: CliIo): Promise<voi
   }
 }
 
+/** Run `fn` holding the dream lock: apply, revert and rollback write memory, never beside a dream. */
+async function withLock<T>(cfg: Config, id: string, io: CliIo, fn: () => Promise<T>): Promise<T> {
+  const lock = createLock(lockOptionsOf(cfg, holderIdOf(cfg)));
+  await acquire(lock, id, io);
+  try {
+    return await fn();
+  } finally {
+    await lock.release();
+  }
+}
+
+/** 1 when any operation was a conflict: a script sees that not everything it asked for happened. */
+const conflictExit = (r: { results: { status: string }[] }) =>
+  r.results.some((x) => x.status === "conflict") ? 1 : 0;
+
 async function dreamCommand(
   cfg: Config,
   nowFlag: string | undefined,
@@ -177,9 +192,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const dreamId = args.positionals[0];
         if (!dreamId)
           throw new ConfigError("usage: dreamd apply ID [--all | --accept …] --memory DIR --out DIR");
-        const lock = createLock(lockOptionsOf(cfg, holderIdOf(cfg)));
-        await acquire(lock, dreamId, io);
-        try {
+        return await withLock(cfg, dreamId, io, async () => {
           const { record, text } = await applyCommand({
             proposalsDir: cfg.proposalsDir,
             snapshotsDir: snapshotsDirOf(cfg),
@@ -190,18 +203,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             now: new Date(),
           });
           io.stdout(text);
-          return record.results.some((r) => r.status === "conflict") ? 1 : 0;
-        } finally {
-          await lock.release();
-        }
+          return conflictExit(record);
+        });
       }
       case "revert": {
         const [applyId, ...ops] = args.positionals;
         if (!applyId)
           throw new ConfigError("usage: dreamd revert APPLY_ID [op-001 …] --memory DIR --out DIR");
-        const lock = createLock(lockOptionsOf(cfg, holderIdOf(cfg)));
-        await acquire(lock, applyId, io);
-        try {
+        return await withLock(cfg, applyId, io, async () => {
           const { record, text } = await revertCommand({
             proposalsDir: cfg.proposalsDir,
             memoryDir: cfg.memoryDir,
@@ -211,10 +220,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             now: new Date(),
           });
           io.stdout(text);
-          return record.results.some((r) => r.status === "conflict") ? 1 : 0;
-        } finally {
-          await lock.release();
-        }
+          return conflictExit(record);
+        });
       }
       case "rollback": {
         const archive = args.positionals[0];
@@ -222,15 +229,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           throw new ConfigError(
             "usage: dreamd rollback SNAPSHOT --memory DIR --out DIR [--dry-run] [--force]",
           );
-        const lock = createLock(lockOptionsOf(cfg, holderIdOf(cfg)));
-        await acquire(lock, "rollback", io);
-        try {
+        return await withLock(cfg, "rollback", io, async () => {
           const now = new Date();
           const { preview, record, undo } = await rollback({
             archive,
             memoryDir: cfg.memoryDir,
             stateDir: stateDirOf(cfg.proposalsDir),
-            rollbackId: `rollback-${now.toISOString().replace(/[-:.]/g, "").slice(0, 15)}Z`,
+            rollbackId: `rollback-${newDreamId(now)}`,
             by: args.review.by ?? "cli",
             now,
             dryRun: args.dryRun,
@@ -254,9 +259,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             ].join("\n"),
           );
           return 0;
-        } finally {
-          await lock.release();
-        }
+        });
       }
       case "verify":
         return await verifyCommand(args.positionals[0], io);

@@ -1,40 +1,22 @@
-import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fsyncDir } from "../fs/atomic.ts";
-import { assertNoSymlink, resolveInside } from "../fs/paths.ts";
-import { type Manifest, manifestSchema } from "../manifest.ts";
+import type { Manifest } from "../manifest.ts";
 import { splitLines } from "../memory/entries.ts";
+import { createProposals } from "../proposal/proposals.ts";
 import { baseOf } from "./anchor.ts";
+import { type ApplyRecord, appendApplyLog, readApplyLog } from "./apply-log.ts";
 import { execute, type OpResult } from "./execute.ts";
 import type { Step } from "./journal.ts";
+import { readLive } from "./live.ts";
 import { readReview, reviewState } from "./review-log.ts";
 
+export { type ApplyRecord, applyLogPathOf } from "./apply-log.ts";
 export type { OpResult } from "./execute.ts";
-
-export interface ApplyRecord {
-  applyId: string;
-  dreamId: string;
-  at: string;
-  by: string;
-  results: OpResult[];
-  /** The files changed: what a revert or a rollback returns. */
-  changed: string[];
-}
-
-export const applyLogPathOf = (stateDir: string) => join(stateDir, "applies.jsonl");
 
 /** The dream's operations an earlier apply applied and no revert has undone: op → that apply's id. */
 async function appliedAlready(stateDir: string, dreamId: string): Promise<Map<string, string>> {
-  const text = await readFile(applyLogPathOf(stateDir), "utf8").catch(() => "");
-  const records = text.split("\n").flatMap((l) => {
-    try {
-      return l.trim() ? [JSON.parse(l) as ApplyRecord & { reverts?: string }] : [];
-    } catch {
-      return [];
-    }
-  });
   const done = new Map<string, string>();
-  for (const r of records) {
+  for (const r of await readApplyLog(stateDir)) {
     const applied = r.results.filter((x) => x.status === "applied").map((x) => x.op);
     if (r.reverts) {
       for (const op of applied) if (done.get(op) === r.reverts) done.delete(op);
@@ -43,15 +25,6 @@ async function appliedAlready(stateDir: string, dreamId: string): Promise<Map<st
     }
   }
   return done;
-}
-
-async function liveText(memoryDir: string, rel: string): Promise<Buffer | null> {
-  const abs = resolveInside(memoryDir, rel);
-  await assertNoSymlink(memoryDir, abs);
-  return readFile(abs).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === "ENOENT") return null;
-    throw err;
-  });
 }
 
 /**
@@ -70,11 +43,12 @@ export async function applyProposal(opts: {
   now: Date;
   only?: readonly string[];
   step?: Step;
+  /** The proposal's manifest when the caller has read it already. */
+  manifest?: Manifest;
 }): Promise<ApplyRecord> {
   const dir = join(opts.proposalsDir, opts.dreamId);
-  const manifest: Manifest = manifestSchema.parse(
-    JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")),
-  );
+  const manifest = opts.manifest ?? (await createProposals(opts.proposalsDir).manifest(opts.dreamId));
+  if (!manifest) throw new Error(`no readable proposal ${opts.dreamId} in ${opts.proposalsDir}`);
   const state = reviewState(manifest, await readReview(dir));
   const wanted = new Set(opts.only ?? manifest.operations.map((o) => o.id));
   const done = await appliedAlready(opts.stateDir, opts.dreamId);
@@ -92,11 +66,11 @@ export async function applyProposal(opts: {
     }));
   const texts = new Map<string, Buffer | null>();
   for (const p of new Set(accepted.flatMap((o) => o.changes.map((c) => c.path))))
-    texts.set(p, await liveText(opts.memoryDir, p));
+    texts.set(p, await readLive(opts.memoryDir, p));
   for (const o of accepted)
     for (const ev of o.evidence)
       if (ev.source === "memory" && !texts.has(ev.path))
-        texts.set(ev.path, await liveText(opts.memoryDir, ev.path));
+        texts.set(ev.path, await readLive(opts.memoryDir, ev.path));
   // The files as the dream read them: the proposed store with every operation's changes undone.
   const bases = new Map<string, string[] | null>();
   const base = (p: string) => {
@@ -125,8 +99,6 @@ export async function applyProposal(opts: {
     results: [...results, ...skipped].sort((a, b) => (a.op < b.op ? -1 : 1)),
     changed,
   };
-  await mkdir(opts.stateDir, { recursive: true });
-  await appendFile(applyLogPathOf(opts.stateDir), `${JSON.stringify(record)}\n`);
-  await fsyncDir(opts.stateDir);
+  await appendApplyLog(opts.stateDir, record);
   return record;
 }

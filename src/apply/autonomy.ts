@@ -1,8 +1,5 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { manifestSchema } from "../manifest.ts";
 import type { ApplyRecord } from "./apply.ts";
-import { applyCommand } from "./commands.ts";
+import { applyCommand, manifestOf } from "./commands.ts";
 
 /** DREAMD_AUTONOMY: what reaches memory without a person's approval. */
 export type Autonomy = "review" | "auto-safe" | "auto";
@@ -23,9 +20,7 @@ export async function autoApply(opts: {
   now: Date;
 }): Promise<ApplyRecord | null> {
   if (opts.mode === "review") return null;
-  const m = manifestSchema.parse(
-    JSON.parse(await readFile(join(opts.proposalsDir, opts.dreamId, "manifest.json"), "utf8")),
-  );
+  const m = await manifestOf(opts.proposalsDir, opts.dreamId);
   const ids = m.operations.filter((o) => opts.mode === "auto" || o.confidence === "certain").map((o) => o.id);
   if (!ids.length) return null;
   const { record } = await applyCommand({

@@ -1,9 +1,9 @@
-import { randomBytes } from "node:crypto";
-import { access, constants, readFile } from "node:fs/promises";
+import { access, constants } from "node:fs/promises";
 import { join } from "node:path";
 import { ConfigError } from "../errors.ts";
-import { type Manifest, manifestSchema } from "../manifest.ts";
-import { DREAM_ID } from "../proposal/dream-id.ts";
+import type { Manifest } from "../manifest.ts";
+import { DREAM_ID, newDreamId } from "../proposal/dream-id.ts";
+import { createProposals } from "../proposal/proposals.ts";
 import { createSnapshot } from "../snapshot/create.ts";
 import { stateDirOf } from "../state/state.ts";
 import { type ApplyRecord, applyProposal } from "./apply.ts";
@@ -11,11 +11,12 @@ import { recoverApply } from "./journal.ts";
 import { revertApply } from "./revert.ts";
 import { appendReview, readReview, reviewState, select } from "./review-log.ts";
 
-async function manifestOf(proposalsDir: string, dreamId: string): Promise<Manifest> {
+/** The proposal's manifest (read as the API reads it), or an error naming what is wrong. */
+export async function manifestOf(proposalsDir: string, dreamId: string): Promise<Manifest> {
   if (!DREAM_ID.test(dreamId)) throw new ConfigError(`not a dream id: ${dreamId}`);
-  const raw = await readFile(join(proposalsDir, dreamId, "manifest.json"), "utf8").catch(() => null);
-  if (raw === null) throw new ConfigError(`no proposal ${dreamId} in ${proposalsDir}`);
-  return manifestSchema.parse(JSON.parse(raw));
+  const m = await createProposals(proposalsDir).manifest(dreamId);
+  if (!m) throw new ConfigError(`no proposal ${dreamId} in ${proposalsDir}`);
+  return m;
 }
 
 const ids = (list: string | undefined) =>
@@ -72,7 +73,7 @@ export async function applyCommand(opts: {
   by?: string;
   now: Date;
 }): Promise<{ record: ApplyRecord; snapshot: string; text: string }> {
-  await manifestOf(opts.proposalsDir, opts.dreamId);
+  const manifest = await manifestOf(opts.proposalsDir, opts.dreamId);
   try {
     await access(opts.memoryDir, constants.W_OK);
   } catch {
@@ -90,7 +91,7 @@ export async function applyCommand(opts: {
       by: opts.by ?? "cli",
       now: opts.now,
     });
-  const applyId = `${opts.now.toISOString().replace(/[-:]/g, "").slice(0, 15)}Z-${randomBytes(3).toString("hex")}`;
+  const applyId = newDreamId(opts.now);
   const snapshot = await createSnapshot({
     memoryDir: opts.memoryDir,
     snapshotsDir: opts.snapshotsDir,
@@ -105,6 +106,7 @@ export async function applyCommand(opts: {
     by: opts.by ?? "cli",
     applyId,
     now: opts.now,
+    manifest,
     ...(opts.only ? { only: opts.only } : {}),
   });
   const n = (s: string) => record.results.filter((r) => r.status === s).length;
@@ -132,7 +134,7 @@ export async function revertCommand(opts: {
 }): Promise<{ record: ApplyRecord; text: string }> {
   const stateDir = stateDirOf(opts.proposalsDir);
   await recoverApply({ memoryDir: opts.memoryDir, stateDir });
-  const revertId = `${opts.now.toISOString().replace(/[-:]/g, "").slice(0, 15)}Z-${randomBytes(3).toString("hex")}`;
+  const revertId = newDreamId(opts.now);
   const record = await revertApply({
     stateDir,
     memoryDir: opts.memoryDir,

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { writeFileAtomic } from "../fs/atomic.ts";
 import type { Change, Operation } from "../manifest.ts";
+import { splitLines } from "../memory/entries.ts";
 import { joinLines } from "../proposal/apply-changes.ts";
 import { commitFiles, type Step } from "./journal.ts";
 import { planApply } from "./plan.ts";
@@ -66,7 +67,7 @@ export async function execute(opts: {
 }): Promise<{ results: OpResult[]; changed: string[] }> {
   const lines = (p: string) => {
     const t = opts.texts.get(p);
-    return t ? t.toString("utf8").replace(/\n$/, "").split("\n") : null;
+    return t ? splitLines(t.toString("utf8")) : null;
   };
   const plan = planApply(opts.ops, lines, opts.base);
   const files = [...plan.files].map(([path, f]) => {

@@ -1,17 +1,8 @@
-import {
-  chown,
-  type FileHandle,
-  mkdir,
-  open,
-  readdir,
-  readFile,
-  rm,
-  stat,
-  writeFile,
-} from "node:fs/promises";
+import { chown, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { fsyncDir, sha256, writeFileAtomic } from "../fs/atomic.ts";
-import { assertNoSymlink, resolveInside } from "../fs/paths.ts";
+import { resolveInside } from "../fs/paths.ts";
+import { openLive, readHeld, readLive } from "./live.ts";
 
 /**
  * The apply journal (issue 14): every file's new content is staged and fsynced on the proposals volume,
@@ -45,38 +36,6 @@ export const journalPathOf = (stateDir: string) => join(stateDir, "apply-journal
 const stagingOf = (stateDir: string, applyId: string) => join(stateDir, `apply-${applyId}`);
 
 export type Step = (name: string) => void | Promise<void>;
-
-/** The live file, opened without following a link; null when it does not exist. */
-async function openLive(memoryDir: string, rel: string): Promise<FileHandle | null> {
-  const abs = resolveInside(memoryDir, rel);
-  await assertNoSymlink(memoryDir, abs);
-  return open(abs, "r").catch((err: NodeJS.ErrnoException) => {
-    if (err.code === "ENOENT") return null;
-    throw err;
-  });
-}
-
-/** The whole content behind a descriptor, from its start (a file read once has its position at the end). */
-async function readFileAt(fh: FileHandle): Promise<Buffer> {
-  const { size } = await fh.stat();
-  const buf = Buffer.alloc(size);
-  let n = 0;
-  while (n < size) {
-    const { bytesRead } = await fh.read(buf, n, size - n, n);
-    if (bytesRead === 0) break;
-    n += bytesRead;
-  }
-  return buf.subarray(0, n);
-}
-
-async function readLive(memoryDir: string, rel: string): Promise<Buffer | null> {
-  const abs = resolveInside(memoryDir, rel);
-  await assertNoSymlink(memoryDir, abs);
-  return readFile(abs).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === "ENOENT") return null;
-    throw err;
-  });
-}
 
 /** Swap one file to its staged content, keeping its mode, owner and group. */
 async function swap(memoryDir: string, f: JournalFile, content: Buffer, step: Step): Promise<void> {
@@ -146,7 +105,7 @@ export async function commitFiles(opts: {
     // file after this check is read back through the descriptor, never lost.
     const held = f.beforeSha ? await openLive(opts.memoryDir, f.path) : null;
     try {
-      const live = held ? await readFileAt(held) : await readLive(opts.memoryDir, f.path);
+      const live = held ? await readHeld(held) : await readLive(opts.memoryDir, f.path);
       const liveSha = live ? sha256(live) : null;
       if (liveSha !== f.beforeSha) {
         await turnBack();
@@ -155,7 +114,7 @@ export async function commitFiles(opts: {
       await forward(opts.memoryDir, staging, f, step);
       swapped.push(f);
       if (held) {
-        const after = await readFileAt(held);
+        const after = await readHeld(held);
         if (sha256(after) !== f.beforeSha) {
           // The agent wrote to the file between the check and the rename: its version goes back as it
           // wrote it, and the rest of the apply is rolled back.

@@ -2,10 +2,11 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DreamLock } from "../dream/lock.ts";
 import { BusyError, ConfigError } from "../errors.ts";
-import { type Manifest, manifestSchema } from "../manifest.ts";
-import { DREAM_ID } from "../proposal/dream-id.ts";
+import type { Manifest } from "../manifest.ts";
+import { newDreamId } from "../proposal/dream-id.ts";
+import { createProposals } from "../proposal/proposals.ts";
 import { stateDirOf } from "../state/state.ts";
-import { type ApplyRecord, applyLogPathOf } from "./apply.ts";
+import { type ApplyRecord, readApplyLog } from "./apply-log.ts";
 import { applyCommand, revertCommand } from "./commands.ts";
 import { appendReview, type OpState, readReview, reviewState, type Selection, select } from "./review-log.ts";
 import { type RollbackPreview, rollback } from "./rollback.ts";
@@ -45,28 +46,25 @@ export function createReviewPort(opts: {
   now?: () => Date;
 }): ReviewPort {
   const now = opts.now ?? (() => new Date());
-  const manifestOf = async (id: string): Promise<Manifest | null> => {
-    if (!DREAM_ID.test(id)) return null;
-    const raw = await readFile(join(opts.proposalsDir, id, "manifest.json"), "utf8").catch(() => null);
-    return raw === null ? null : manifestSchema.parse(JSON.parse(raw));
-  };
+  const proposals = createProposals(opts.proposalsDir);
+  const manifestOf = (id: string) => proposals.manifest(id);
   const counts = async (id: string, m: Manifest) => {
     const st = [...reviewState(m, await readReview(join(opts.proposalsDir, id))).values()];
     const n = (s: string) => st.filter((x) => x.state === s).length;
     return { accepted: n("accepted"), rejected: n("rejected"), pending: n("pending") };
   };
-  const applies = async (): Promise<ApplyRecord[]> => {
-    const text = await readFile(applyLogPathOf(stateDirOf(opts.proposalsDir)), "utf8").catch(() => "");
-    return text
-      .split("\n")
-      .filter((l) => l.trim())
-      .flatMap((l) => {
-        try {
-          return [JSON.parse(l) as ApplyRecord];
-        } catch {
-          return [];
-        }
-      });
+  const applies = () => readApplyLog(stateDirOf(opts.proposalsDir));
+  /** Run `fn` holding the dream lock, or refuse at once: an API request does not wait for a dream. */
+  const locked = async <T>(key: string, what: string, fn: () => Promise<T>): Promise<T> => {
+    const lock = opts.lock();
+    const held = await lock.tryAcquire(key);
+    if (held)
+      throw new BusyError(`${held.holder} holds the dream lock (dream ${held.dreamId}): ${what} after it`);
+    try {
+      return await fn();
+    } finally {
+      await lock.release();
+    }
   };
   return {
     applies,
@@ -93,12 +91,8 @@ export function createReviewPort(opts: {
       return counts(id, m);
     },
     async apply(id, d) {
-      if (!(await manifestOf(id))) return null;
-      const lock = opts.lock();
-      const held = await lock.tryAcquire(id);
-      if (held)
-        throw new BusyError(`${held.holder} holds the dream lock (dream ${held.dreamId}): apply after it`);
-      try {
+      if (!(await proposals.summary(id))) return null;
+      return locked(id, "apply", async () => {
         const { record, snapshot } = await applyCommand({
           proposalsDir: opts.proposalsDir,
           snapshotsDir: opts.snapshotsDir,
@@ -109,9 +103,7 @@ export function createReviewPort(opts: {
           ...(d.operations ? { only: d.operations } : {}),
         });
         return { ...record, snapshot };
-      } finally {
-        await lock.release();
-      }
+      });
     },
     async rollback(d) {
       if (!/^[\w.-]{1,120}\.tar\.gz$/.test(d.snapshot) || d.snapshot.startsWith(".")) return null;
@@ -121,38 +113,26 @@ export function createReviewPort(opts: {
         () => false,
       );
       if (!exists) return null;
-      const lock = opts.lock();
-      const held = await lock.tryAcquire("rollback");
-      if (held)
-        throw new BusyError(
-          `${held.holder} holds the dream lock (dream ${held.dreamId}): roll back after it`,
-        );
-      try {
+      return locked("rollback", "roll back", async () => {
         const t = now();
         return await rollback({
           archive,
           memoryDir: opts.memoryDir,
           stateDir: stateDirOf(opts.proposalsDir),
-          rollbackId: `rollback-${t.toISOString().replace(/[-:.]/g, "").slice(0, 15)}Z`,
+          rollbackId: `rollback-${newDreamId(t)}`,
           by: d.by,
           now: t,
           snapshotsDir: opts.snapshotsDir,
           ...(d.dryRun ? { dryRun: true } : {}),
           ...(d.force ? { force: true } : {}),
         });
-      } finally {
-        await lock.release();
-      }
+      });
     },
     async revert(id, d) {
       const applyId =
         d.apply ?? (await applies()).filter((a) => a.dreamId === id && a.changed.length).at(-1)?.applyId;
       if (!applyId) return null;
-      const lock = opts.lock();
-      const held = await lock.tryAcquire(applyId);
-      if (held)
-        throw new BusyError(`${held.holder} holds the dream lock (dream ${held.dreamId}): revert after it`);
-      try {
+      return locked(applyId, "revert", async () => {
         const { record } = await revertCommand({
           proposalsDir: opts.proposalsDir,
           memoryDir: opts.memoryDir,
@@ -162,9 +142,7 @@ export function createReviewPort(opts: {
           ...(d.operations ? { only: d.operations } : {}),
         });
         return record;
-      } finally {
-        await lock.release();
-      }
+      });
     },
   };
 }

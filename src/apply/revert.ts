@@ -1,18 +1,10 @@
-import { appendFile, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { ConfigError } from "../errors.ts";
-import { fsyncDir } from "../fs/atomic.ts";
-import { assertNoSymlink, resolveInside } from "../fs/paths.ts";
 import type { Operation } from "../manifest.ts";
-import { type ApplyRecord, applyLogPathOf } from "./apply.ts";
+import { splitLines } from "../memory/entries.ts";
+import { type ApplyRecord, appendApplyLog } from "./apply-log.ts";
 import { execute, type UndoRecord, undoPathOf } from "./execute.ts";
-
-async function liveText(memoryDir: string, rel: string): Promise<Buffer | null> {
-  const abs = resolveInside(memoryDir, rel);
-  await assertNoSymlink(memoryDir, abs);
-  return readFile(abs).catch((err: NodeJS.ErrnoException) =>
-    err.code === "ENOENT" ? null : Promise.reject(err),
-  );
-}
+import { readLive } from "./live.ts";
 
 /**
  * Revert (issue 14): undo an apply, or some of its operations, by their inverse changes, re-anchored
@@ -46,8 +38,8 @@ export async function revertApply(opts: {
     changes: o.changes,
   }));
   const texts = new Map<string, Buffer | null>();
-  for (const p of new Set(ops.flatMap((o) => o.targets))) texts.set(p, await liveText(opts.memoryDir, p));
-  const after = new Map(undo.files.map((f) => [f.path, f.after.replace(/\n$/, "").split("\n")]));
+  for (const p of new Set(ops.flatMap((o) => o.targets))) texts.set(p, await readLive(opts.memoryDir, p));
+  const after = new Map(undo.files.map((f) => [f.path, splitLines(f.after)]));
   const { results, changed } = await execute({
     ops,
     texts,
@@ -66,7 +58,6 @@ export async function revertApply(opts: {
     results,
     changed,
   };
-  await appendFile(applyLogPathOf(opts.stateDir), `${JSON.stringify(record)}\n`);
-  await fsyncDir(opts.stateDir);
+  await appendApplyLog(opts.stateDir, record);
   return record;
 }

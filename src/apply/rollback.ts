@@ -1,12 +1,11 @@
-import { appendFile, readFile, rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { ConfigError } from "../errors.ts";
-import { fsyncDir } from "../fs/atomic.ts";
-import { assertNoSymlink, resolveInside } from "../fs/paths.ts";
 import { walk } from "../fs/walk.ts";
 import { createSnapshot } from "../snapshot/create.ts";
 import { restoreSnapshot, verifySnapshot } from "../snapshot/restore.ts";
-import { type ApplyRecord, applyLogPathOf } from "./apply.ts";
+import { type ApplyRecord, appendApplyLog, readApplyLog } from "./apply-log.ts";
 import { commitFiles, type StagedFile } from "./journal.ts";
+import { readLive } from "./live.ts";
 
 export interface RollbackPreview {
   added: string[];
@@ -45,14 +44,9 @@ export async function rollback(opts: {
     const live = new Set((await walk(opts.memoryDir)).filter((f) => f.type === "file").map((f) => f.path));
     const preview: RollbackPreview = { added: [], removed: [], changed: [], agentWrites: [] };
     const files: StagedFile[] = [];
-    const read = async (root: string, rel: string) => {
-      const abs = resolveInside(root, rel);
-      await assertNoSymlink(root, abs);
-      return readFile(abs);
-    };
     for (const p of [...new Set([...snap, ...live])].sort()) {
-      const before = live.has(p) ? await read(opts.memoryDir, p) : null;
-      const after = snap.has(p) ? await read(dir, p) : null;
+      const before = live.has(p) ? await readLive(opts.memoryDir, p) : null;
+      const after = snap.has(p) ? await readLive(dir, p) : null;
       if (before && after && before.equals(after)) continue;
       (before === null ? preview.removed : after === null ? preview.added : preview.changed).push(p);
       files.push({ path: p, before, after });
@@ -91,8 +85,7 @@ export async function rollback(opts: {
       results: [],
       changed: done.committed ? files.map((f) => f.path) : [],
     };
-    await appendFile(applyLogPathOf(opts.stateDir), `${JSON.stringify(record)}\n`);
-    await fsyncDir(opts.stateDir);
+    await appendApplyLog(opts.stateDir, record);
     if (!done.committed)
       throw new ConfigError(
         `memory changed during the rollback (${done.changed.join(", ")}); nothing changed, run it again`,
@@ -104,16 +97,5 @@ export async function rollback(opts: {
 }
 
 async function changedByAppliesSince(stateDir: string, since: string): Promise<Set<string>> {
-  const text = await readFile(applyLogPathOf(stateDir), "utf8").catch(() => "");
-  const out = new Set<string>();
-  for (const l of text.split("\n")) {
-    if (!l.trim()) continue;
-    try {
-      const r = JSON.parse(l) as ApplyRecord;
-      if (r.at >= since) for (const p of r.changed) out.add(p);
-    } catch {
-      // a torn line
-    }
-  }
-  return out;
+  return new Set((await readApplyLog(stateDir)).filter((r) => r.at >= since).flatMap((r) => r.changed));
 }
