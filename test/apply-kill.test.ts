@@ -8,10 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recoverApply } from "../src/apply/journal.ts";
 import { appendReview } from "../src/apply/review-log.ts";
-import { runDream } from "../src/dream/run.ts";
-import { createOfflineEngine } from "../src/engine/offline/engine.ts";
-import { createFormatRegistry } from "../src/transcripts/registry.ts";
-import { dreamOptions, hashTree, writeTree } from "./fixtures.ts";
+import { dreamFor, hashTree, writeTree } from "./fixtures.ts";
 
 const CHILD = new URL("./apply-child.ts", import.meta.url).pathname;
 const FILES = Object.fromEntries(
@@ -34,15 +31,7 @@ function child(args: string[]): Promise<{ signal: string | null; stdout: string 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "dreamd-kill-"));
   await writeTree(join(work, "pristine"), FILES);
-  const r = await runDream(
-    dreamOptions(join(work, "proposals"), {
-      memoryDir: join(work, "pristine"),
-      sessionsDir: "",
-      now: new Date("2026-03-20T00:00:00Z"),
-      deletionBudget: 1,
-    }),
-    { engine: createOfflineEngine(), registry: createFormatRegistry() },
-  );
+  const r = await dreamFor(join(work, "proposals"), join(work, "pristine"));
   dreamId = r.manifest.dreamId;
   expect(new Set(r.manifest.operations.flatMap((o) => o.targets)).size).toBe(20);
   await appendReview(

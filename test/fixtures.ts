@@ -1,12 +1,14 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import type { DreamOptions } from "../src/dream/options.ts";
+import type { DreamOptions, DreamResult } from "../src/dream/options.ts";
+import { runDream } from "../src/dream/run.ts";
 import type { EngineResult } from "../src/engine/engine.ts";
 import { createOfflineEngine } from "../src/engine/offline/engine.ts";
 import { walk } from "../src/fs/walk.ts";
 import { parseEntries } from "../src/memory/entries.ts";
 import type { MemoryStore } from "../src/memory/reader.ts";
+import { createFormatRegistry } from "../src/transcripts/registry.ts";
 import type { Message, Session } from "../src/transcripts/session.ts";
 
 export const EXAMPLES = new URL("../examples/", import.meta.url).pathname;
@@ -24,6 +26,22 @@ export function dreamOptions(out: string, extra: Partial<DreamOptions> = {}): Dr
     now: new Date("2026-03-20T18:00:00Z"),
     ...extra,
   };
+}
+
+/**
+ * One offline dream of `memoryDir` into `proposalsDir` on 2026-03-20, without sessions and with the whole
+ * store as deletion budget: the proposal that apply, revert and rollback tests work on.
+ */
+export function dreamFor(proposalsDir: string, memoryDir: string): Promise<DreamResult> {
+  return runDream(
+    dreamOptions(proposalsDir, {
+      memoryDir,
+      sessionsDir: "",
+      now: new Date("2026-03-20T00:00:00Z"),
+      deletionBudget: 1,
+    }),
+    { engine: createOfflineEngine(), registry: createFormatRegistry() },
+  );
 }
 
 /** An in-memory store from `{path: text}`, as readMemory would build it. */

@@ -3,10 +3,7 @@ import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/p
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dreamOptions, writeTree } from "../../test/fixtures.ts";
-import { runDream } from "../dream/run.ts";
-import { createOfflineEngine } from "../engine/offline/engine.ts";
-import { createFormatRegistry } from "../transcripts/registry.ts";
+import { dreamFor, writeTree } from "../../test/fixtures.ts";
 import { applyProposal } from "./apply.ts";
 import { recoverApply } from "./journal.ts";
 import { appendReview, readReview } from "./review-log.ts";
@@ -59,15 +56,7 @@ async function freshMemory(name: string): Promise<string> {
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "dreamd-apply-"));
   await writeTree(join(work, "memory"), FILES);
-  const r = await runDream(
-    dreamOptions(proposals(), {
-      memoryDir: join(work, "memory"),
-      sessionsDir: "",
-      now: new Date("2026-03-20T00:00:00Z"),
-      deletionBudget: 1,
-    }),
-    { engine: createOfflineEngine(), registry: createFormatRegistry() },
-  );
+  const r = await dreamFor(proposals(), join(work, "memory"));
   dreamId = r.manifest.dreamId;
   expect(r.manifest.refused.map((x) => x.detail)).toEqual([]);
   expect(r.manifest.operations).toHaveLength(7);

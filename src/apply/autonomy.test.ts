@@ -2,11 +2,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dreamOptions, writeTree } from "../../test/fixtures.ts";
-import { runDream } from "../dream/run.ts";
-import { createOfflineEngine } from "../engine/offline/engine.ts";
+import { dreamFor, writeTree } from "../../test/fixtures.ts";
 import type { Manifest } from "../manifest.ts";
-import { createFormatRegistry } from "../transcripts/registry.ts";
 import { autoApply } from "./autonomy.ts";
 import { readReview } from "./review-log.ts";
 
@@ -19,15 +16,7 @@ let m: Manifest;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "dreamd-autonomy-"));
   await writeTree(join(work, "memory"), { "log.md": LOG });
-  const r = await runDream(
-    dreamOptions(join(work, "proposals"), {
-      memoryDir: join(work, "memory"),
-      sessionsDir: "",
-      now: new Date("2026-03-20T00:00:00Z"),
-      deletionBudget: 1,
-    }),
-    { engine: createOfflineEngine(), registry: createFormatRegistry() },
-  );
+  const r = await dreamFor(join(work, "proposals"), join(work, "memory"));
   m = r.manifest;
 });
 afterAll(async () => {

@@ -2,10 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dreamOptions, writeTree } from "../../test/fixtures.ts";
-import { runDream } from "../dream/run.ts";
-import { createOfflineEngine } from "../engine/offline/engine.ts";
-import { createFormatRegistry } from "../transcripts/registry.ts";
+import { dreamFor, writeTree } from "../../test/fixtures.ts";
 import { applyProposal } from "./apply.ts";
 import { execute } from "./execute.ts";
 import { revertApply } from "./revert.ts";
@@ -20,15 +17,7 @@ let dreamId: string;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "dreamd-revert-"));
   await writeTree(join(work, "memory"), { "log.md": LOG });
-  const r = await runDream(
-    dreamOptions(join(work, "proposals"), {
-      memoryDir: join(work, "memory"),
-      sessionsDir: "",
-      now: new Date("2026-03-20T00:00:00Z"),
-      deletionBudget: 1,
-    }),
-    { engine: createOfflineEngine(), registry: createFormatRegistry() },
-  );
+  const r = await dreamFor(join(work, "proposals"), join(work, "memory"));
   dreamId = r.manifest.dreamId;
   await appendReview(
     join(work, "proposals", dreamId),

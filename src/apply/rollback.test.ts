@@ -2,11 +2,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dreamOptions, hashTree, writeTree } from "../../test/fixtures.ts";
-import { runDream } from "../dream/run.ts";
-import { createOfflineEngine } from "../engine/offline/engine.ts";
+import { dreamFor, hashTree, writeTree } from "../../test/fixtures.ts";
 import { stateDirOf } from "../state/state.ts";
-import { createFormatRegistry } from "../transcripts/registry.ts";
 import { applyCommand } from "./commands.ts";
 import { rollback } from "./rollback.ts";
 
@@ -22,15 +19,7 @@ beforeAll(async () => {
     "log.md": `# Log\n\n## Run 2026-03-17 06:01\n${run}\n${run}\n`,
     "keep.md": "# Keep\n\n- untouched\n",
   });
-  const r = await runDream(
-    dreamOptions(proposals(), {
-      memoryDir: memory(),
-      sessionsDir: "",
-      now: new Date("2026-03-20T00:00:00Z"),
-      deletionBudget: 1,
-    }),
-    { engine: createOfflineEngine(), registry: createFormatRegistry() },
-  );
+  const r = await dreamFor(proposals(), memory());
   dreamId = r.manifest.dreamId;
 });
 afterAll(async () => {

@@ -3,12 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dreamOptions, writeTree } from "../../test/fixtures.ts";
+import { dreamFor, writeTree } from "../../test/fixtures.ts";
 import { createReviewPort } from "../apply/port.ts";
 import { createLock } from "../dream/lock.ts";
-import { runDream } from "../dream/run.ts";
-import { createOfflineEngine } from "../engine/offline/engine.ts";
-import { createFormatRegistry } from "../transcripts/registry.ts";
 import { reviewRoutes } from "./review-routes.ts";
 
 const lines = ["VP Platform", "Head of Data", "CTO", "Director AI"]
@@ -24,15 +21,7 @@ beforeAll(async () => {
     "log.md": `# Log\n\n## Run 2026-03-17 06:01\n${lines}\n${lines}\n`,
   });
   const proposals = join(work, "proposals");
-  const r = await runDream(
-    dreamOptions(proposals, {
-      memoryDir: join(work, "memory"),
-      sessionsDir: "",
-      now: new Date("2026-03-20T00:00:00Z"),
-      deletionBudget: 1,
-    }),
-    { engine: createOfflineEngine(), registry: createFormatRegistry() },
-  );
+  const r = await dreamFor(proposals, join(work, "memory"));
   id = r.manifest.dreamId;
   app = new Hono();
   reviewRoutes(
