@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Change, Evidence, ReviewItem } from "../../../manifest.ts";
 import { contentOf, type Section, sectionsOf } from "../../../memory/sections.ts";
 import type { ProposedOperation } from "../../engine.ts";
+import type { Planned } from "../plan.ts";
 import type { Rule } from "./rule.ts";
 
 /**
@@ -74,6 +75,15 @@ export const duplicateBlocks: Rule = {
       if (list) list.push([c.from, c.to]);
       else covered.set(c.path, [[c.from, c.to]]);
     };
+    // The entries of a copy: looked up by file, not by scanning the whole store for every group.
+    const byPath = new Map<string, Planned[]>();
+    for (const p of planned) {
+      const list = byPath.get(p.entry.path);
+      if (list) list.push(p);
+      else byPath.set(p.entry.path, [p]);
+    }
+    const within = (c: Copy) =>
+      (byPath.get(c.path) ?? []).filter((p) => p.entry.startLine >= c.from && p.entry.endLine <= c.to);
     const ops: ProposedOperation[] = [];
     const listed: ReviewItem[] = [];
     for (const { g } of ordered) {
@@ -101,25 +111,11 @@ export const duplicateBlocks: Rule = {
           evidence: [keepQuote, ...drop.flatMap((d) => quoteAt(lines(d), d.path, d.from, d.to) ?? [])],
           changes: drop.map((d) => removalOf(lines(d), d)),
         });
-        for (const p of planned) {
-          if (
-            drop.some(
-              (d) => d.path === p.entry.path && p.entry.startLine >= d.from && p.entry.endLine <= d.to,
-            )
-          )
-            removed.add(p);
-        }
+        for (const d of drop) for (const p of within(d)) removed.add(p);
         continue;
       }
       // Listed only: and no line rule may take its lines one at a time.
-      for (const p of planned) {
-        if (
-          copies.some(
-            (c) => c.path === p.entry.path && p.entry.startLine >= c.from && p.entry.endLine <= c.to,
-          )
-        )
-          held.add(p);
-      }
+      for (const c of copies) for (const p of within(c)) held.add(p);
       const what = first?.section
         ? `the section "${(lines(first)[first.from - 1] ?? "").trim()}"`
         : "the same text";
