@@ -45,6 +45,8 @@ export async function applyProposal(opts: {
   step?: Step;
   /** The proposal's manifest when the caller has read it already. */
   manifest?: Manifest;
+  /** The rollback point the caller took (its name in the snapshots dir), for the log. */
+  snapshot?: string;
 }): Promise<ApplyRecord> {
   const dir = join(opts.proposalsDir, opts.dreamId);
   const manifest = opts.manifest ?? (await createProposals(opts.proposalsDir).manifest(opts.dreamId));
@@ -64,27 +66,29 @@ export async function applyProposal(opts: {
         ? `applied already (apply ${done.get(o.id)})`
         : `${state.get(o.id)?.state ?? "pending"}${wanted.has(o.id) ? "" : ", not named"}`,
     }));
-  const texts = new Map<string, Buffer | null>();
-  for (const p of new Set(accepted.flatMap((o) => o.changes.map((c) => c.path))))
-    texts.set(p, await readLive(opts.memoryDir, p));
-  for (const o of accepted)
-    for (const ev of o.evidence)
-      if (ev.source === "memory" && !texts.has(ev.path))
-        texts.set(ev.path, await readLive(opts.memoryDir, ev.path));
+  const paths = new Set([
+    ...accepted.flatMap((o) => o.changes.map((c) => c.path)),
+    ...accepted.flatMap((o) => o.evidence.flatMap((ev) => (ev.source === "memory" ? [ev.path] : []))),
+  ]);
+  const read = async () => {
+    const texts = new Map<string, Buffer | null>();
+    for (const p of paths) texts.set(p, await readLive(opts.memoryDir, p));
+    return texts;
+  };
   // The files as the dream read them: the proposed store with every operation's changes undone.
   const bases = new Map<string, string[] | null>();
   const base = (p: string) => {
     if (!bases.has(p)) bases.set(p, null);
     return bases.get(p) ?? null;
   };
-  for (const p of texts.keys()) {
+  for (const p of paths) {
     const store = await readFile(join(dir, "store", p), "utf8").catch(() => null);
     const changes = manifest.operations.flatMap((o) => o.changes.filter((c) => c.path === p));
     bases.set(p, store === null ? null : baseOf(splitLines(store), changes));
   }
   const { results, changed } = await execute({
     ops: accepted,
-    texts,
+    read,
     base,
     memoryDir: opts.memoryDir,
     stateDir: opts.stateDir,
@@ -98,6 +102,7 @@ export async function applyProposal(opts: {
     by: opts.by,
     results: [...results, ...skipped].sort((a, b) => (a.op < b.op ? -1 : 1)),
     changed,
+    ...(opts.snapshot ? { snapshot: opts.snapshot } : {}),
   };
   await appendApplyLog(opts.stateDir, record);
   return record;

@@ -56,7 +56,8 @@ function inverses(placed: ReadonlyMap<string, Change[]>): Map<string, Change[]> 
  */
 export async function execute(opts: {
   ops: readonly Operation[];
-  texts: ReadonlyMap<string, Buffer | null>;
+  /** Reads the live files the plan needs (again after a race with the agent). */
+  read: () => Promise<ReadonlyMap<string, Buffer | null>>;
   base: (path: string) => string[] | null;
   memoryDir: string;
   stateDir: string;
@@ -64,19 +65,38 @@ export async function execute(opts: {
   step?: Step;
   /** Files to remove rather than leave empty (a revert of the notes an apply created). */
   removeIfEmptied?: ReadonlySet<string>;
+  /** Plans tried when the agent keeps writing a file between plan and rename (default 5). */
+  attempts?: number;
+  /** Between attempts (default: 20 ms, doubling). */
+  pause?: (attempt: number) => Promise<void>;
 }): Promise<{ results: OpResult[]; changed: string[] }> {
+  const attempts = opts.attempts ?? 5;
+  const pause = opts.pause ?? ((a: number) => new Promise<void>((r) => setTimeout(r, 20 * 2 ** a)));
+  for (let attempt = 1; ; attempt++) {
+    const r = await executeOnce(opts, await opts.read());
+    // The agent wrote a file while it was being swapped: everything was rolled back, so plan again
+    // against what it wrote (re-anchoring keeps its lines) rather than fail the whole apply.
+    if (!r.raced || attempt >= attempts) return { results: r.results, changed: r.changed };
+    await pause(attempt);
+  }
+}
+
+async function executeOnce(
+  opts: Omit<Parameters<typeof execute>[0], "read">,
+  texts: ReadonlyMap<string, Buffer | null>,
+): Promise<{ results: OpResult[]; changed: string[]; raced: boolean }> {
   const lines = (p: string) => {
-    const t = opts.texts.get(p);
+    const t = texts.get(p);
     return t ? splitLines(t.toString("utf8")) : null;
   };
   const plan = planApply(opts.ops, lines, opts.base);
   const files = [...plan.files].map(([path, f]) => {
-    const before = opts.texts.get(path) ?? null;
+    const before = texts.get(path) ?? null;
     const finalNewline = before ? before.toString("utf8").endsWith("\n") : true;
     const gone = f.after.length === 0 && opts.removeIfEmptied?.has(path);
     return { path, before, after: gone ? null : joinLines(f.after, finalNewline) };
   });
-  if (!files.length) return { results: plan.results, changed: [] };
+  if (!files.length) return { results: plan.results, changed: [], raced: false };
   const undo: UndoRecord = {
     applyId: opts.applyId,
     ops: [...inverses(plan.placed)].map(([op, changes]) => ({ op, changes })),
@@ -92,15 +112,16 @@ export async function execute(opts: {
     files,
     ...(opts.step ? { step: opts.step } : {}),
   });
-  if (done.committed) return { results: plan.results, changed: files.map((f) => f.path) };
+  if (done.committed) return { results: plan.results, changed: files.map((f) => f.path), raced: false };
   return {
     changed: [],
+    raced: true,
     results: plan.results.map((r) =>
       r.status === "applied"
         ? {
             op: r.op,
             status: "conflict",
-            reason: `memory changed during the apply (${done.changed.join(", ")}); nothing applied, apply again`,
+            reason: `the agent kept writing ${done.changed.join(", ")} during the apply; nothing applied, apply again`,
           }
         : r,
     ),

@@ -131,7 +131,7 @@ describe("revert (issue 14)", () => {
           changes: [{ path: "feedback_lint.md", startLine: 1, endLine: 0, before: [], after: created }],
         },
       ],
-      texts: new Map([["feedback_lint.md", null]]),
+      read: async () => new Map([["feedback_lint.md", null]]),
       base: () => null,
       memoryDir: memory,
       stateDir,

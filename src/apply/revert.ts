@@ -37,12 +37,15 @@ export async function revertApply(opts: {
     evidence: [],
     changes: o.changes,
   }));
-  const texts = new Map<string, Buffer | null>();
-  for (const p of new Set(ops.flatMap((o) => o.targets))) texts.set(p, await readLive(opts.memoryDir, p));
+  const read = async () => {
+    const texts = new Map<string, Buffer | null>();
+    for (const p of new Set(ops.flatMap((o) => o.targets))) texts.set(p, await readLive(opts.memoryDir, p));
+    return texts;
+  };
   const after = new Map(undo.files.map((f) => [f.path, splitLines(f.after)]));
   const { results, changed } = await execute({
     ops,
-    texts,
+    read,
     base: (p) => after.get(p) ?? null,
     memoryDir: opts.memoryDir,
     stateDir: opts.stateDir,
