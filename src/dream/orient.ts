@@ -1,6 +1,7 @@
 import { mkdir, stat } from "node:fs/promises";
 import { DreamError } from "../errors.ts";
 import { type MemoryStore, readMemory } from "../memory/reader.ts";
+import { newestSnapshot } from "../snapshot/catalog.ts";
 import { createSnapshot, type Snapshot } from "../snapshot/create.ts";
 import { type Supersession, supersession, viewLedger } from "../state/session-ledger.ts";
 import { type LoadResult, loadSessions } from "../transcripts/loader.ts";
@@ -38,6 +39,8 @@ export async function orient(run: DreamRun): Promise<Oriented> {
     throw new DreamError(`memory dir ${opts.memoryDir} is not a readable directory`);
   await mkdir(opts.proposalsDir, { recursive: true });
   const freeze = opts.freeze ?? (<T>(fn: () => Promise<T>) => fn());
+  // A memory byte-identical to the newest snapshot keeps that one: an idle store adds no archive.
+  const reuse = await newestSnapshot(opts.snapshotsDir);
   const { snapshot, memory } = await freeze(async () => {
     const snapshot = await createSnapshot({
       memoryDir: memoryRoot,
@@ -47,6 +50,7 @@ export async function orient(run: DreamRun): Promise<Oriented> {
       now: opts.now,
       signal,
       ...treeFs,
+      ...(reuse ? { reuse } : {}),
     });
     const memory: MemoryStore = await readMemory(memoryRoot, {
       maxFileBytes: opts.maxFileBytes,

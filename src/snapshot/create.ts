@@ -42,6 +42,11 @@ export interface CreateSnapshotOptions {
   now: Date;
   signal?: AbortSignal;
   fs?: TreeFs;
+  /**
+   * An earlier archive: when the memory holds exactly the files it holds (same paths, same bytes), that
+   * archive is returned instead of a new one, so an unchanged store adds no snapshot.
+   */
+  reuse?: string;
 }
 
 /** Counts and hashes bytes as they pass, so the archive is written in one streaming pass. */
@@ -154,13 +159,23 @@ export async function createSnapshot(opts: CreateSnapshotOptions): Promise<Snaps
       createWriteStream(partial, { flags: "wx" }),
       { signal: opts.signal },
     );
-    await rename(partial, archive);
   } catch (err) {
     await rm(partial, { force: true });
     if (opts.signal?.aborted) throw err;
     throw new SnapshotError(`snapshot of ${opts.memoryDir} failed: ${errorMessage(err)}`, { cause: err });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const same = opts.reuse ? await sameTree(opts.reuse, files) : null;
+  if (same && opts.reuse) {
+    await rm(partial, { force: true });
+    return { ...same, path: opts.reuse, skipped };
+  }
+  try {
+    await rename(partial, archive);
+  } catch (err) {
+    await rm(partial, { force: true });
+    throw new SnapshotError(`snapshot of ${opts.memoryDir} failed: ${errorMessage(err)}`, { cause: err });
+  }
   const manifest: SnapshotManifest = {
     format: 1,
     archive: basename(archive),
@@ -172,6 +187,22 @@ export async function createSnapshot(opts: CreateSnapshotOptions): Promise<Snaps
   await writeFileAtomic(manifestPathOf(archive), `${JSON.stringify(manifest, null, 2)}\n`);
   await fsyncDir(opts.snapshotsDir);
   return { ...manifest, path: archive, skipped };
+}
+
+/**
+ * The manifest of `archive` when it records exactly `files` (sorted) and the archive is still there at
+ * its recorded size; null otherwise, or when it cannot be read (then a new snapshot is simply written).
+ */
+async function sameTree(archive: string, files: readonly SnapshotFile[]): Promise<SnapshotManifest | null> {
+  const m = await readSnapshotManifest(archive).catch(() => null);
+  if (!m || m.files.length !== files.length) return null;
+  for (let i = 0; i < files.length; i++) {
+    const a = m.files[i];
+    const b = files[i];
+    if (!a || !b || a.path !== b.path || a.sha256 !== b.sha256 || a.bytes !== b.bytes) return null;
+  }
+  const st = await stat(archive).catch(() => null);
+  return st?.isFile() && st.size === m.bytes ? m : null;
 }
 
 /** Read and validate the manifest beside an archive; null when there is none. */
