@@ -17,6 +17,7 @@ const LAYERS = [
   "engine",
   "proposal",
   "dream",
+  "apply",
   "schedule",
   "docker",
   "server",

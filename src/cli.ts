@@ -1,4 +1,5 @@
 import { mkdir, stat } from "node:fs/promises";
+import { afterDreamSteps } from "./apply/after-dream.ts";
 import { applyCommand, revertCommand, reviewCommand } from "./apply/commands.ts";
 import { recoverApply } from "./apply/journal.ts";
 import { rollback } from "./apply/rollback.ts";
@@ -134,7 +135,25 @@ async function dreamCommand(
       },
     },
     deps,
-  ).finally(() => lock.release());
+  ).catch(async (err: unknown) => {
+    await lock.release();
+    throw err;
+  });
+  // As in the sidecar, still under the lock: the automatic apply DREAMD_AUTONOMY allows, then retention.
+  const after = afterDreamSteps(cfg, () => new Date(), {
+    info: (msg, f) => io.stderr(`${msg}${f ? ` ${JSON.stringify(f)}` : ""}\n`),
+    warn: (msg, f) => io.stderr(`warning: ${msg}${f ? ` ${JSON.stringify(f)}` : ""}\n`),
+  });
+  try {
+    await after.apply(result.manifest.dreamId).catch((err: unknown) => {
+      io.stderr(`warning: automatic apply failed; the proposal waits for review: ${errorMessage(err)}\n`);
+    });
+    await after.retain().catch((err: unknown) => {
+      io.stderr(`warning: retention failed; nothing more was removed: ${errorMessage(err)}\n`);
+    });
+  } finally {
+    await lock.release();
+  }
   io.stdout(`${summarize(result.manifest, result.dir)}\n`);
   return 0;
 }

@@ -262,6 +262,20 @@ export const configFields = {
       .enum(["review", "auto-safe", "auto"], { error: "must be one of review, auto-safe, auto" })
       .default("review"),
   }),
+  keepDreams: field({
+    env: "DREAMD_KEEP_DREAMS",
+    flag: "keep-dreams",
+    description:
+      "Proposals kept (with their snapshots), newest first, and as many rollback points; pending ones and the newest rollback point are never removed.",
+    schema: positiveInt(1).default(30),
+  }),
+  keepDays: field({
+    env: "DREAMD_KEEP_DAYS",
+    flag: "keep-days",
+    description:
+      "Proposals and rollback points older than this many days are removed (0: no age limit), the same ones excepted.",
+    schema: positiveInt(0).default(30),
+  }),
   schedule: field({
     env: "DREAMD_SCHEDULE",
     flag: "schedule",

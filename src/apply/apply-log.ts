@@ -16,6 +16,8 @@ export interface ApplyRecord {
   reverts?: string;
   /** A rollback: the snapshot it restored. */
   rollback?: string;
+  /** The snapshot (a name in the snapshots dir) of the memory just before: what undoes this whole step. */
+  snapshot?: string;
 }
 
 export const applyLogPathOf = (stateDir: string) => join(stateDir, "applies.jsonl");

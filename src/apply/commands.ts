@@ -1,10 +1,11 @@
 import { access, constants } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { ConfigError } from "../errors.ts";
 import type { Manifest } from "../manifest.ts";
 import { DREAM_ID, newDreamId } from "../proposal/dream-id.ts";
 import { createProposals } from "../proposal/proposals.ts";
 import { createSnapshot } from "../snapshot/create.ts";
+import { settle } from "../state/session-ledger.ts";
 import { stateDirOf } from "../state/state.ts";
 import { type ApplyRecord, applyProposal } from "./apply.ts";
 import { recoverApply } from "./journal.ts";
@@ -107,8 +108,11 @@ export async function applyCommand(opts: {
     applyId,
     now: opts.now,
     manifest,
+    snapshot: basename(snapshot.path),
     ...(opts.only ? { only: opts.only } : {}),
   });
+  // Applied: its transcripts are never read again, and no later dream supersedes it or lists it pending.
+  if (record.results.some((r) => r.status === "applied")) await settle(opts.proposalsDir, opts.dreamId);
   const n = (s: string) => record.results.filter((r) => r.status === s).length;
   const lines = [
     ...(recovered.recovered

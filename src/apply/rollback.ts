@@ -1,4 +1,5 @@
-import { readFile, rm } from "node:fs/promises";
+import { mkdir, readFile, rm } from "node:fs/promises";
+import { basename } from "node:path";
 import { ConfigError } from "../errors.ts";
 import { walk } from "../fs/walk.ts";
 import { createSnapshot } from "../snapshot/create.ts";
@@ -38,6 +39,8 @@ export async function rollback(opts: {
   if (!v.ok) throw new ConfigError(`snapshot ${opts.archive} failed verification: ${v.errors.join("; ")}`);
   const createdAt = (JSON.parse(await readFile(`${opts.archive}.json`, "utf8")) as { createdAt: string })
     .createdAt;
+  // The first write on a fresh volume may be a rollback: the state dir need not exist yet.
+  await mkdir(opts.stateDir, { recursive: true });
   const dir = await restoreSnapshot(opts.archive, { parent: opts.stateDir });
   try {
     const snap = new Set((await walk(dir)).filter((f) => f.type === "file").map((f) => f.path));
@@ -84,6 +87,7 @@ export async function rollback(opts: {
       by: opts.by,
       results: [],
       changed: done.committed ? files.map((f) => f.path) : [],
+      ...(undo ? { snapshot: basename(undo) } : {}),
     };
     await appendApplyLog(opts.stateDir, record);
     if (!done.committed)

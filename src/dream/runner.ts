@@ -47,6 +47,8 @@ export interface RunnerDeps extends DreamDeps {
   execute?: DreamExecutor;
   /** After a complete dream, still under its lock (DREAMD_AUTONOMY's automatic apply). */
   afterDream?: (dreamId: string) => Promise<void>;
+  /** Then, still under the lock: retention (DREAMD_KEEP_DREAMS, DREAMD_KEEP_DAYS). */
+  retain?: () => Promise<void>;
   /** The cross-container lock; `onLost` must stop the dream. Absent: this process is the only dreamer. */
   lock?: (onLost: (by: LockInfo | null) => void) => DreamLock;
 }
@@ -123,6 +125,11 @@ export function createDreamRunner(deps: RunnerDeps): DreamRunner {
               error: errorMessage(err),
             }),
           );
+          await deps
+            .retain?.()
+            .catch((err: unknown) =>
+              deps.log.warn("retention failed; nothing more was removed", { error: errorMessage(err) }),
+            );
           emit({
             type: "dream",
             data: {

@@ -12,6 +12,8 @@ export interface MetricsDeps {
   sessionsPending(): Promise<number>;
   /** Last successful dream, epoch seconds, or null. */
   lastSuccess(): Promise<number | null>;
+  /** Bytes the proposals volume keeps (retention: DREAMD_KEEP_DREAMS, DREAMD_KEEP_DAYS). */
+  keptBytes?(): Promise<{ proposals: number; snapshots: number }>;
 }
 
 /** Prometheus metrics on a registry of its own (no global state), prefixed `dreamd_`. */
@@ -48,6 +50,20 @@ export function createMetrics(deps: MetricsDeps): Metrics {
       this.set(await deps.sessionsPending());
     },
   });
+  if (deps.keptBytes) {
+    const kept = deps.keptBytes;
+    new Gauge({
+      name: "dreamd_kept_bytes",
+      help: "Bytes kept on the proposals volume, by kind (proposals, snapshots).",
+      labelNames: ["kind"] as const,
+      registers: [registry],
+      async collect() {
+        const k = await kept();
+        this.set({ kind: "proposals" }, k.proposals);
+        this.set({ kind: "snapshots" }, k.snapshots);
+      },
+    });
+  }
   const snapshotBytes = new Gauge({
     name: "dreamd_snapshot_bytes",
     help: "Size of the last snapshot archive.",

@@ -2,9 +2,10 @@ import { type FSWatcher, watch } from "node:fs";
 import { access, constants, mkdir, stat } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { serve as serveHttp } from "@hono/node-server";
-import { autoApply } from "../apply/autonomy.ts";
+import { afterDreamSteps } from "../apply/after-dream.ts";
 import { recoverApply } from "../apply/journal.ts";
 import { createReviewPort } from "../apply/port.ts";
+import { createKeptMeter } from "../apply/retention.ts";
 import { type Config, snapshotsDirOf } from "../config.ts";
 import { createAgentFreezer } from "../docker/agent-freezer.ts";
 import { createDockerSessions } from "../docker/sessions.ts";
@@ -96,6 +97,7 @@ export async function startServer(
     })
     .catch((err: unknown) => log.warn("cannot finish an interrupted apply", { error: errorMessage(err) }));
   const holder = holderIdOf(cfg);
+  const after = afterDreamSteps(cfg, now, log);
   const runner = createDreamRunner({
     engine,
     registry,
@@ -110,17 +112,8 @@ export async function startServer(
       ...(freezer ? { freeze: freezer.around } : {}),
     },
     lock: (onLost) => createLock({ ...lockOptionsOf(cfg, holder), onLost }),
-    afterDream: async (dreamId) => {
-      const r = await autoApply({
-        mode: cfg.autonomy,
-        proposalsDir: cfg.proposalsDir,
-        snapshotsDir: snapshotsDirOf(cfg),
-        memoryDir: cfg.memoryDir,
-        dreamId,
-        now: now(),
-      });
-      if (r) log.info(`applied by ${cfg.autonomy}`, { dreamId, apply: r.applyId, changed: r.changed.length });
-    },
+    afterDream: after.apply,
+    retain: after.retain,
   });
   const gates = createGateChecker(
     cfg,
@@ -168,6 +161,7 @@ export async function startServer(
           const at = (await readStateLogged()).lastSuccess?.at;
           return at ? Date.parse(at) / 1000 : null;
         },
+        keptBytes: createKeptMeter(cfg.proposalsDir, snapshotsDirOf(cfg)),
       });
       for (const e of early.splice(0)) m.observe(e);
       metrics = m;
