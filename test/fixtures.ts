@@ -1,6 +1,9 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { Hono } from "hono";
+import { createReviewPort } from "../src/apply/port.ts";
+import { createLock } from "../src/dream/lock.ts";
 import type { DreamOptions, DreamResult } from "../src/dream/options.ts";
 import { runDream } from "../src/dream/run.ts";
 import type { EngineResult } from "../src/engine/engine.ts";
@@ -8,6 +11,7 @@ import { createOfflineEngine } from "../src/engine/offline/engine.ts";
 import { walk } from "../src/fs/walk.ts";
 import { parseEntries } from "../src/memory/entries.ts";
 import type { MemoryStore } from "../src/memory/reader.ts";
+import { reviewRoutes } from "../src/server/review-routes.ts";
 import { createFormatRegistry } from "../src/transcripts/registry.ts";
 import type { Message, Session } from "../src/transcripts/session.ts";
 
@@ -110,4 +114,23 @@ export async function hashTree(root: string): Promise<Record<string, string>> {
       .update(await readFile(f.abs))
       .digest("hex");
   return out;
+}
+
+/** The review API alone (no token), over one proposals dir and memory dir, its clock on 2026-03-21. */
+export function reviewApp(proposalsDir: string, memoryDir: string, holder = "test"): Hono {
+  const app = new Hono();
+  app.onError((err, c) => c.json({ error: `unexpected: ${err.message}` }, 500));
+  reviewRoutes(
+    app,
+    async (_c, next) => next(),
+    createReviewPort({
+      proposalsDir,
+      snapshotsDir: join(proposalsDir, "snapshots"),
+      memoryDir,
+      lock: () =>
+        createLock({ dir: join(proposalsDir, ".dreamd"), holder, staleMs: 60_000, heartbeatMs: 60_000 }),
+      now: () => new Date("2026-03-21T00:00:00Z"),
+    }),
+  );
+  return app;
 }

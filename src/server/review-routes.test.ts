@@ -1,12 +1,9 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Hono } from "hono";
+import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dreamFor, writeTree } from "../../test/fixtures.ts";
-import { createReviewPort } from "../apply/port.ts";
-import { createLock } from "../dream/lock.ts";
-import { reviewRoutes } from "./review-routes.ts";
+import { dreamFor, reviewApp, writeTree } from "../../test/fixtures.ts";
 
 const lines = ["VP Platform", "Head of Data", "CTO", "Director AI"]
   .map((q, i) => `- ${q} in Oman: ${i} jobs`)
@@ -23,19 +20,7 @@ beforeAll(async () => {
   const proposals = join(work, "proposals");
   const r = await dreamFor(proposals, join(work, "memory"));
   id = r.manifest.dreamId;
-  app = new Hono();
-  reviewRoutes(
-    app,
-    async (_c, next) => next(),
-    createReviewPort({
-      proposalsDir: proposals,
-      snapshotsDir: join(proposals, "snapshots"),
-      memoryDir: join(work, "memory"),
-      lock: () =>
-        createLock({ dir: join(proposals, ".dreamd"), holder: "test", staleMs: 60_000, heartbeatMs: 60_000 }),
-      now: () => new Date("2026-03-21T00:00:00Z"),
-    }),
-  );
+  app = reviewApp(proposals, join(work, "memory"));
 });
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
