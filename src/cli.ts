@@ -220,6 +220,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             ...(args.all ? { accept: "all" } : args.review.accept ? { accept: args.review.accept } : {}),
             ...(args.review.by ? { by: args.review.by } : {}),
             now: new Date(),
+            graceMs: cfg.applyGraceSeconds * 1000,
           });
           io.stdout(text);
           return conflictExit(record);
@@ -237,6 +238,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             only: ops,
             ...(args.review.by ? { by: args.review.by } : {}),
             now: new Date(),
+            graceMs: cfg.applyGraceSeconds * 1000,
           });
           io.stdout(text);
           return conflictExit(record);

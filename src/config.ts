@@ -257,10 +257,17 @@ export const configFields = {
     env: "DREAMD_AUTONOMY",
     flag: "autonomy",
     description:
-      "What applies without approval after a dream: review (nothing), auto-safe (operations code proved certain), auto (all).",
+      "What applies without approval after a dream: review (nothing), auto-safe (operations code proved certain), auto (certain and likely).",
     schema: z
       .enum(["review", "auto-safe", "auto"], { error: "must be one of review, auto-safe, auto" })
       .default("review"),
+  }),
+  applyGraceSeconds: field({
+    env: "DREAMD_APPLY_GRACE_SECONDS",
+    flag: "apply-grace-seconds",
+    description:
+      "After an apply's last rename, how long replaced files are watched for an agent still writing to them through an open descriptor (its writes are carried over).",
+    schema: positiveInt(0).default(2),
   }),
   keepDreams: field({
     env: "DREAMD_KEEP_DREAMS",
@@ -330,7 +337,7 @@ export const configFields = {
     env: "DREAMD_DOCKER_PAUSE_AGENT",
     flag: "docker-pause-agent",
     description:
-      "on: pause the labelled agent containers while the memory is snapshotted (point-in-time copy).",
+      "on: pause the labelled agent containers while the memory is snapshotted (point-in-time copy) and while an apply, revert or rollback of the sidecar writes it.",
     schema: z.enum(["on", "off"], { error: "must be one of on, off" }).default("off"),
   }),
   dockerSocket: field({

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdtemp, open, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -219,5 +219,74 @@ describe("apply (issue 14)", () => {
     expect(text.startsWith(FILES["log.md"])).toBe(true);
     for (let i = 1; i <= 5; i++) expect(text).toContain(`- Agent write ${i}.\n`);
     expect(pre).not.toBe(await treeHash(memory));
+  });
+
+  it("an agent writing through a descriptor it opened before the rename: what it writes after is carried over", async () => {
+    const memory = await freshMemory("held-fd");
+    const fd = await open(join(memory, "log.md"), "a");
+    try {
+      const r = await apply(memory, {
+        graceMs: 50,
+        step: async (s) => {
+          // After every rename, while dreamd watches: the agent's descriptor still points at the old file.
+          if (s === "grace") await fd.write("- Written through a held descriptor.\n");
+        },
+      });
+      expect(r.results.every((x) => x.status === "applied")).toBe(true);
+      const text = await readFile(join(memory, "log.md"), "utf8");
+      expect(text.endsWith("- Written through a held descriptor.\n")).toBe(true);
+      expect(text.split("\n").filter((l) => l.includes("VP Platform"))).toHaveLength(1);
+    } finally {
+      await fd.close();
+    }
+  });
+
+  it("a late append saved but not yet appended when dreamd is killed is appended by recovery", async () => {
+    const memory = await freshMemory("held-fd-kill");
+    const fd = await open(join(memory, "log.md"), "a");
+    try {
+      await expect(
+        apply(memory, {
+          graceMs: 1,
+          step: async (s) => {
+            if (s === "grace") await fd.write("- Late write.\n");
+            if (s === "append log.md") throw new Error("killed before the carried append");
+          },
+        }),
+      ).rejects.toThrow("killed before the carried append");
+    } finally {
+      await fd.close();
+    }
+    expect(await readFile(join(memory, "log.md"), "utf8")).not.toContain("- Late write.");
+    await recoverApply({ memoryDir: memory, stateDir: `${memory}-state` });
+    const text = await readFile(join(memory, "log.md"), "utf8");
+    expect(text.endsWith("- Late write.\n")).toBe(true);
+    expect(text.split("\n").filter((l) => l.includes("VP Platform"))).toHaveLength(1);
+  });
+
+  it("an agent that rewrites the old file through a held descriptor keeps its version; those operations are conflicts", async () => {
+    const memory = await freshMemory("held-fd-rewrite");
+    const fd = await open(join(memory, "log.md"), "r+");
+    try {
+      const r = await apply(memory, {
+        graceMs: 1,
+        step: async (s) => {
+          if (s === "grace") {
+            await fd.truncate(0);
+            await fd.write("# Search log\n\nRewritten by the agent.\n", 0);
+          }
+        },
+      });
+      expect(await readFile(join(memory, "log.md"), "utf8")).toBe(
+        "# Search log\n\nRewritten by the agent.\n",
+      );
+      expect(r.results.length).toBe(7);
+      for (const x of r.results) {
+        expect(x.status).toBe("conflict");
+        expect(x.reason).toMatch(/rewrote log\.md through a descriptor .* kept in memory/);
+      }
+    } finally {
+      await fd.close();
+    }
   });
 });

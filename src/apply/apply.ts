@@ -43,6 +43,8 @@ export async function applyProposal(opts: {
   now: Date;
   only?: readonly string[];
   step?: Step;
+  /** Late writes watched for after the last rename (ms). */
+  graceMs?: number;
   /** The proposal's manifest when the caller has read it already. */
   manifest?: Manifest;
   /** The rollback point the caller took (its name in the snapshots dir), for the log. */
@@ -94,6 +96,7 @@ export async function applyProposal(opts: {
     stateDir: opts.stateDir,
     applyId: opts.applyId,
     ...(opts.step ? { step: opts.step } : {}),
+    ...(opts.graceMs ? { graceMs: opts.graceMs } : {}),
   });
   const record: ApplyRecord = {
     applyId: opts.applyId,

@@ -6,8 +6,8 @@ export type Autonomy = "review" | "auto-safe" | "auto";
 
 /**
  * After a dream, under its lock: `auto-safe` accepts and applies the operations code proved
- * (`confidence: certain`), `auto` every operation the checks accepted (within the deletion budget the
- * dream already kept); the review list is never an operation, so it never applies. Accepted as
+ * (`confidence: certain`), `auto` the `certain` and `likely` ones (within the deletion budget the dream
+ * already kept); the review list is never an operation, so it never applies. Accepted as
  * `auto-safe` or `auto` in the review log, applied, logged and revertible like any apply. `review`:
  * nothing. Returns null when nothing was applied.
  */
@@ -18,10 +18,12 @@ export async function autoApply(opts: {
   memoryDir: string;
   dreamId: string;
   now: Date;
+  graceMs?: number;
 }): Promise<ApplyRecord | null> {
   if (opts.mode === "review") return null;
   const m = await manifestOf(opts.proposalsDir, opts.dreamId);
-  const ids = m.operations.filter((o) => opts.mode === "auto" || o.confidence === "certain").map((o) => o.id);
+  const allowed = opts.mode === "auto" ? ["certain", "likely"] : ["certain"];
+  const ids = m.operations.filter((o) => allowed.includes(o.confidence ?? "")).map((o) => o.id);
   if (!ids.length) return null;
   const { record } = await applyCommand({
     proposalsDir: opts.proposalsDir,
@@ -32,6 +34,7 @@ export async function autoApply(opts: {
     only: ids,
     by: opts.mode,
     now: opts.now,
+    ...(opts.graceMs ? { graceMs: opts.graceMs } : {}),
   });
   return record;
 }

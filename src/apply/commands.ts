@@ -73,6 +73,8 @@ export async function applyCommand(opts: {
   only?: readonly string[];
   by?: string;
   now: Date;
+  /** DREAMD_APPLY_GRACE_SECONDS, in ms. */
+  graceMs?: number;
 }): Promise<{ record: ApplyRecord; snapshot: string; text: string }> {
   const manifest = await manifestOf(opts.proposalsDir, opts.dreamId);
   try {
@@ -110,6 +112,7 @@ export async function applyCommand(opts: {
     manifest,
     snapshot: basename(snapshot.path),
     ...(opts.only ? { only: opts.only } : {}),
+    ...(opts.graceMs ? { graceMs: opts.graceMs } : {}),
   });
   // Applied: its transcripts are never read again, and no later dream supersedes it or lists it pending.
   if (record.results.some((r) => r.status === "applied")) await settle(opts.proposalsDir, opts.dreamId);
@@ -135,6 +138,8 @@ export async function revertCommand(opts: {
   only?: readonly string[];
   by?: string;
   now: Date;
+  /** DREAMD_APPLY_GRACE_SECONDS, in ms. */
+  graceMs?: number;
 }): Promise<{ record: ApplyRecord; text: string }> {
   const stateDir = stateDirOf(opts.proposalsDir);
   await recoverApply({ memoryDir: opts.memoryDir, stateDir });
@@ -147,6 +152,7 @@ export async function revertCommand(opts: {
     revertId,
     now: opts.now,
     ...(opts.only?.length ? { only: opts.only } : {}),
+    ...(opts.graceMs ? { graceMs: opts.graceMs } : {}),
   });
   const n = (s: string) => record.results.filter((r) => r.status === s).length;
   const lines = [

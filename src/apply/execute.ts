@@ -69,6 +69,8 @@ export async function execute(opts: {
   attempts?: number;
   /** Between attempts (default: 20 ms, doubling). */
   pause?: (attempt: number) => Promise<void>;
+  /** How long replaced files are watched for late writes after the last rename (ms; commitFiles). */
+  graceMs?: number;
 }): Promise<{ results: OpResult[]; changed: string[] }> {
   const attempts = opts.attempts ?? 5;
   const pause = opts.pause ?? ((a: number) => new Promise<void>((r) => setTimeout(r, 20 * 2 ** a)));
@@ -111,8 +113,28 @@ async function executeOnce(
     applyId: opts.applyId,
     files,
     ...(opts.step ? { step: opts.step } : {}),
+    ...(opts.graceMs ? { graceMs: opts.graceMs } : {}),
   });
-  if (done.committed) return { results: plan.results, changed: files.map((f) => f.path), raced: false };
+  if (done.committed) {
+    // A file the agent rewrote through a descriptor it held across the apply keeps the agent's version:
+    // the operations that changed it did not land.
+    const kept = new Map(done.kept.map((k) => [k.path, k]));
+    const touched = (op: string) => (plan.placed.get(op) ?? []).map((c) => kept.get(c.path)).find(Boolean);
+    return {
+      raced: false,
+      changed: files.map((f) => f.path),
+      results: plan.results.map((r) => {
+        const k = r.status === "applied" ? touched(r.op) : undefined;
+        if (!k) return r;
+        const where = k.savedAt ? `saved at ${k.savedAt}` : "kept in memory";
+        return {
+          op: r.op,
+          status: "conflict",
+          reason: `the agent rewrote ${k.path} through a descriptor it held during the apply; its version is ${where}`,
+        };
+      }),
+    };
+  }
   return {
     changed: [],
     raced: true,

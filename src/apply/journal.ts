@@ -1,4 +1,5 @@
-import { chown, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
+import { appendFile, chown, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { fsyncDir, sha256, writeFileAtomic } from "../fs/atomic.ts";
 import { resolveInside } from "../fs/paths.ts";
@@ -63,7 +64,12 @@ export async function commitFiles(opts: {
   applyId: string;
   files: readonly StagedFile[];
   step?: Step;
-}): Promise<{ committed: true } | { committed: false; changed: string[] }> {
+  /**
+   * How long the replaced files are watched after the last rename (ms, default 0: checked once): an
+   * agent still writing through a descriptor it opened before the rename writes to the old file.
+   */
+  graceMs?: number;
+}): Promise<{ committed: true; carried: string[]; kept: Kept[] } | { committed: false; changed: string[] }> {
   const step = opts.step ?? (() => {});
   const staging = stagingOf(opts.stateDir, opts.applyId);
   await mkdir(staging, { recursive: true });
@@ -99,38 +105,102 @@ export async function commitFiles(opts: {
     for (const s of swapped.reverse()) await undo(opts.memoryDir, staging, s, step);
     await finish(opts.stateDir, opts.applyId);
   };
-  for (const f of entries) {
-    await step(`check ${f.path}`);
-    // Held open across the rename: a rename has no compare-and-swap, so an append that lands on the old
-    // file after this check is read back through the descriptor, never lost.
-    const held = f.beforeSha ? await openLive(opts.memoryDir, f.path) : null;
-    try {
-      const live = held ? await readHeld(held) : await readLive(opts.memoryDir, f.path);
-      const liveSha = live ? sha256(live) : null;
-      if (liveSha !== f.beforeSha) {
-        await turnBack();
-        return { committed: false, changed: [f.path] };
-      }
-      await forward(opts.memoryDir, staging, f, step);
-      swapped.push(f);
-      if (held) {
-        const after = await readHeld(held);
-        if (sha256(after) !== f.beforeSha) {
-          // The agent wrote to the file between the check and the rename: its version goes back as it
-          // wrote it, and the rest of the apply is rolled back.
-          swapped.pop();
-          await writeFileAtomic(resolveInside(opts.memoryDir, f.path), after, { mode: f.mode });
+  // Every replaced file stays open until the end: what lands on it after its rename is carried over.
+  const replaced: { f: JournalFile; held: FileHandle; before: Buffer }[] = [];
+  try {
+    for (const f of entries) {
+      await step(`check ${f.path}`);
+      // Held open across the rename: a rename has no compare-and-swap, so an append that lands on the old
+      // file after this check is read back through the descriptor, never lost.
+      const held = f.beforeSha ? await openLive(opts.memoryDir, f.path) : null;
+      let keep = false;
+      try {
+        const live = held ? await readHeld(held) : await readLive(opts.memoryDir, f.path);
+        const liveSha = live ? sha256(live) : null;
+        if (liveSha !== f.beforeSha) {
           await turnBack();
           return { committed: false, changed: [f.path] };
         }
+        await forward(opts.memoryDir, staging, f, step);
+        swapped.push(f);
+        if (held) {
+          const after = await readHeld(held);
+          if (sha256(after) !== f.beforeSha) {
+            // The agent wrote to the file between the check and the rename: its version goes back as it
+            // wrote it, and the rest of the apply is rolled back.
+            swapped.pop();
+            await writeFileAtomic(resolveInside(opts.memoryDir, f.path), after, { mode: f.mode });
+            await turnBack();
+            return { committed: false, changed: [f.path] };
+          }
+          const before = opts.files.find((x) => x.path === f.path)?.before;
+          if (before) {
+            replaced.push({ f, held, before });
+            keep = true;
+          }
+        }
+      } finally {
+        if (!keep) await held?.close();
       }
-    } finally {
-      await held?.close();
     }
+    if (opts.graceMs) {
+      await step("grace");
+      await new Promise((r) => setTimeout(r, opts.graceMs));
+    }
+    const carried: string[] = [];
+    const kept: Kept[] = [];
+    for (const r of replaced) {
+      const late = await carryOver(opts, staging, r, step);
+      if (late === "carried") carried.push(r.f.path);
+      else if (late) kept.push(late);
+    }
+    await step("done");
+    await finish(opts.stateDir, opts.applyId);
+    return { committed: true, carried, kept };
+  } finally {
+    for (const r of replaced) await r.held.close().catch(() => {});
   }
-  await step("done");
-  await finish(opts.stateDir, opts.applyId);
-  return { committed: true };
+}
+
+/** A file the agent rewrote through a descriptor held across the apply: where its version went. */
+export interface Kept {
+  path: string;
+  /** Put back in memory (the apply's change to it undone), or, when memory had moved on too, saved here. */
+  savedAt: string | null;
+}
+
+/**
+ * What the agent wrote to a replaced file after its rename (through a descriptor opened before it): an
+ * append is saved beside the journal, then appended to the new file, so nothing it wrote is lost and a
+ * crash in between is finished by recovery; any other rewrite puts the agent's version back when memory
+ * still holds the apply's, or saves it on the proposals volume when it does not.
+ */
+async function carryOver(
+  opts: { memoryDir: string; stateDir: string; applyId: string },
+  staging: string,
+  r: { f: JournalFile; held: FileHandle; before: Buffer },
+  step: Step,
+): Promise<"carried" | Kept | null> {
+  const old = await readHeld(r.held);
+  if (sha256(old) === r.f.beforeSha) return null;
+  const abs = resolveInside(opts.memoryDir, r.f.path);
+  if (old.length > r.before.length && old.subarray(0, r.before.length).equals(r.before)) {
+    await step(`carry ${r.f.path}`);
+    await writeFileAtomic(join(staging, `${r.f.staged}.carry`), old.subarray(r.before.length));
+    await step(`append ${r.f.path}`);
+    await appendFile(abs, old.subarray(r.before.length));
+    return "carried";
+  }
+  const live = await readLive(opts.memoryDir, r.f.path);
+  if (live && sha256(live) === r.f.afterSha) {
+    await writeFileAtomic(abs, old, { mode: r.f.mode });
+    if (r.f.uid !== null && r.f.gid !== null) await chown(abs, r.f.uid, r.f.gid).catch(() => {});
+    return { path: r.f.path, savedAt: null };
+  }
+  const saved = resolveInside(join(opts.stateDir, "kept", opts.applyId), r.f.path);
+  await mkdir(dirname(saved), { recursive: true });
+  await writeFileAtomic(saved, old);
+  return { path: r.f.path, savedAt: saved };
 }
 
 /** Make a file what the journal says it becomes: its staged content, or gone. */
@@ -189,12 +259,26 @@ export async function recoverApply(opts: { memoryDir: string; stateDir: string }
       const live = await readLive(opts.memoryDir, f.path);
       const liveSha = live ? sha256(live) : null;
       const [done, todo] = j.direction === "forward" ? [f.afterSha, f.beforeSha] : [f.beforeSha, f.afterSha];
-      if (liveSha === done) continue;
+      if (liveSha === done) {
+        // Killed between saving an agent's late append and appending it: append it now.
+        const carry = await readFile(join(staging, `${f.staged}.carry`)).catch(() => null);
+        if (carry && j.direction === "forward") {
+          await appendFile(resolveInside(opts.memoryDir, f.path), carry);
+          out.finished.push(f.path);
+        }
+        continue;
+      }
       if (liveSha === todo) {
         if (j.direction === "forward") await forward(opts.memoryDir, staging, f, () => {});
         else await undo(opts.memoryDir, staging, f, () => {});
         out.finished.push(f.path);
-      } else out.leftAlone.push(f.path);
+      } else {
+        out.leftAlone.push(f.path);
+        // The agent wrote on after the carry's append was lost: its late append is still owed.
+        const carry = await readFile(join(staging, `${f.staged}.carry`)).catch(() => null);
+        if (carry && j.direction === "forward" && live && !live.includes(carry))
+          await appendFile(resolveInside(opts.memoryDir, f.path), carry);
+      }
     }
     await finish(opts.stateDir, j.applyId);
   }

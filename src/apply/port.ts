@@ -44,7 +44,13 @@ export function createReviewPort(opts: {
   memoryDir: string;
   lock: () => DreamLock;
   now?: () => Date;
+  /** DREAMD_APPLY_GRACE_SECONDS, in ms. */
+  graceMs?: number;
+  /** Around every write to memory (DREAMD_DOCKER_PAUSE_AGENT: the agent paused meanwhile). */
+  freeze?: <T>(fn: () => Promise<T>) => Promise<T>;
 }): ReviewPort {
+  const freeze = opts.freeze ?? (<T>(fn: () => Promise<T>) => fn());
+  const grace = opts.graceMs ? { graceMs: opts.graceMs } : {};
   const now = opts.now ?? (() => new Date());
   const proposals = createProposals(opts.proposalsDir);
   const manifestOf = (id: string) => proposals.manifest(id);
@@ -61,7 +67,7 @@ export function createReviewPort(opts: {
     if (held)
       throw new BusyError(`${held.holder} holds the dream lock (dream ${held.dreamId}): ${what} after it`);
     try {
-      return await fn();
+      return await freeze(fn);
     } finally {
       await lock.release();
     }
@@ -101,6 +107,7 @@ export function createReviewPort(opts: {
           by: d.by,
           now: now(),
           ...(d.operations ? { only: d.operations } : {}),
+          ...grace,
         });
         return { ...record, snapshot };
       });
@@ -140,6 +147,7 @@ export function createReviewPort(opts: {
           by: d.by,
           now: now(),
           ...(d.operations ? { only: d.operations } : {}),
+          ...grace,
         });
         return record;
       });

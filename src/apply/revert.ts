@@ -20,6 +20,8 @@ export async function revertApply(opts: {
   by: string;
   revertId: string;
   now: Date;
+  /** Late writes watched for after the last rename (ms). */
+  graceMs?: number;
 }): Promise<ApplyRecord & { reverts: string }> {
   if (!/^[\w-]{1,64}$/.test(opts.applyId)) throw new ConfigError(`not an apply id: ${opts.applyId}`);
   const raw = await readFile(undoPathOf(opts.stateDir, opts.applyId), "utf8").catch(() => null);
@@ -51,6 +53,7 @@ export async function revertApply(opts: {
     stateDir: opts.stateDir,
     applyId: opts.revertId,
     removeIfEmptied: new Set(undo.created ?? []),
+    ...(opts.graceMs ? { graceMs: opts.graceMs } : {}),
   });
   const record = {
     applyId: opts.revertId,

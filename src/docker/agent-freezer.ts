@@ -34,7 +34,7 @@ export function createAgentFreezer(
           await docker.getContainer(id).pause();
           paused.push(id);
         }
-        if (paused.length) log.info("agent paused for the snapshot", { containers: paused.length });
+        if (paused.length) log.info("agent paused", { containers: paused.length });
         return await fn();
       } finally {
         for (const id of paused) await unpause(id);

@@ -97,7 +97,7 @@ export async function startServer(
     })
     .catch((err: unknown) => log.warn("cannot finish an interrupted apply", { error: errorMessage(err) }));
   const holder = holderIdOf(cfg);
-  const after = afterDreamSteps(cfg, now, log);
+  const after = afterDreamSteps(cfg, now, log, freezer?.around);
   const runner = createDreamRunner({
     engine,
     registry,
@@ -186,6 +186,8 @@ export async function startServer(
       memoryDir: cfg.memoryDir,
       lock: () => createLock(lockOptionsOf(cfg, holder)),
       now,
+      graceMs: cfg.applyGraceSeconds * 1000,
+      ...(freezer ? { freeze: freezer.around } : {}),
     }),
     log,
     clock: () => now().getTime(),
