@@ -1,5 +1,5 @@
 import type { FileHandle } from "node:fs/promises";
-import { appendFile, chown, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { fsyncDir, sha256, writeFileAtomic } from "../fs/atomic.ts";
 import { resolveInside } from "../fs/paths.ts";
@@ -42,8 +42,11 @@ export type Step = (name: string) => void | Promise<void>;
 async function swap(memoryDir: string, f: JournalFile, content: Buffer, step: Step): Promise<void> {
   const abs = resolveInside(memoryDir, f.path);
   await step(`rename ${f.path}`);
-  await writeFileAtomic(abs, content, { mode: f.mode, step: (s) => step(`${s} ${f.path}`) });
-  if (f.uid !== null && f.gid !== null) await chown(abs, f.uid, f.gid).catch(() => {});
+  await writeFileAtomic(abs, content, {
+    mode: f.mode,
+    ...(f.uid !== null && f.gid !== null ? { owner: { uid: f.uid, gid: f.gid } } : {}),
+    step: (s) => step(`${s} ${f.path}`),
+  });
 }
 
 export interface StagedFile {
@@ -129,7 +132,10 @@ export async function commitFiles(opts: {
             // The agent wrote to the file between the check and the rename: its version goes back as it
             // wrote it, and the rest of the apply is rolled back.
             swapped.pop();
-            await writeFileAtomic(resolveInside(opts.memoryDir, f.path), after, { mode: f.mode });
+            await writeFileAtomic(resolveInside(opts.memoryDir, f.path), after, {
+              mode: f.mode,
+              ...(f.uid !== null && f.gid !== null ? { owner: { uid: f.uid, gid: f.gid } } : {}),
+            });
             await turnBack();
             return { committed: false, changed: [f.path] };
           }
@@ -193,8 +199,10 @@ async function carryOver(
   }
   const live = await readLive(opts.memoryDir, r.f.path);
   if (live && sha256(live) === r.f.afterSha) {
-    await writeFileAtomic(abs, old, { mode: r.f.mode });
-    if (r.f.uid !== null && r.f.gid !== null) await chown(abs, r.f.uid, r.f.gid).catch(() => {});
+    await writeFileAtomic(abs, old, {
+      mode: r.f.mode,
+      ...(r.f.uid !== null && r.f.gid !== null ? { owner: { uid: r.f.uid, gid: r.f.gid } } : {}),
+    });
     return { path: r.f.path, savedAt: null };
   }
   const saved = resolveInside(join(opts.stateDir, "kept", opts.applyId), r.f.path);
