@@ -4,6 +4,8 @@
 import { appendFile, mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
+// AGENT_UMASK=002: group-writable notes, so a dreamd sharing the group may apply to them.
+if (process.env.AGENT_UMASK) process.umask(Number.parseInt(process.env.AGENT_UMASK, 8));
 const memory = process.env.AGENT_MEMORY_DIR ?? "/memory";
 const sessions = process.env.AGENT_SESSIONS_DIR ?? "/sessions";
 const total = Number(process.env.AGENT_SESSIONS ?? "20");
