@@ -2,10 +2,20 @@ import { execFileSync } from "node:child_process";
 import { chmod, chown, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { getContainerRuntimeClient, Wait } from "testcontainers";
+import { Wait } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manifestSchema } from "../src/manifest.ts";
-import { buildImage, docker, dockerUnavailable, IMAGE, ReadOnlyContainer } from "./docker-support.ts";
+import {
+  buildImage,
+  callerHostOf,
+  docker,
+  dockerUnavailable,
+  dreamEnded,
+  IMAGE,
+  ReadOnlyContainer,
+  type Status,
+  waitFor,
+} from "./docker-support.ts";
 import { EXAMPLES, hashTree } from "./fixtures.ts";
 
 const skip = await dockerUnavailable();
@@ -43,7 +53,7 @@ async function mounts(memoryFiles?: Record<string, string>): Promise<Mounts> {
  * The name this test calls the container by (localhost, or the bridge gateway when the test itself runs
  * in a container): the API answers only Host names it knows.
  */
-const callerHost = skip ? "localhost" : (await getContainerRuntimeClient()).info.containerRuntime.host;
+const callerHost = skip ? "localhost" : await callerHostOf();
 
 function container(m: Mounts, env: Record<string, string> = {}) {
   return new ReadOnlyContainer(IMAGE)
@@ -64,32 +74,6 @@ function container(m: Mounts, env: Record<string, string> = {}) {
     .withExposedPorts(8787)
     .withWaitStrategy(Wait.forHttp("/readyz", 8787).forStatusCode(200))
     .withStartupTimeout(60_000);
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined>, ms = 60_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => null);
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-interface Status {
-  state: string;
-  current: { dreamId: string; phase: string | null } | null;
-  lastSuccess: { dreamId: string } | null;
-  lastAttempt: { dreamId: string; status: string; error?: string } | null;
-  consecutiveFailures: number;
-}
-
-/** The server's status once dream `dreamId` has ended and nothing else runs. */
-function dreamEnded(base: string, dreamId: string, what = "the dream"): Promise<Status> {
-  return waitFor(what, async () => {
-    const s = (await (await fetch(`${base}/status`)).json()) as Status;
-    return s.state === "idle" && s.lastAttempt?.dreamId === dreamId ? s : null;
-  });
 }
 
 describe.skipIf(skip)("the dreamd image", () => {

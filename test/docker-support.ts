@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import Docker from "dockerode";
-import { GenericContainer } from "testcontainers";
+import { GenericContainer, getContainerRuntimeClient } from "testcontainers";
 
 const run = promisify(execFile);
 export const ROOT = new URL("..", import.meta.url).pathname;
@@ -92,5 +92,40 @@ export async function freePort(): Promise<number> {
       const { port } = srv.address() as { port: number };
       srv.close(() => resolve(port));
     });
+  });
+}
+
+/** The host name a test calls a container by: localhost, or the bridge gateway inside a container. */
+export async function callerHostOf(): Promise<string> {
+  return (await getContainerRuntimeClient()).info.containerRuntime.host;
+}
+
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined>,
+  ms = 60_000,
+): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await fn().catch(() => null);
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export interface Status {
+  state: string;
+  current: { dreamId: string; phase: string | null } | null;
+  lastSuccess: { dreamId: string } | null;
+  lastAttempt: { dreamId: string; status: string; error?: string } | null;
+  consecutiveFailures: number;
+}
+
+/** The server's status once dream `dreamId` has ended and nothing else runs. */
+export function dreamEnded(base: string, dreamId: string, what = "the dream"): Promise<Status> {
+  return waitFor(what, async () => {
+    const s = (await (await fetch(`${base}/status`)).json()) as Status;
+    return s.state === "idle" && s.lastAttempt?.dreamId === dreamId ? s : null;
   });
 }

@@ -1,7 +1,9 @@
 import { mkdir, stat } from "node:fs/promises";
+import { basename } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { DreamError } from "../errors.ts";
 import { type MemoryStore, readMemory } from "../memory/reader.ts";
-import { newestSnapshot } from "../snapshot/catalog.ts";
+import { newestSnapshot, removeSnapshotFiles } from "../snapshot/catalog.ts";
 import { createSnapshot, type Snapshot } from "../snapshot/create.ts";
 import { type Supersession, supersession, viewLedger } from "../state/session-ledger.ts";
 import { type LoadResult, loadSessions } from "../transcripts/loader.ts";
@@ -28,6 +30,9 @@ async function readableDir(path: string): Promise<boolean> {
   return (await stat(path).catch(() => null))?.isDirectory() ?? false;
 }
 
+/** Snapshot-and-read tries while the agent keeps writing (pauses of 0.2, 0.4, 0.8, 1.6 s between). */
+const SNAPSHOT_ATTEMPTS = 5;
+
 /**
  * Orient: snapshot the memory dir and read every note (together, inside `freeze`, so both see one
  * moment), then read the transcripts pending proposals read and the oldest unread ones.
@@ -41,30 +46,46 @@ export async function orient(run: DreamRun): Promise<Oriented> {
   const freeze = opts.freeze ?? (<T>(fn: () => Promise<T>) => fn());
   // A memory byte-identical to the newest snapshot keeps that one: an idle store adds no archive.
   const reuse = await newestSnapshot(opts.snapshotsDir);
-  const { snapshot, memory } = await freeze(async () => {
-    const snapshot = await createSnapshot({
-      memoryDir: memoryRoot,
-      snapshotsDir: opts.snapshotsDir,
-      // The dream id starts with its time already: `20260320T180000Z-c70210.tar.gz`.
-      name: dreamId,
-      now: opts.now,
-      signal,
-      ...treeFs,
-      ...(reuse ? { reuse } : {}),
+  const take = () =>
+    freeze(async () => {
+      const snapshot = await createSnapshot({
+        memoryDir: memoryRoot,
+        snapshotsDir: opts.snapshotsDir,
+        // The dream id starts with its time already: `20260320T180000Z-c70210.tar.gz`.
+        name: dreamId,
+        now: opts.now,
+        signal,
+        ...treeFs,
+        ...(reuse ? { reuse } : {}),
+      });
+      const memory: MemoryStore = await readMemory(memoryRoot, {
+        maxFileBytes: opts.maxFileBytes,
+        signal,
+        ...treeFs,
+      });
+      return { snapshot, memory };
     });
-    const memory: MemoryStore = await readMemory(memoryRoot, {
-      maxFileBytes: opts.maxFileBytes,
-      signal,
-      ...treeFs,
-    });
-    return { snapshot, memory };
-  });
-  const baseHashes = new Map(snapshot.files.map((f) => [f.path, f.sha256]));
-  for (const n of memory.notes) {
-    if (baseHashes.get(n.path) !== n.sha256) {
-      throw new DreamError(`${n.path} changed while the snapshot was taken; the next dream will retry`);
-    }
+  /** A note the agent wrote between the snapshot and the read: the two do not show one moment. */
+  const moved = (t: Awaited<ReturnType<typeof take>>) => {
+    const baseHashes = new Map(t.snapshot.files.map((f) => [f.path, f.sha256]));
+    return t.memory.notes.find((n) => baseHashes.get(n.path) !== n.sha256) ?? null;
+  };
+  // An agent at work writes now and then: take both again a few times before giving up on this dream.
+  let taken = await take();
+  for (let attempt = 1; moved(taken) && attempt < SNAPSHOT_ATTEMPTS; attempt++) {
+    if (taken.snapshot.path !== reuse)
+      await removeSnapshotFiles(opts.snapshotsDir, basename(taken.snapshot.path));
+    await sleep(100 * 2 ** attempt, undefined, { signal });
+    taken = await take();
   }
+  const changed = moved(taken);
+  if (changed) {
+    throw new DreamError(
+      `${changed.path} changed while the snapshot was taken (${SNAPSHOT_ATTEMPTS} tries); the next dream will retry`,
+    );
+  }
+  const { snapshot, memory } = taken;
+  const baseHashes = new Map(snapshot.files.map((f) => [f.path, f.sha256]));
   let loaded: LoadResult = { sessions: [], problems: [], read: [], unusable: [], carried: 0, deferred: 0 };
   const ledger = await viewLedger(run.state, opts.proposalsDir);
   const sessionNotes: string[] = [];
