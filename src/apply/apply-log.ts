@@ -35,9 +35,21 @@ export async function readApplyLog(stateDir: string): Promise<ApplyRecord[]> {
   });
 }
 
-/** Append a record durably. */
-export async function appendApplyLog(stateDir: string, record: ApplyRecord): Promise<void> {
+/**
+ * Append a record durably to the apply log, and to the proposal it concerns (`<proposal>/applies.jsonl`,
+ * so a proposal carries what became of each of its operations).
+ */
+export async function appendApplyLog(
+  stateDir: string,
+  record: ApplyRecord,
+  proposalDir?: string,
+): Promise<void> {
   await mkdir(stateDir, { recursive: true });
-  await appendFile(applyLogPathOf(stateDir), `${JSON.stringify(record)}\n`);
+  const line = `${JSON.stringify(record)}\n`;
+  await appendFile(applyLogPathOf(stateDir), line);
   await fsyncDir(stateDir);
+  if (proposalDir) {
+    await appendFile(join(proposalDir, "applies.jsonl"), line);
+    await fsyncDir(proposalDir);
+  }
 }

@@ -107,6 +107,6 @@ export async function applyProposal(opts: {
     changed,
     ...(opts.snapshot ? { snapshot: opts.snapshot } : {}),
   };
-  await appendApplyLog(opts.stateDir, record);
+  await appendApplyLog(opts.stateDir, record, dir);
   return record;
 }

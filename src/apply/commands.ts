@@ -151,6 +151,7 @@ export async function revertCommand(opts: {
     by: opts.by ?? "cli",
     revertId,
     now: opts.now,
+    proposalsDir: opts.proposalsDir,
     ...(opts.only?.length ? { only: opts.only } : {}),
     ...(opts.graceMs ? { graceMs: opts.graceMs } : {}),
   });

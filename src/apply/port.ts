@@ -14,7 +14,7 @@ import { type RollbackPreview, rollback } from "./rollback.ts";
 /** Review and apply for the API: the same steps as the CLI, behind one small port. */
 export interface ReviewPort {
   /** Each operation's state; null for an unknown dream. */
-  get(dreamId: string): Promise<{ operations: ({ id: string } & OpState)[] } | null>;
+  get(dreamId: string): Promise<{ operations: ({ id: string } & OpState)[]; applies: ApplyRecord[] } | null>;
   decide(
     dreamId: string,
     d: { accept?: Selection; reject?: Selection; by: string; comment?: string },
@@ -78,7 +78,11 @@ export function createReviewPort(opts: {
       const m = await manifestOf(id);
       if (!m) return null;
       const st = reviewState(m, await readReview(join(opts.proposalsDir, id)));
+      const log = await applies();
+      const mine = new Set(log.filter((a) => a.dreamId === id).map((a) => a.applyId));
       return {
+        // Its applies, and the reverts of them: what became of each operation.
+        applies: log.filter((a) => a.dreamId === id || (a.reverts !== undefined && mine.has(a.reverts))),
         operations: m.operations.map((o) => ({
           id: o.id,
           ...(st.get(o.id) ?? { state: "pending" as const }),

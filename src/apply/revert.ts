@@ -1,8 +1,9 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { ConfigError } from "../errors.ts";
 import type { Operation } from "../manifest.ts";
 import { splitLines } from "../memory/entries.ts";
-import { type ApplyRecord, appendApplyLog } from "./apply-log.ts";
+import { type ApplyRecord, appendApplyLog, readApplyLog } from "./apply-log.ts";
 import { execute, type UndoRecord, undoPathOf } from "./execute.ts";
 import { readLive } from "./live.ts";
 
@@ -20,6 +21,8 @@ export async function revertApply(opts: {
   by: string;
   revertId: string;
   now: Date;
+  /** Where the reverted apply's proposal lives, to record the revert beside it. */
+  proposalsDir?: string;
   /** Late writes watched for after the last rename (ms). */
   graceMs?: number;
 }): Promise<ApplyRecord & { reverts: string }> {
@@ -64,6 +67,10 @@ export async function revertApply(opts: {
     results,
     changed,
   };
-  await appendApplyLog(opts.stateDir, record);
+  // The proposal whose apply this undoes keeps the record too, when it is still there.
+  const of = (await readApplyLog(opts.stateDir)).find((a) => a.applyId === opts.applyId)?.dreamId;
+  const proposalDir = of && opts.proposalsDir ? join(opts.proposalsDir, of) : undefined;
+  const kept = proposalDir && (await stat(proposalDir).catch(() => null))?.isDirectory();
+  await appendApplyLog(opts.stateDir, record, kept ? proposalDir : undefined);
   return record;
 }

@@ -176,7 +176,7 @@ export function openApiDocument(): object {
       },
       "/dreams/{id}/review": {
         ...get(
-          "Each operation's review state: pending, accepted or rejected, with who, when, why",
+          "Each operation's review state: pending, accepted or rejected, with who, when, why; and the dream's applies and their reverts, each operation's result (applied, conflict, skipped)",
           {
             200: json("operations"),
             404: error("no such proposal"),

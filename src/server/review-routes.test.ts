@@ -50,7 +50,11 @@ describe("review and apply over the API (issue 14)", () => {
     ]);
     const res = await post(`/dreams/${id}/apply`, {});
     expect(res.status).toBe(200);
-    const rec = (await res.json()) as { results: { op: string; status: string }[]; snapshot: string };
+    const rec = (await res.json()) as {
+      applyId: string;
+      results: { op: string; status: string }[];
+      snapshot: string;
+    };
     expect(rec.results.filter((r) => r.status === "applied").map((r) => r.op)).toEqual(["op-001", "op-002"]);
     expect(rec.snapshot).toMatch(/apply-.*\.tar\.gz$/);
     expect(
@@ -58,6 +62,15 @@ describe("review and apply over the API (issue 14)", () => {
     ).toHaveLength(6);
     const log = (await (await app.request("/applies")).json()) as { applies: { by: string }[] };
     expect(log.applies.map((a) => a.by)).toEqual(["api"]);
+    // The proposal carries its applies too, each operation's result with it.
+    const inProposal = (await readFile(join(work, "proposals", id, "applies.jsonl"), "utf8"))
+      .trim()
+      .split("\n");
+    expect(inProposal.map((l) => JSON.parse(l).applyId)).toEqual([rec.applyId]);
+    const seen = (await (await app.request(`/dreams/${id}/review`)).json()) as {
+      applies: { applyId: string; results: { op: string; status: string }[] }[];
+    };
+    expect(seen.applies.map((a) => a.applyId)).toEqual([rec.applyId]);
     // Revert the dream's newest apply: the two lines come back where they were.
     const rev = await post(`/dreams/${id}/revert`, { by: "dana" });
     expect(rev.status).toBe(200);
@@ -69,6 +82,13 @@ describe("review and apply over the API (issue 14)", () => {
       `# Log\n\n## Run 2026-03-17 06:01\n${lines}\n${lines}\n`,
     );
     expect((await post(`/dreams/${id}/revert`, { apply: "../../x" })).status).toBe(400);
+    const after = (await (await app.request(`/dreams/${id}/review`)).json()) as {
+      applies: { reverts?: string }[];
+    };
+    expect(after.applies.map((a) => a.reverts ?? "apply")).toEqual(["apply", rec.applyId]);
+    expect(
+      (await readFile(join(work, "proposals", id, "applies.jsonl"), "utf8")).trim().split("\n"),
+    ).toHaveLength(2);
     // Roll back to the apply's snapshot: the memory already matches it, so the preview is empty.
     const snap = rec.snapshot.split("/").at(-1) ?? "";
     const rb = await post("/rollback", { snapshot: snap, dryRun: true });
