@@ -96,6 +96,8 @@ export const manifestSchema = z.object({
   dreamId: z.string(),
   createdAt: z.string(),
   engine: z.object({ name: z.string(), version: z.string() }),
+  /** DREAMD_AUTONOMY when the dream ran: what applies after it without a person's approval. */
+  autonomy: z.enum(["review", "auto-safe", "auto"]).optional(),
   base: z.object({
     memoryDir: z.string(),
     snapshot: z.object({ path: z.string(), sha256: z.string(), bytes: z.number().int().min(0) }),

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dreamFor, writeTree } from "../../test/fixtures.ts";
 import type { Manifest } from "../manifest.ts";
+import { renderReport } from "../proposal/report.ts";
 import { autoApply } from "./autonomy.ts";
 import { readReview } from "./review-log.ts";
 
@@ -47,6 +48,21 @@ describe("DREAMD_AUTONOMY", () => {
     expect(after).toContain("yesterday");
     expect((await readReview(join(work, "proposals", m.dreamId))).every((e) => e.by === "auto-safe")).toBe(
       true,
+    );
+    // auto then takes the likely ones too; what auto-safe applied is not applied twice.
+    const all = await run("auto");
+    const likely = m.operations.filter((o) => o.confidence === "likely").map((o) => o.id);
+    expect(all?.results.filter((x) => x.status === "applied").map((x) => x.op)).toEqual(likely);
+    expect(await readFile(join(work, "memory", "log.md"), "utf8")).not.toContain("yesterday");
+  });
+
+  it("the report says which mode the dream ran under and what applies by itself", () => {
+    expect(renderReport(m)).toContain("Autonomy `review`: nothing reaches memory without an approval.");
+    expect(renderReport({ ...m, autonomy: "auto-safe" })).toContain(
+      "Autonomy `auto-safe`: the 2 certain operations apply by themselves after this dream",
+    );
+    expect(renderReport({ ...m, autonomy: "auto" })).toContain(
+      "Autonomy `auto`: the 4 certain and likely operations apply by themselves",
     );
   });
 });

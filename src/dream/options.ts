@@ -26,6 +26,8 @@ export interface DreamOptions {
   deletionBudget?: number;
   /** Most operations one dream proposes (default 200); the rest are deferred to the next dream. */
   maxOperations?: number;
+  /** DREAMD_AUTONOMY the dream runs under: recorded, and said in the report (default review). */
+  autonomy?: "review" | "auto-safe" | "auto";
   now: Date;
   dreamId?: string;
   signal?: AbortSignal;
@@ -52,6 +54,7 @@ export function dreamDirsAndLimits(cfg: Config) {
     maxTranscriptBytes: cfg.maxTranscriptBytes,
     deletionBudget: cfg.deletionBudget,
     maxOperations: cfg.maxOperations,
+    autonomy: cfg.autonomy,
     secrets: [cfg.apiToken, cfg.anthropicApiKey].filter(Boolean),
   } satisfies Partial<DreamOptions>;
 }

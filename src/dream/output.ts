@@ -30,6 +30,7 @@ export async function output(
       dreamId,
       createdAt: opts.now.toISOString(),
       engine: { name: deps.engine.name, version: deps.engine.version },
+      ...(opts.autonomy ? { autonomy: opts.autonomy } : {}),
       base: {
         memoryDir: opts.memoryDir,
         snapshot: { path: snapshot.path, sha256: snapshot.sha256, bytes: snapshot.bytes },

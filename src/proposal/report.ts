@@ -26,6 +26,15 @@ function countOf(ops: readonly Operation[]): string {
   return certain ? `${ops.length} (${certain} certain)` : String(ops.length);
 }
 
+/** What DREAMD_AUTONOMY lets apply after this dream without a person's approval. */
+function autonomyLine(m: Manifest): string {
+  const mode = m.autonomy ?? "review";
+  if (mode === "review") return "Autonomy `review`: nothing reaches memory without an approval.";
+  const levels = mode === "auto" ? ["certain", "likely"] : ["certain"];
+  const n = m.operations.filter((o) => levels.includes(o.confidence ?? "")).length;
+  return `Autonomy \`${mode}\`: the ${plural(n, `${levels.join(" and ")} operation`)} apply by themselves after this dream (see \`applies.jsonl\`); the rest wait for review.`;
+}
+
 /** report.md: what a reviewer reads first. Every operation with its reason and evidence. */
 export function renderReport(m: Manifest): string {
   const count = (kind: string) => m.operations.filter((o) => o.kind === kind).length;
@@ -52,6 +61,7 @@ export function renderReport(m: Manifest): string {
       : []),
     "",
     "Nothing has been applied: the proposed store is `store/`, the change is `diff.patch`.",
+    autonomyLine(m),
   ];
   if (m.output.skipped?.length) {
     out.push(
