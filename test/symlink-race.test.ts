@@ -98,7 +98,13 @@ describe("a directory swapped for a symlink while dreams run", () => {
     for (let i = 0; i < DREAMS; i++) {
       try {
         const r = await runDream(
-          dreamOptions(out, { memoryDir: memory, sessionsDir: join(work, "none"), freeze: keepArchives }),
+          // Every dream writes its own archive (none reused), so each one's walk through the race is scanned.
+          dreamOptions(out, {
+            memoryDir: memory,
+            sessionsDir: join(work, "none"),
+            freeze: keepArchives,
+            reuseSnapshot: false,
+          }),
           deps,
         );
         stores.push(join(r.dir, "store"));

@@ -26,6 +26,8 @@ export interface DreamOptions {
   deletionBudget?: number;
   /** Most operations one dream proposes (default 200); the rest are deferred to the next dream. */
   maxOperations?: number;
+  /** Reuse the newest snapshot when memory is byte-identical to it (default true). */
+  reuseSnapshot?: boolean;
   /** DREAMD_AUTONOMY the dream runs under: recorded, and said in the report (default review). */
   autonomy?: "review" | "auto-safe" | "auto";
   now: Date;

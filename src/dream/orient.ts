@@ -45,7 +45,7 @@ export async function orient(run: DreamRun): Promise<Oriented> {
   await mkdir(opts.proposalsDir, { recursive: true });
   const freeze = opts.freeze ?? (<T>(fn: () => Promise<T>) => fn());
   // A memory byte-identical to the newest snapshot keeps that one: an idle store adds no archive.
-  const reuse = await newestSnapshot(opts.snapshotsDir);
+  const reuse = opts.reuseSnapshot === false ? null : await newestSnapshot(opts.snapshotsDir);
   const take = () =>
     freeze(async () => {
       const snapshot = await createSnapshot({
