@@ -84,6 +84,39 @@ describe("a dream on examples/", () => {
     );
   });
 
+  it("an undated note is retired by a session only once a snapshot older than the session held it (issue 16)", async () => {
+    const memory = join(work, "ordered", "memory");
+    const sessions = join(work, "ordered", "sessions");
+    const out = join(work, "ordered", "out");
+    await writeTree(memory, { "todo.md": "# TODO\n\n- [ ] Rotate the billing signing keys\n" });
+    await writeTree(sessions, {});
+    // The first dream snapshots the note on 2026-03-05; no session yet.
+    const first = await runDream(
+      options(memory, out, { sessionsDir: sessions, now: new Date("2026-03-05T00:00:00Z") }),
+      deps,
+    );
+    expect(first.manifest.operations).toEqual([]);
+    const said = (at: string) =>
+      `${JSON.stringify({ type: "user", timestamp: at, message: { role: "user", content: "The billing signing keys are rotated, that TODO is done." } })}\n`;
+    await writeTree(sessions, { "late.jsonl": said("2026-03-10T09:00:00Z") });
+    const second = await runDream(
+      options(memory, out, { sessionsDir: sessions, now: new Date("2026-03-20T00:00:00Z") }),
+      deps,
+    );
+    expect(second.manifest.operations.map((o) => `${o.kind} ${o.evidence[0]?.source}`)).toEqual([
+      "prune session",
+    ]);
+    // The same, on a fresh volume with no snapshot from before the session: the note stays.
+    const fresh = await runDream(
+      options(memory, join(work, "ordered", "fresh"), {
+        sessionsDir: sessions,
+        now: new Date("2026-03-20T00:00:00Z"),
+      }),
+      deps,
+    );
+    expect(fresh.manifest.operations).toEqual([]);
+  });
+
   it("takes only the oldest maxSessions unread transcripts and defers the rest", async () => {
     const r = await runDream(options(join(EXAMPLES, "memory"), join(work, "max"), { maxSessions: 2 }), deps);
     expect(r.manifest.stats.sessions).toBe(2);

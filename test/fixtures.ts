@@ -72,12 +72,14 @@ export function memoryFrom(files: Record<string, string>): MemoryStore {
 export function consolidateOffline(
   files: Record<string, string>,
   sessions: Session[] = [],
+  seenSince?: ReadonlyMap<string, string>,
 ): Promise<EngineResult> {
   return createOfflineEngine().consolidate({
     memory: memoryFrom(files),
     sessions,
     now: new Date("2026-03-20T00:00:00Z"),
     signal: new AbortController().signal,
+    ...(seenSince ? { seenSince } : {}),
   });
 }
 

@@ -57,10 +57,14 @@ describe("snapshots", () => {
     state.lastAttempt = { dreamId: died, at: new Date().toISOString(), status: "running" };
     await writeState(out, state);
     const warnings: string[] = [];
-    const { dreamId } = await runDream(dreamOptions(out, { warn: (m) => warnings.push(m) }), {
-      engine: createOfflineEngine(),
-      registry,
-    });
+    // Its own archive, not the first dream's reused (memory is unchanged): both must stay.
+    const { dreamId } = await runDream(
+      dreamOptions(out, { warn: (m) => warnings.push(m), reuseSnapshot: false }),
+      {
+        engine: createOfflineEngine(),
+        registry,
+      },
+    );
     expect((await readdir(snaps)).sort()).toEqual(
       [`${kept}.tar.gz`, `${kept}.tar.gz.json`, `${dreamId}.tar.gz`, `${dreamId}.tar.gz.json`].sort(),
     );

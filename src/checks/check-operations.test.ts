@@ -303,4 +303,31 @@ describe("supersede and size rules", () => {
     expect(new Set(many.refused.map((r) => r.rule))).toEqual(new Set(["too-many-files"]));
     expect(check(create(0, 5_000)).refused.map((r) => r.rule)).toEqual(["too-large"]);
   });
+
+  it("refuses a session retiring an entry it is not known to follow (issue 16)", () => {
+    const prune: ProposedOperation = {
+      kind: "prune",
+      targets: ["prefs.md"],
+      reason: "the region changed",
+      evidence: [{ source: "session", session: "s1.jsonl", index: 0, quote: "We moved to us-east-1" }],
+      changes: [{ path: "prefs.md", startLine: 4, endLine: 4, before: ["- Region eu-west-1."], after: [] }],
+    };
+    const order = (startedAt: string | null, seen?: string) => ({
+      startedAt: new Map([["s1.jsonl", startedAt]]),
+      writtenOn: new Map(),
+      seenSince: new Map(seen ? [["prefs.md", seen]] : []),
+    });
+    const withOrder = (o: ReturnType<typeof order>) =>
+      checkOperations({ operations: [prune], base, opaque: new Set(), order: o });
+    // An undated note and a session: which is newer is unknown, so the note stays.
+    expect(withOrder(order("2026-03-10T09:00:00Z")).refused.map((r) => r.rule)).toEqual([
+      "session-not-after-entry",
+    ]);
+    expect(withOrder(order(null, "2026-03-01T00:00:00Z")).refused[0]?.detail).toMatch(
+      /no cited session has a time/,
+    );
+    // The file was in a snapshot, as it is, before the session started: the session is the later word.
+    expect(withOrder(order("2026-03-10T09:00:00Z", "2026-03-01T00:00:00Z")).accepted).toHaveLength(1);
+    expect(withOrder(order("2026-03-10T09:00:00Z", "2026-03-11T00:00:00Z")).refused).toHaveLength(1);
+  });
 });

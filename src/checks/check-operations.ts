@@ -6,6 +6,7 @@ import { blockViolation } from "./blocks.ts";
 import { confidenceOf } from "./confidence.ts";
 import { removesOnlyDanglingLinks } from "./dangling-links.ts";
 import { checkEvidence, type EvidenceBase } from "./evidence.ts";
+import { type SessionOrder, sessionsAfter } from "./session-order.ts";
 import { createStructureGuard } from "./structure.ts";
 
 /**
@@ -27,6 +28,8 @@ export interface CheckInput {
   expiredBefore?: string;
   /** The day each input line was written (YYYY-MM-DD), where known: a supersede must cite newer evidence. */
   lineDates?: ReadonlyMap<string, ReadonlyMap<number, string>>;
+  /** When sessions and entries were written: a session retires only what it provably follows. */
+  order?: SessionOrder;
   /** Lines earlier dreams wrote (trimmed): a change may not remove or rewrite one (issue 13, class 7). */
   written?: ReadonlySet<string>;
   /** Limits on what one dream may add (defaults: 20 new files, 64 KiB and 400 lines each). */
@@ -240,6 +243,22 @@ function checkOne(op: ProposedOperation, input: CheckInput, taken: Taken): void 
             `no cited evidence is about ${c.path}:${c.startLine}-${c.endLine}`,
           );
         }
+      }
+    }
+    const memorySurvivor = op.evidence.some(
+      (ev) => ev.source === "memory" && !removals.some((c) => removedRange(c, ev.line, ev.path)),
+    );
+    if (!dangling && !memorySurvivor && input.order) {
+      // Only sessions vouch for it: one of them must come after what it retires.
+      const cited = [...new Set(op.evidence.flatMap((ev) => (ev.source === "session" ? [ev.session] : [])))];
+      for (const c of removals) {
+        const why = sessionsAfter(
+          input.order,
+          cited,
+          c.path,
+          c.before.map((text, i) => ({ line: c.startLine + i, text })),
+        );
+        if (why) throw new Refusal("session-not-after-entry", why);
       }
     }
   }

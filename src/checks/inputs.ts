@@ -16,6 +16,22 @@ export interface DreamInput {
   deletionBudget?: number;
   /** Lines earlier dreams wrote: never removed or rewritten by this one. */
   written?: ReadonlySet<string>;
+  /** Per memory file: the earliest snapshot (ISO time) holding it as it is now. */
+  seenSince?: ReadonlyMap<string, string>;
+}
+
+/** The day each entry line was written by the note's own word (no mtime): what orders it before a session. */
+function writtenOnOf(memory: MemoryStore): Map<string, Map<number, string>> {
+  const out = new Map<string, Map<number, string>>();
+  for (const n of memory.notes) {
+    const m = new Map<number, string>();
+    // A frontmatter date dates the file, not each line added to it since.
+    for (const e of n.parsed.entries)
+      if (e.writtenOn && e.dateSource !== "frontmatter")
+        for (let l = e.startLine; l <= e.endLine; l++) m.set(l, e.writtenOn);
+    out.set(n.path, m);
+  }
+  return out;
 }
 
 /** The day each entry line was written, for the supersede rule. */
@@ -48,6 +64,11 @@ export function checkInputOf(operations: readonly ProposedOperation[], input: Dr
     opaque: new Set(memory.opaque.map((f) => f.path)),
     paths: new Set([...memory.notes.map((n) => n.path), ...memory.opaque.map((f) => f.path)]),
     lineDates: lineDatesOf(memory),
+    order: {
+      startedAt: new Map(sessions.map((s) => [s.id, s.startedAt])),
+      writtenOn: writtenOnOf(memory),
+      seenSince: input.seenSince ?? new Map(),
+    },
     expiredBefore: expiryCutoff(input.now),
     // At least one, so a tiny store can still lose its one duplicate; a removal must always cite a survivor.
     maxRemovals: Math.max(1, Math.floor((input.deletionBudget ?? DEFAULT_DELETION_BUDGET) * entries)),

@@ -3,7 +3,7 @@ import { basename } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DreamError } from "../errors.ts";
 import { type MemoryStore, readMemory } from "../memory/reader.ts";
-import { newestSnapshot, removeSnapshotFiles } from "../snapshot/catalog.ts";
+import { newestSnapshot, removeSnapshotFiles, seenSince } from "../snapshot/catalog.ts";
 import { createSnapshot, type Snapshot } from "../snapshot/create.ts";
 import { type Supersession, supersession, viewLedger } from "../state/session-ledger.ts";
 import { type LoadResult, loadSessions } from "../transcripts/loader.ts";
@@ -24,6 +24,8 @@ export interface Oriented {
   entries: number;
   /** Lines earlier dreams wrote: no operation of this one removes or rewrites them. */
   written: Set<string>;
+  /** Per memory file: the earliest snapshot (ISO time) that holds it as it is now. */
+  seen: Map<string, string>;
 }
 
 async function readableDir(path: string): Promise<boolean> {
@@ -105,5 +107,6 @@ export async function orient(run: DreamRun): Promise<Oriented> {
   const superseding = supersession(ledger, loaded.read);
   const entries = memory.notes.reduce((n, f) => n + f.parsed.entries.length, 0);
   const written = await linesWrittenByDreams(opts.proposalsDir);
-  return { snapshot, memory, baseHashes, loaded, superseding, sessionNotes, entries, written };
+  const seen = await seenSince(opts.snapshotsDir, baseHashes);
+  return { snapshot, memory, baseHashes, loaded, superseding, sessionNotes, entries, written, seen };
 }

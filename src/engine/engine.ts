@@ -19,6 +19,12 @@ export interface DreamContext {
    * engine may as well leave them alone.
    */
   written?: ReadonlySet<string>;
+  /**
+   * Per memory file: the earliest snapshot (ISO time) holding it as it is now. With an entry's own date,
+   * what shows a session came after it (checks/session-order.ts); code refuses a session retiring an
+   * entry it does not provably follow.
+   */
+  seenSince?: ReadonlyMap<string, string>;
 }
 
 export interface Usage {

@@ -1,6 +1,6 @@
 import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { manifestPathOf } from "./create.ts";
+import { manifestPathOf, readSnapshotManifest } from "./create.ts";
 
 /**
  * What the snapshots dir holds, by name: `<dreamId>.tar.gz` (taken by a dream), `apply-<id>.tar.gz` (the
@@ -64,4 +64,26 @@ export async function removeSnapshotFiles(dir: string, name: string): Promise<vo
   const path = join(dir, name);
   await rm(path, { force: true });
   await rm(manifestPathOf(path), { force: true });
+}
+
+/**
+ * For each file of `current` (path → sha256 now): the earliest time a snapshot in `dir` recorded it with
+ * those same bytes. Every line of such a file existed then: what orders a note before a later session.
+ * An unreadable manifest is passed over.
+ */
+export async function seenSince(
+  dir: string,
+  current: ReadonlyMap<string, string>,
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const s of await listSnapshots(dir)) {
+    const m = await readSnapshotManifest(join(dir, s.name)).catch(() => null);
+    if (!m) continue;
+    for (const f of m.files) {
+      if (current.get(f.path) !== f.sha256) continue;
+      const known = out.get(f.path);
+      if (!known || m.createdAt < known) out.set(f.path, m.createdAt);
+    }
+  }
+  return out;
 }

@@ -80,6 +80,7 @@ export function createOfflineEngine(opts: OfflineEngineOptions = {}): Engine {
         ),
         files,
         sessions: ctx.sessions,
+        seenSince: ctx.seenSince ?? new Map(),
         now: ctx.now,
         paths: new Set([...ctx.memory.notes.map((n) => n.path), ...ctx.memory.opaque.map((f) => f.path)]),
         index: ctx.memory.notes.find((n) => n.path === "MEMORY.md")?.parsed.lines ?? null,

@@ -257,9 +257,19 @@ export interface Said {
   sentence: string;
 }
 
-/** A session can only retire what was written before it (undated on either side: allowed). */
-export function saidAfter(p: Planned, said: Said): boolean {
-  return !p.when || !said.session.startedAt || said.session.startedAt.slice(0, 10) >= p.when;
+/**
+ * A session retires only what it provably follows: the entry's own day (never a frontmatter date or an
+ * mtime) before the session's, or its file unchanged since a snapshot older than the session. Undated on
+ * either side, or the same day: not known, so nothing is retired (code refuses it too:
+ * checks/session-order.ts).
+ */
+export function saidAfter(p: Planned, said: Said, seenSince: ReadonlyMap<string, string>): boolean {
+  const started = said.session.startedAt;
+  if (!started) return false;
+  const day = p.entry.dateSource === "frontmatter" ? null : p.entry.writtenOn;
+  if (day && day < started.slice(0, 10)) return true;
+  const seen = seenSince.get(p.entry.path);
+  return seen !== undefined && seen < started;
 }
 
 /** Remove `p`, citing the session sentence that retires it and the entry itself. */

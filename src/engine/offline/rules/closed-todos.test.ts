@@ -33,4 +33,35 @@ describe("offline rule closed-todos", () => {
     );
     expect(operations).toEqual([]);
   });
+
+  it("an undated TODO goes only when a snapshot held its note, as it is, before the session (issue 16)", async () => {
+    const sessions = [
+      sessionFrom(
+        "later.jsonl",
+        [["user", "Billing signing keys rotated: done."]],
+        "2026-03-10T09:00:00.000Z",
+      ),
+    ];
+    const files = { "todo.md": "# TODO\n- [ ] Rotate the billing signing keys\n" };
+    // Nothing says the note is older than the session: it may be the newer word.
+    expect((await run(files, sessions)).operations).toEqual([]);
+    expect(
+      (await run(files, sessions, new Map([["todo.md", "2026-03-11T00:00:00.000Z"]]))).operations,
+    ).toEqual([]);
+    const seen = await run(files, sessions, new Map([["todo.md", "2026-03-05T00:00:00.000Z"]]));
+    expect(seen.operations.map((o) => o.kind)).toEqual(["prune"]);
+  });
+
+  it("does not prune on a session from the TODO's own day, or one with no time", async () => {
+    const files = { "notes/2026-03-02.md": "# 2026-03-02\n- [ ] Rotate the billing signing keys\n" };
+    const sameDay = [
+      sessionFrom("s.jsonl", [["user", "Billing signing keys rotated: done."]], "2026-03-02T23:00:00.000Z"),
+    ];
+    expect((await run(files, sameDay)).operations).toEqual([]);
+    const undated = {
+      ...sessionFrom("u.jsonl", [["user", "Billing signing keys rotated: done."]]),
+      startedAt: null,
+    };
+    expect((await run(files, [undated])).operations).toEqual([]);
+  });
 });

@@ -13,7 +13,7 @@ const MATCH = 0.6;
 
 export const closedTodos: Rule = {
   name: "closed-todos",
-  run({ planned, removed, held, sessions }) {
+  run({ planned, removed, held, sessions, seenSince }) {
     const sentences = sessions.flatMap((s) =>
       s.messages.flatMap((m) =>
         m.text
@@ -35,7 +35,9 @@ export const closedTodos: Rule = {
       if (!task) continue;
       const words = new Set(contentWords(task));
       if (words.size < 2) continue;
-      const closing = sentences.find((s) => containment(words, s.words) >= MATCH && saidAfter(p, s));
+      const closing = sentences.find(
+        (s) => containment(words, s.words) >= MATCH && saidAfter(p, s, seenSince),
+      );
       if (!closing) continue;
       removed.add(p);
       ops.push(

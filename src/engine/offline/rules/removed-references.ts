@@ -16,7 +16,7 @@ const SUBJECT_WORDS = 5;
 
 export const removedReferences: Rule = {
   name: "removed-references",
-  run({ planned, removed, held, sessions }) {
+  run({ planned, removed, held, sessions, seenSince }) {
     const gone: { ident: string; session: Session; index: number; sentence: string }[] = [];
     for (const s of sessions) {
       for (const m of s.messages) {
@@ -34,7 +34,7 @@ export const removedReferences: Rule = {
       if (removed.has(p) || held.has(p) || p.entry.ordered) continue;
       const head = p.text.split(/\s+/).slice(0, SUBJECT_WORDS).join(" ").replace(/`/g, "").toLowerCase();
       const headIds = new Set(head.match(IDENT) ?? []);
-      const hit = gone.find((g) => headIds.has(g.ident) && saidAfter(p, g));
+      const hit = gone.find((g) => headIds.has(g.ident) && saidAfter(p, g, seenSince));
       if (!hit) continue;
       removed.add(p);
       ops.push(

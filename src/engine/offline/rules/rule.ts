@@ -22,6 +22,8 @@ export interface RuleContext {
   files: ReadonlyMap<string, readonly string[]>;
   /** Oldest first. */
   sessions: readonly Session[];
+  /** Per memory file: the earliest snapshot (ISO time) holding it as it is now (see plan.ts saidAfter). */
+  seenSince: ReadonlyMap<string, string>;
   now: Date;
   /** Every file in the store: notes and files dreamd may not edit. */
   paths: ReadonlySet<string>;
