@@ -8,6 +8,7 @@ import { normalize } from "./normalize.ts";
 import { patterns } from "./patterns.ts";
 import { removedReferences } from "./removed-references.ts";
 import type { Rule } from "./rule.ts";
+import { sessionCorrections } from "./session-corrections.ts";
 import { staleClaims } from "./stale-claims.ts";
 import { supersede } from "./supersede.ts";
 
@@ -26,7 +27,8 @@ export type { Rule, RuleContext } from "./rule.ts";
  * - supersede next: it needs one entry per value, and the latest written wins;
  * - then what sessions retire (closed TODOs, removed things), then what code alone can prove stale
  *   (dangling index links, expired deadlines);
- * - then what is listed for review and never changed (stale plans);
+ * - then what is listed for review and never changed (stale plans, corrections a person stated in a
+ *   session beside the entries that may still say otherwise);
  * - normalize after every removal: a date is rewritten only in an entry that stays;
  * - patterns last: a new note only for what no surviving entry already says.
  * Adding a rule: one file beside these, with its test, and one line here.
@@ -41,6 +43,7 @@ export const RULES: readonly Rule[] = [
   danglingIndexLinks,
   expiredDeadlines,
   staleClaims,
+  sessionCorrections,
   normalize,
   patterns,
 ];

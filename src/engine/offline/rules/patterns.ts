@@ -2,6 +2,7 @@ import type { Evidence } from "../../../manifest.ts";
 import { containment, contentWords, jaccard } from "../../../text/similarity.ts";
 import type { Session } from "../../../transcripts/session.ts";
 import type { ProposedOperation } from "../../engine.ts";
+import { typedSentences } from "../said.ts";
 import type { Rule } from "./rule.ts";
 
 /**
@@ -24,19 +25,14 @@ interface Candidate {
   words: Set<string>;
 }
 
+/** What a person typed (said.ts: not a paste, a machine's text or a template every session repeats). */
 function candidates(sessions: readonly Session[]): Candidate[] {
   const out: Candidate[] = [];
-  for (const session of sessions) {
-    for (const m of session.messages) {
-      if (m.role !== "user") continue;
-      for (const raw of m.text.split(/(?<=[.!?])\s+|\n+/)) {
-        const sentence = raw.trim();
-        const n = sentence.split(/\s+/).length;
-        if (n < 3 || n > 30 || !CUE.test(sentence)) continue;
-        const words = new Set(contentWords(sentence).filter((w) => !FILLER.has(w)));
-        if (words.size >= 2) out.push({ session, index: m.index, sentence, words });
-      }
-    }
+  for (const { session, index, sentence } of typedSentences(sessions)) {
+    const n = sentence.split(/\s+/).length;
+    if (n < 3 || n > 30 || !CUE.test(sentence)) continue;
+    const words = new Set(contentWords(sentence).filter((w) => !FILLER.has(w)));
+    if (words.size >= 2) out.push({ session, index, sentence, words });
   }
   return out;
 }

@@ -1,0 +1,83 @@
+import type { ReviewItem } from "../../../manifest.ts";
+import { contentWords } from "../../../text/similarity.ts";
+import { evidenceOf, type Planned, where } from "../plan.ts";
+import { type Typed, typedSentences } from "../said.ts";
+import type { Rule } from "./rule.ts";
+
+/**
+ * Corrections and decisions a person stated in a session ("no, we use pnpm now", "we dropped the staging
+ * cluster", "Phase 0 never happened, still not started") beside the memory entries about the same thing
+ * that still say otherwise. Which side holds needs meaning, so code changes nothing: each is listed for
+ * review with the session's words next to the entry's. What a session provably retires goes through the
+ * rules that cite it (closed-todos, removed-references) and the order check (checks/session-order.ts).
+ * Only what a person typed counts (said.ts): pasted prompts, tool output and templates are not
+ * corrections.
+ */
+const CORRECTION =
+  /\b(?:we(?:'re| are)? (?:now )?(?:use|using) |(?:switched|moved|migrated) (?:from|to|over)|no longer (?:use|using|need|have|run)|(?:don't|do not|dont) (?:use|need|have|run) \S+(?: \S+){0,3} any ?more|instead of|we (?:dropped|removed|killed|cancell?ed|abandoned|replaced|retired)|never happened|(?:still )?not (?:yet )?started|is (?:dead|gone|deprecated|obsolete))\b/i;
+const OPENER = /^(?:no|nope|actually|correction|wrong)\b[,:!.]?\s/i;
+/** A word this rare (in at most this many entries of the store) names the thing both sides are about. */
+const RARE = 8;
+const MAX_ITEMS = 40;
+const PER_SENTENCE = 2;
+
+export const sessionCorrections: Rule = {
+  name: "session-corrections",
+  run({ planned, removed, sessions, review }) {
+    const said = typedSentences(sessions).filter(
+      (t) => CORRECTION.test(t.sentence) || OPENER.test(t.sentence),
+    );
+    if (!said.length) return [];
+    const live = planned.filter((p) => !removed.has(p));
+    const df = new Map<string, number>();
+    for (const p of live) for (const w of p.words) df.set(w, (df.get(w) ?? 0) + 1);
+    const postings = new Map<string, Planned[]>();
+    for (const p of live)
+      for (const w of p.words)
+        if ((df.get(w) ?? 0) <= RARE) {
+          const list = postings.get(w);
+          if (list) list.push(p);
+          else postings.set(w, [p]);
+        }
+    const items: ReviewItem[] = [];
+    const listed = new Set<Planned>();
+    for (const t of said) {
+      if (items.length >= MAX_ITEMS) break;
+      const words = new Set(contentWords(t.sentence));
+      // Entries sharing two words with the sentence, one of them rare in the store: about the same thing.
+      const found = new Set<Planned>();
+      for (const w of words) for (const p of postings.get(w) ?? []) found.add(p);
+      const about = [...found]
+        .map((p) => ({ p, n: [...words].filter((w) => p.words.has(w)).length }))
+        .filter(({ p, n }) => n >= 2 && !listed.has(p) && !olderThanEntry(t, p))
+        .sort(
+          (a, b) =>
+            b.n - a.n ||
+            a.p.entry.path.localeCompare(b.p.entry.path) ||
+            a.p.entry.startLine - b.p.entry.startLine,
+        )
+        .slice(0, PER_SENTENCE)
+        .map(({ p }) => [p] as const);
+      for (const [p] of about) {
+        listed.add(p);
+        items.push({
+          kind: "contradiction",
+          reason: `session ${t.session.id} (message ${t.index}) says "${t.sentence}"; ${where(p)} may say otherwise: check which holds now; not changed by code`,
+          evidence: [
+            { source: "session", session: t.session.id, index: t.index, quote: t.sentence },
+            evidenceOf(p),
+          ],
+        });
+      }
+    }
+    review.push(...items);
+    return [];
+  },
+};
+
+/** The session came before the entry's own day: the entry is the newer word, nothing to ask. */
+function olderThanEntry(t: Typed, p: Planned): boolean {
+  const started = t.session.startedAt;
+  const day = p.entry.dateSource === "frontmatter" ? null : p.entry.writtenOn;
+  return started !== null && day !== null && started.slice(0, 10) < day;
+}
