@@ -107,6 +107,8 @@ export const manifestSchema = z.object({
       format: z.string(),
       sha256: z.string(),
       startedAt: z.string().nullable(),
+      /** Where startedAt comes from: the records, or the file's mtime when none has a time (absent in older manifests). */
+      startedAtFrom: z.enum(["records", "mtime"]).optional(),
       messages: z.number().int().min(0),
     }),
   ),

@@ -40,6 +40,7 @@ export async function output(
         format: s.format,
         sha256: s.sha256,
         startedAt: s.startedAt,
+        startedAtFrom: s.startedAtFrom,
         messages: s.messages.length,
       })),
       problems: [...memory.problems, ...loaded.problems].map((p) => ({ ...p, error: redact(p.error) })),
