@@ -339,6 +339,13 @@ export const configFields = {
     description: "Docker socket used for DREAMD_DOCKER_AGENT_LABEL.",
     schema: z.string().default("/var/run/docker.sock"),
   }),
+  instructions: field({
+    env: "DREAMD_INSTRUCTIONS",
+    flag: "instructions",
+    description:
+      "Owner's instructions steering every dream (≤ 4096 characters; POST /dreams may give others); `focus: <glob>…` / `leave: <glob>…` lines limit which memory paths may change, enforced by code.",
+    schema: z.string().max(4096, { error: "must be at most 4096 characters" }).default(""),
+  }),
   logLevel: field({
     env: "DREAMD_LOG_LEVEL",
     flag: "log-level",

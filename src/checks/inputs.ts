@@ -3,6 +3,7 @@ import type { MemoryStore } from "../memory/reader.ts";
 import type { Session } from "../transcripts/session.ts";
 import type { CheckInput } from "./check-operations.ts";
 import { expiryCutoff } from "./deadlines.ts";
+import { scopeOf } from "./scope.ts";
 
 /** Largest share of entries one dream may remove when the caller names none (DREAMD_DELETION_BUDGET). */
 const DEFAULT_DELETION_BUDGET = 0.25;
@@ -16,6 +17,8 @@ export interface DreamInput {
   deletionBudget?: number;
   /** Lines earlier dreams wrote: never removed or rewritten by this one. */
   written?: ReadonlySet<string>;
+  /** The dream's instructions: their `focus` / `leave` lines narrow what may change, nothing widens it. */
+  instructions?: string;
 }
 
 /** The day each entry line was written, for the supersede rule. */
@@ -52,5 +55,6 @@ export function checkInputOf(operations: readonly ProposedOperation[], input: Dr
     // At least one, so a tiny store can still lose its one duplicate; a removal must always cite a survivor.
     maxRemovals: Math.max(1, Math.floor((input.deletionBudget ?? DEFAULT_DELETION_BUDGET) * entries)),
     ...(input.written?.size ? { written: input.written } : {}),
+    scope: scopeOf(input.instructions),
   };
 }

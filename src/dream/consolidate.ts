@@ -24,6 +24,7 @@ export async function consolidate(run: DreamRun, oriented: Oriented): Promise<Co
     now: run.opts.now,
     signal: run.signal,
     written: oriented.written,
+    ...(run.opts.instructions ? { instructions: run.opts.instructions } : {}),
   });
   const input = checkInputOf(result.operations, {
     memory,
@@ -31,6 +32,7 @@ export async function consolidate(run: DreamRun, oriented: Oriented): Promise<Co
     now: run.opts.now,
     deletionBudget: run.opts.deletionBudget,
     written: oriented.written,
+    ...(run.opts.instructions ? { instructions: run.opts.instructions } : {}),
   });
   const { accepted, refused, deferred } = mostValuable(checkOperations(input), input, run.opts.maxOperations);
   return { result, accepted, refused, deferred };

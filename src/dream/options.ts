@@ -26,6 +26,8 @@ export interface DreamOptions {
   deletionBudget?: number;
   /** Most operations one dream proposes (default 200); the rest are deferred to the next dream. */
   maxOperations?: number;
+  /** The owner's instructions steering this dream (DREAMD_INSTRUCTIONS, or POST /dreams), ≤ 4,096 characters. */
+  instructions?: string;
   now: Date;
   dreamId?: string;
   signal?: AbortSignal;
@@ -52,6 +54,7 @@ export function dreamDirsAndLimits(cfg: Config) {
     maxTranscriptBytes: cfg.maxTranscriptBytes,
     deletionBudget: cfg.deletionBudget,
     maxOperations: cfg.maxOperations,
+    ...(cfg.instructions ? { instructions: cfg.instructions } : {}),
     secrets: [cfg.apiToken, cfg.anthropicApiKey].filter(Boolean),
   } satisfies Partial<DreamOptions>;
 }

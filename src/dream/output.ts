@@ -47,6 +47,7 @@ export async function output(
       operations: accepted,
       refused,
       ...(deferred.length ? { deferred } : {}),
+      ...(opts.instructions ? { instructions: redact(opts.instructions) } : {}),
       notes: [...oriented.sessionNotes, ...ledgerNotes(superseding, loaded.carried), ...result.notes].map(
         redact,
       ),

@@ -19,6 +19,11 @@ export interface DreamContext {
    * engine may as well leave them alone.
    */
   written?: ReadonlySet<string>;
+  /**
+   * The owner's instructions for this dream (≤ 4,096 characters), to steer it. Their `focus:` / `leave:`
+   * lines are also enforced by code (checks/scope.ts), so an engine that ignores them loses nothing.
+   */
+  instructions?: string;
 }
 
 export interface Usage {

@@ -61,7 +61,8 @@ export const clineUiMessages: TranscriptFormat = {
     if (Array.isArray(v)) return claims(v.slice(0, 20).some(isClineMessage), true);
     if (v !== undefined) return 0;
     const start = head.slice(0, 4096);
-    const own = /^\s*\[\s*\{/.test(start) && /"ts"\s*:\s*\d/.test(start) && /"type"\s*:\s*"(say|ask)"/.test(start);
+    const own =
+      /^\s*\[\s*\{/.test(start) && /"ts"\s*:\s*\d/.test(start) && /"type"\s*:\s*"(say|ask)"/.test(start);
     return claims(own, looksJson(head));
   },
   parse(text) {
