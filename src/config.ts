@@ -64,7 +64,8 @@ export const configFields = {
   sessionsDir: field({
     env: "DREAMD_SESSIONS_DIR",
     flag: "sessions",
-    description: "Directory of session transcripts (JSONL, Messages JSON, Markdown/text).",
+    description:
+      "Directory of session transcripts, any of the formats in the contract table, detected by content (every file but dreamd's own is read).",
     schema: z.string().default("/sessions"),
   }),
   proposalsDir: field({
