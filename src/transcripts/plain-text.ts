@@ -15,8 +15,8 @@ const HEADING_SPEAKER = new RegExp(`^#{1,6}\\s*${NAMES}\\s*(?::\\s*)?$`, "i");
 // The text after the marker keeps its leading white space here; the message is trimmed as a whole.
 const INLINE_SPEAKER = new RegExp(`^(?:>\\s*)?(?:\\*\\*)?${NAMES}(?::\\*\\*|\\*\\*:|:)(.*)$`, "i");
 
-// A log's own name: Markdown, text, log, or no extension at all (`session-1`).
-const TEXT_NAME = /(\.(md|markdown|txt|log)|(^|\/)[^./]+)$/i;
+// A log's own name: Markdown, text or log. Any other name (a script, PKG-INFO) needs speaker markers.
+const TEXT_NAME = /\.(md|markdown|txt|log)$/i;
 
 /**
  * Markdown or plain-text logs, sniffed last: text (the loader has refused binary) that does not start
