@@ -55,7 +55,7 @@ export const openaiChatJson: TranscriptFormat = {
       : isObj(data) && Array.isArray(data.messages)
         ? data.messages
         : null;
-    if (!list0 || !list0.some((m) => isObj(m) && typeof m.role === "string")) {
+    if (!list0?.some((m) => isObj(m) && typeof m.role === "string")) {
       throw new TranscriptError("not an OpenAI chat ([{role, content}] or {messages: [...]})");
     }
     const list = new MessageList();
