@@ -64,7 +64,8 @@ export const configFields = {
   sessionsDir: field({
     env: "DREAMD_SESSIONS_DIR",
     flag: "sessions",
-    description: "Directory of session transcripts (JSONL, Messages JSON, Markdown/text).",
+    description:
+      "Directory of session transcripts, any of the formats in the contract table, detected by content (every file but dreamd's own is read).",
     schema: z.string().default("/sessions"),
   }),
   proposalsDir: field({
@@ -345,6 +346,13 @@ export const configFields = {
     flag: "docker-socket",
     description: "Docker socket used for DREAMD_DOCKER_AGENT_LABEL.",
     schema: z.string().default("/var/run/docker.sock"),
+  }),
+  instructions: field({
+    env: "DREAMD_INSTRUCTIONS",
+    flag: "instructions",
+    description:
+      "Owner's instructions steering every dream (≤ 4096 characters; POST /dreams may give others); `focus: <glob>…` / `leave: <glob>…` lines limit which memory paths may change, enforced by code.",
+    schema: z.string().max(4096, { error: "must be at most 4096 characters" }).default(""),
   }),
   logLevel: field({
     env: "DREAMD_LOG_LEVEL",

@@ -109,6 +109,8 @@ export const manifestSchema = z.object({
       format: z.string(),
       sha256: z.string(),
       startedAt: z.string().nullable(),
+      /** Where startedAt comes from: the records, or the file's mtime when none has a time (absent in older manifests). */
+      startedAtFrom: z.enum(["records", "mtime"]).optional(),
       messages: z.number().int().min(0),
     }),
   ),
@@ -118,6 +120,8 @@ export const manifestSchema = z.object({
   /** Accepted but over the operation limit: a second dream proposes them (absent when none). */
   deferred: z.array(deferredSchema).optional(),
   notes: z.array(z.string()),
+  /** The owner's instructions this dream was given (absent when none). */
+  instructions: z.string().optional(),
   /** Possible duplicates in other words, not merged: for the reviewer (absent in older manifests). */
   candidates: z.array(z.object({ reason: z.string(), evidence: z.array(evidenceSchema).min(2) })).optional(),
   /** What the engine found but could not decide: a contradiction with both sides quoted. Never applied. */

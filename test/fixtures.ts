@@ -94,6 +94,7 @@ export function sessionFrom(
     sha256: id,
     bytes: 0,
     mtimeMs: 0,
+    startedAtFrom: "records",
     sessionId: id,
     startedAt,
     warnings: [],

@@ -6,6 +6,7 @@ import { blockViolation } from "./blocks.ts";
 import { confidenceOf } from "./confidence.ts";
 import { removesOnlyDanglingLinks } from "./dangling-links.ts";
 import { checkEvidence, type EvidenceBase } from "./evidence.ts";
+import { outsideScope, type Scope } from "./scope.ts";
 import { type SessionOrder, sessionsAfter } from "./session-order.ts";
 import { createStructureGuard } from "./structure.ts";
 
@@ -32,6 +33,8 @@ export interface CheckInput {
   order?: SessionOrder;
   /** Lines earlier dreams wrote (trimmed): a change may not remove or rewrite one (issue 13, class 7). */
   written?: ReadonlySet<string>;
+  /** The dream instructions' `focus` / `leave` globs: a change outside focus or inside leave is refused. */
+  scope?: Scope;
   /** Limits on what one dream may add (defaults: 20 new files, 64 KiB and 400 lines each). */
   limits?: { maxNewFiles?: number; maxNewFileBytes?: number; maxNewFileLines?: number };
 }
@@ -147,7 +150,12 @@ class Taken {
 
 function checkOne(op: ProposedOperation, input: CheckInput, taken: Taken): void {
   for (const t of op.targets) checkPath(t);
-  for (const c of op.changes) checkChange(c, input.base, input.opaque, op.kind);
+  for (const c of op.changes) {
+    // The owner's word first: a change where the instructions forbid one is refused as such.
+    const outside = input.scope ? outsideScope(c.path, input.scope) : null;
+    if (outside) throw new Refusal("instructions-scope", outside);
+    checkChange(c, input.base, input.opaque, op.kind);
+  }
   for (const c of op.changes) {
     const after = new Set(c.after.map((l) => l.trim()));
     const ours = c.before.find((l) => l.trim() && input.written?.has(l.trim()) && !after.has(l.trim()));

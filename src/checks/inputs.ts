@@ -3,6 +3,7 @@ import type { MemoryStore } from "../memory/reader.ts";
 import type { Session } from "../transcripts/session.ts";
 import type { CheckInput } from "./check-operations.ts";
 import { expiryCutoff } from "./deadlines.ts";
+import { scopeOf } from "./scope.ts";
 
 /** Largest share of entries one dream may remove when the caller names none (DREAMD_DELETION_BUDGET). */
 const DEFAULT_DELETION_BUDGET = 0.25;
@@ -18,6 +19,8 @@ export interface DreamInput {
   written?: ReadonlySet<string>;
   /** Per memory file: the earliest snapshot (ISO time) holding it as it is now. */
   seenSince?: ReadonlyMap<string, string>;
+  /** The dream's instructions: their `focus` / `leave` lines narrow what may change, nothing widens it. */
+  instructions?: string;
 }
 
 /** The day each entry line was written by the note's own word (no mtime): what orders it before a session. */
@@ -73,5 +76,6 @@ export function checkInputOf(operations: readonly ProposedOperation[], input: Dr
     // At least one, so a tiny store can still lose its one duplicate; a removal must always cite a survivor.
     maxRemovals: Math.max(1, Math.floor((input.deletionBudget ?? DEFAULT_DELETION_BUDGET) * entries)),
     ...(input.written?.size ? { written: input.written } : {}),
+    scope: scopeOf(input.instructions),
   };
 }

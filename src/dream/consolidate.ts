@@ -25,6 +25,7 @@ export async function consolidate(run: DreamRun, oriented: Oriented): Promise<Co
     signal: run.signal,
     written: oriented.written,
     seenSince: oriented.seen,
+    ...(run.opts.instructions ? { instructions: run.opts.instructions } : {}),
   });
   const input = checkInputOf(result.operations, {
     memory,
@@ -33,6 +34,7 @@ export async function consolidate(run: DreamRun, oriented: Oriented): Promise<Co
     deletionBudget: run.opts.deletionBudget,
     written: oriented.written,
     seenSince: oriented.seen,
+    ...(run.opts.instructions ? { instructions: run.opts.instructions } : {}),
   });
   const { accepted, refused, deferred } = mostValuable(checkOperations(input), input, run.opts.maxOperations);
   return { result, accepted, refused, deferred };

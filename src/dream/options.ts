@@ -30,6 +30,8 @@ export interface DreamOptions {
   reuseSnapshot?: boolean;
   /** DREAMD_AUTONOMY the dream runs under: recorded, and said in the report (default review). */
   autonomy?: "review" | "auto-safe" | "auto";
+  /** The owner's instructions steering this dream (DREAMD_INSTRUCTIONS, or POST /dreams), ≤ 4,096 characters. */
+  instructions?: string;
   now: Date;
   dreamId?: string;
   signal?: AbortSignal;
@@ -57,6 +59,7 @@ export function dreamDirsAndLimits(cfg: Config) {
     deletionBudget: cfg.deletionBudget,
     maxOperations: cfg.maxOperations,
     autonomy: cfg.autonomy,
+    ...(cfg.instructions ? { instructions: cfg.instructions } : {}),
     secrets: [cfg.apiToken, cfg.anthropicApiKey].filter(Boolean),
   } satisfies Partial<DreamOptions>;
 }

@@ -31,7 +31,11 @@ export interface RunnerStatus {
 export interface DreamRunner {
   status(): RunnerStatus;
   /** Start a dream now; throws BusyError while one runs here or another dreamd holds the lock. */
-  start(opts?: { now?: Date }): Promise<{ dreamId: string; done: Promise<DreamOutcome | null> }>;
+  /** `instructions` replace the configured ones (DREAMD_INSTRUCTIONS) for this dream; "" gives none. */
+  start(opts?: {
+    now?: Date;
+    instructions?: string;
+  }): Promise<{ dreamId: string; done: Promise<DreamOutcome | null> }>;
   /** True when `dreamId` was running and has been asked to stop. */
   cancel(dreamId: string): boolean;
   subscribe(fn: (e: RunnerEvent) => void): () => void;
@@ -108,6 +112,7 @@ export function createDreamRunner(deps: RunnerDeps): DreamRunner {
       const execute: DreamExecutor = deps.execute ?? (async (o) => outcomeOf(await runDream(o, deps)));
       const done = execute({
         ...deps.options,
+        ...(opts.instructions !== undefined ? { instructions: opts.instructions } : {}),
         now,
         dreamId,
         signal: abort.signal,

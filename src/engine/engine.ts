@@ -25,6 +25,11 @@ export interface DreamContext {
    * entry it does not provably follow.
    */
   seenSince?: ReadonlyMap<string, string>;
+  /**
+   * The owner's instructions for this dream (≤ 4,096 characters), to steer it. Their `focus:` / `leave:`
+   * lines are also enforced by code (checks/scope.ts), so an engine that ignores them loses nothing.
+   */
+  instructions?: string;
 }
 
 export interface Usage {

@@ -1,9 +1,11 @@
 import type { Config } from "../config.ts";
 import { sha256 } from "../fs/atomic.ts";
 import { readInside } from "../fs/safe-read.ts";
+import { binaryReason } from "../fs/text-file.ts";
 import { isUnread, viewLedger } from "../state/session-ledger.ts";
 import type { State } from "../state/state.ts";
 import { listTranscripts } from "../transcripts/loader.ts";
+import { headOf } from "../transcripts/read-transcript.ts";
 import type { FormatRegistry } from "../transcripts/registry.ts";
 
 export interface Gates {
@@ -22,8 +24,9 @@ export interface GateChecker {
 
 /**
  * Gate values, cheapest first. New sessions are unread transcripts (session-ledger.ts): one a pending
- * proposal read is not new, one released by a discard is new again, and each is counted once. Hashes
- * are cached by (path, size, mtime) so polling /status does not re-read every transcript.
+ * proposal read is not new, one released by a discard is new again, and each is counted once; a file
+ * no format claims (an index, a lock file) is no session. Hashes and sniffs are cached by (path, size,
+ * mtime) so polling /status does not re-read every transcript.
  */
 export function createGateChecker(
   cfg: Pick<Config, "sessionsDir" | "proposalsDir" | "minHours" | "minSessions" | "triggerMode">,
@@ -31,7 +34,7 @@ export function createGateChecker(
   /** Sessions counted elsewhere (Docker `die` events of the agent) since the last success. */
   extraSessions?: (since: Date | null) => number,
 ): GateChecker {
-  const cache = new Map<string, string>();
+  const cache = new Map<string, string | null>();
   return {
     async check(state, now, opts = {}) {
       const last = state.lastSuccess ? Date.parse(state.lastSuccess.at) : null;
@@ -42,17 +45,18 @@ export function createGateChecker(
       }
       const ledger = await viewLedger(state, cfg.proposalsDir);
       let sessionsSinceLast = 0;
-      const files = await listTranscripts(cfg.sessionsDir, registry).catch(() => []);
+      const files = await listTranscripts(cfg.sessionsDir).catch(() => []);
       for (const f of files) {
         const key = `${f.path}\0${f.bytes}\0${f.mtimeMs}`;
         let hash = cache.get(key);
-        if (!hash) {
+        if (hash === undefined) {
           const read = await readInside(cfg.sessionsDir, f.path, Number.MAX_SAFE_INTEGER).catch(() => null);
           if (!read?.ok) continue;
-          hash = sha256(read.data);
+          const text = binaryReason(read.data) ? "" : read.data.toString("utf8");
+          hash = text && registry.detect(headOf(text), f.path).format ? sha256(read.data) : null;
           cache.set(key, hash);
         }
-        if (isUnread(ledger, hash)) sessionsSinceLast++;
+        if (hash && isUnread(ledger, hash)) sessionsSinceLast++;
       }
       sessionsSinceLast += extraSessions?.(last === null ? null : new Date(last)) ?? 0;
       const sessionGate = sessionsSinceLast >= cfg.minSessions;

@@ -2,12 +2,13 @@ import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/pr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Registry } from "prom-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { EXAMPLES } from "../../test/fixtures.ts";
 import { createDreamRunner, type DreamRunner } from "../dream/runner.ts";
 import type { Engine } from "../engine/engine.ts";
 import { createOfflineEngine } from "../engine/offline/engine.ts";
 import { createLogger, type Logger, silentLogger } from "../logger.ts";
+import type { Manifest } from "../manifest.ts";
 import { manifestSchema } from "../manifest.ts";
 import { createProposals, type Proposals } from "../proposal/proposals.ts";
 import { REDACTED, redactingLogger } from "../redact.ts";
@@ -762,5 +763,33 @@ describe("API hardening", () => {
       expect(text).not.toContain(FAKE_KEY);
       expect(text).not.toContain(TOKEN);
     }
+  });
+});
+
+describe("POST /dreams with instructions", () => {
+  it("POST /dreams takes the dream's instructions (≤ 4,096 characters) into its manifest", async () => {
+    // Its own proposals volume, so the dream it runs is no other test's state.
+    const { app, runner } = setup(createOfflineEngine());
+    onTestFinished(() => rm(join(work, "proposals"), { recursive: true, force: true }));
+    const post = (body: unknown) =>
+      app.request("/dreams", {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const long = await post({ instructions: "x".repeat(4097) });
+    expect(long.status).toBe(400);
+    expect(await long.json()).toEqual({
+      error: "invalid body: instructions must be at most 4096 characters",
+    });
+    const res = await post({ instructions: "leave: notes/" });
+    expect(res.status).toBe(202);
+    const { dreamId } = (await res.json()) as { dreamId: string };
+    await finished(runner);
+    const m = (await (await app.request(`/dreams/${dreamId}`, { headers: auth })).json()) as Manifest;
+    expect(m.instructions).toBe("leave: notes/");
+    expect(
+      m.operations.flatMap((o) => o.changes.map((c) => c.path)).filter((p) => p.startsWith("notes/")),
+    ).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { streamSSE } from "hono/streaming";
 import type { Registry } from "prom-client";
 import { z } from "zod";
 import { type ReviewPort, unavailableReview } from "../apply/port.ts";
+import { MAX_INSTRUCTIONS } from "../checks/scope.ts";
 import type { LockInfo } from "../dream/lock.ts";
 import type { DreamRunner } from "../dream/runner.ts";
 import { BusyError, errorMessage, PathError } from "../errors.ts";
@@ -71,7 +72,10 @@ export interface AppDeps {
 }
 
 export const startDreamBody = z
-  .object({ now: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional() })
+  .object({
+    now: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional(),
+    instructions: z.string().max(MAX_INSTRUCTIONS, { error: "must be at most 4096 characters" }).optional(),
+  })
   .strict();
 
 /** A dream id sorts by its `now`: one far in the future would sort first forever. */
@@ -262,7 +266,11 @@ export function createApp(deps: AppDeps): Hono {
         );
       }
     }
-    const { dreamId } = await deps.runner.start(now ? { now } : {});
+    const { instructions } = body.data;
+    const { dreamId } = await deps.runner.start({
+      ...(now ? { now } : {}),
+      ...(instructions !== undefined ? { instructions } : {}),
+    });
     return c.json({ dreamId, events: "/events", manifest: `/dreams/${dreamId}` }, 202);
   });
   app.post("/dreams/:id/cancel", auth, async (c) => {

@@ -8,6 +8,13 @@ const startBody = z.object({
       "ISO 8601 date-time: the dream's logical time, from 2000-01-01 to one day after the server clock",
     )
     .optional(),
+  instructions: z
+    .string()
+    .max(4096)
+    .describe(
+      "The owner's instructions steering this dream, instead of DREAMD_INSTRUCTIONS (≤ 4096 characters); `focus: <glob>…` / `leave: <glob>…` lines limit which memory paths may change, enforced by code",
+    )
+    .optional(),
 });
 const errorSchema = { type: "object", properties: { error: { type: "string" } }, required: ["error"] };
 const error = (description: string) => ({
@@ -123,7 +130,7 @@ export function openApiDocument(): object {
           "Start a dream now",
           {
             202: json("started"),
-            400: error("bad body or `now` out of range"),
+            400: error("bad body, `now` out of range or `instructions` over 4096 characters"),
             409: error("one is running"),
           },
           {

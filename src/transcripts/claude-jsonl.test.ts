@@ -31,6 +31,7 @@ formatContract(
       message: { role: "user", content: [{ type: "tool_result", tool_use_id: "1", content: "ok" }] },
     }),
   ].join("\n"),
+  { lines: true },
 );
 
 describe("malformed input", () => {

@@ -1,21 +1,33 @@
+import { claims, headObjects, isJsonlHead } from "./records.ts";
 import { contentText, isoOrNull, type Message, TranscriptError, type TranscriptFormat } from "./session.ts";
 
 /**
  * Claude Code session logs: one JSON object a line, `type` user/assistant with `message.content`
  * (string or blocks), `timestamp` and `sessionId`. Other line types (summary, system, snapshots) are
- * ignored; a broken line is a warning, not a reason to drop the whole session.
+ * ignored; a broken line is a warning, not a reason to drop the whole session. Claimed when a line has
+ * Claude Code's shape: `type` user/assistant with a `message` object, or a `sessionId` beside a `type`.
  */
 export const claudeJsonl: TranscriptFormat = {
   name: "claude-code-jsonl",
-  matches: (file) => /\.jsonl$/i.test(file),
+  sniff(head) {
+    const h = headObjects(head);
+    const own = h.objects.some(
+      (o) =>
+        ((o.type === "user" || o.type === "assistant") && !!o.message && typeof o.message === "object") ||
+        (typeof o.sessionId === "string" && typeof o.type === "string"),
+    );
+    return claims(own, isJsonlHead(h));
+  },
   parse(text) {
     const messages: Message[] = [];
     const warnings: string[] = [];
     let sessionId: string | null = null;
     const lines = text.split("\n");
+    let count = 0;
     lines.forEach((raw, i) => {
       const line = raw.trim();
       if (!line) return;
+      count++;
       let obj: unknown;
       try {
         obj = JSON.parse(line);
@@ -49,6 +61,12 @@ export const claudeJsonl: TranscriptFormat = {
         warnings.length ? `no usable messages (${warnings[0]})` : "no user or assistant messages",
       );
     }
-    return { sessionId, startedAt: messages.find((m) => m.timestamp)?.timestamp ?? null, messages, warnings };
+    return {
+      sessionId,
+      startedAt: messages.find((m) => m.timestamp)?.timestamp ?? null,
+      messages,
+      warnings,
+      records: { count, unit: "lines" },
+    };
   },
 };

@@ -6,6 +6,7 @@ import { type TreeFs, walkTree } from "../fs/safe-tree.ts";
 import { binaryReason } from "../fs/text-file.ts";
 import type { Problem } from "../memory/reader.ts";
 import { type LedgerView, planReading, type SessionRef, type Transcript } from "../state/session-ledger.ts";
+import { readTranscript } from "./read-transcript.ts";
 import type { FormatRegistry } from "./registry.ts";
 import type { Session } from "./session.ts";
 
@@ -17,26 +18,33 @@ export interface Candidate {
   bytes: number;
 }
 
-const hidden = (path: string) => path.split("/").some((p) => p.startsWith("."));
+/**
+ * dreamd's own files, for a sessions dir that shares a volume with the proposals or the memory: its
+ * state dir, half-written proposals and their trash, writeFileAtomic's and the lock's temp files; and a
+ * Kubernetes projected volume's `..data` / `..<timestamp>` entries (the same files again). Nothing
+ * else is skipped: tools write transcripts under dot-folders and dot-names (`.specstory/history/`,
+ * `.aider.chat.history.md`).
+ */
+const OWN_NAME = /^(\.dreamd|\.partial-.+|\.trash-.+|\..+\.[0-9a-f]{12}\.tmp|\.\..*)$/;
+export const dreamdOwn = (path: string) => path.split("/").some((p) => OWN_NAME.test(p));
 
 /**
- * Transcript files under `dir`, oldest first (mtime, then path), that some format claims, and the
- * entries that could not be looked at (unreadable directories, FIFOs, sockets, devices, symlinks).
+ * Every file under `dir` but dreamd's own, oldest first (mtime, then path): which are transcripts, and
+ * of which format, their content decides when they are read. Also the entries that could not be looked
+ * at (unreadable directories, FIFOs, sockets, devices, symlinks).
  */
 export async function scanTranscripts(
   dir: string,
-  registry: FormatRegistry,
   opts: { signal?: AbortSignal; fs?: TreeFs } = {},
 ): Promise<{ candidates: Candidate[]; problems: Problem[] }> {
   const candidates: Candidate[] = [];
   const problems: Problem[] = [];
   for await (const item of walkTree(dir, opts)) {
-    if (item.type === "dir" || hidden(item.path)) continue;
+    if (item.type === "dir" || dreamdOwn(item.path)) continue;
     if (item.type === "skipped") {
       problems.push({ source: "session", path: item.path, error: item.error });
       continue;
     }
-    if (!registry.forFile(item.path)) continue;
     candidates.push({
       path: item.path,
       abs: join(dir, item.path),
@@ -48,13 +56,9 @@ export async function scanTranscripts(
   return { candidates, problems };
 }
 
-/** Transcript files under `dir`, oldest first, that some format claims. */
-export async function listTranscripts(
-  dir: string,
-  registry: FormatRegistry,
-  signal?: AbortSignal,
-): Promise<Candidate[]> {
-  return (await scanTranscripts(dir, registry, signal ? { signal } : {})).candidates;
+/** Files under `dir` but dreamd's own, oldest first: the transcripts, and whatever else is there. */
+export async function listTranscripts(dir: string, signal?: AbortSignal): Promise<Candidate[]> {
+  return (await scanTranscripts(dir, signal ? { signal } : {})).candidates;
 }
 
 export interface LoadOptions {
@@ -89,7 +93,7 @@ export interface LoadResult {
  */
 export async function loadSessions(opts: LoadOptions): Promise<LoadResult> {
   const tree = { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.fs ? { fs: opts.fs } : {}) };
-  const { candidates, problems } = await scanTranscripts(opts.dir, opts.registry, tree);
+  const { candidates, problems } = await scanTranscripts(opts.dir, tree);
   const result: LoadResult = { sessions: [], problems, read: [], unusable: [], carried: 0, deferred: 0 };
   const problem = (path: string, error: string) => result.problems.push({ source: "session", path, error });
   const readOrReport = async (c: Candidate): Promise<Extract<InsideRead, { ok: true }> | null> => {
@@ -132,28 +136,27 @@ export async function loadSessions(opts: LoadOptions): Promise<LoadResult> {
       unusable(bad);
       continue;
     }
-    // biome-ignore lint/style/noNonNullAssertion: listTranscripts kept only claimed files
-    const format = opts.registry.forFile(c.path)!;
-    try {
-      const parsed = format.parse(read.data.toString("utf8"), c.path);
-      for (const w of parsed.warnings) problem(c.path, w);
-      result.sessions.push({
-        ...parsed,
-        id: c.path,
-        format: format.name,
-        sha256: hash,
-        bytes: read.size,
-        mtimeMs: c.mtimeMs,
-      });
-    } catch (err) {
-      unusable(`${format.name}: ${errorMessage(err)}`);
+    const got = readTranscript(opts.registry, read.data.toString("utf8"), c.path);
+    if (!got.ok) {
+      unusable(got.error);
+      continue;
     }
+    for (const p of got.problems) problem(c.path, p);
+    const fromRecords = got.parsed.startedAt !== null;
+    result.sessions.push({
+      ...got.parsed,
+      // No record has a time: the file's mtime stands in, and the session says so.
+      startedAt: got.parsed.startedAt ?? new Date(c.mtimeMs).toISOString(),
+      startedAtFrom: fromRecords ? "records" : "mtime",
+      id: c.path,
+      format: got.format.name,
+      sha256: hash,
+      bytes: read.size,
+      mtimeMs: c.mtimeMs,
+    });
   }
   result.sessions.sort(
-    (a, b) =>
-      (a.startedAt ?? new Date(a.mtimeMs).toISOString()).localeCompare(
-        b.startedAt ?? new Date(b.mtimeMs).toISOString(),
-      ) || a.id.localeCompare(b.id),
+    (a, b) => (a.startedAt ?? "").localeCompare(b.startedAt ?? "") || a.id.localeCompare(b.id),
   );
   return result;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { claims, headJson, isObj, looksJson } from "./records.ts";
 import {
   contentText,
   isoOrNull,
@@ -22,10 +23,22 @@ const fileSchema = z.union([
   }),
 ]);
 
-/** Anthropic Messages API style: `[{role, content}]`, or `{id?, created_at?, messages: [...]}`. */
+/** Messages with a role: the whole head when it parses, else (a cut head) a role key near the start. */
+export function chatHead(head: string): { list: unknown[] | null; roles: boolean } {
+  const v = headJson(head);
+  const list = Array.isArray(v) ? v : isObj(v) && Array.isArray(v.messages) ? v.messages : null;
+  if (list) return { list, roles: list.some((m) => isObj(m) && typeof m.role === "string") };
+  if (v !== undefined) return { list: null, roles: false };
+  return { list: null, roles: looksJson(head) && /"role"\s*:\s*"[a-z]+"/.test(head.slice(0, 4096)) };
+}
+
+/**
+ * Anthropic Messages API style: `[{role, content}]`, or `{id?, created_at?, messages: [...]}`. Claimed
+ * when the JSON is a list of messages with a role (more specific chat formats are sniffed first).
+ */
 export const messagesJson: TranscriptFormat = {
   name: "messages-json",
-  matches: (file) => /\.json$/i.test(file),
+  sniff: (head) => claims(chatHead(head).roles, looksJson(head)),
   parse(text) {
     let data: unknown;
     try {
@@ -60,6 +73,12 @@ export const messagesJson: TranscriptFormat = {
     });
     if (messages.length === 0) throw new TranscriptError(warnings[0] ?? "no messages");
     const startedAt = isoOrNull(meta?.created_at) ?? messages.find((m) => m.timestamp)?.timestamp ?? null;
-    return { sessionId: meta?.id ?? null, startedAt, messages, warnings };
+    return {
+      sessionId: meta?.id ?? null,
+      startedAt,
+      messages,
+      warnings,
+      records: { count: list.length, unit: "messages" },
+    };
   },
 };

@@ -1,5 +1,13 @@
 import { parseFrontmatter, splitLines, validDate } from "../memory/entries.ts";
-import { type Message, normalizeRole, type Role, TranscriptError, type TranscriptFormat } from "./session.ts";
+import { looksJson } from "./records.ts";
+import {
+  CLAIMS,
+  type Message,
+  normalizeRole,
+  type Role,
+  TranscriptError,
+  type TranscriptFormat,
+} from "./session.ts";
 
 // The speaker markers chat exports use: "## User" headings, or "User: hi" / "**Assistant:** hi" lines.
 const NAMES = "(user|human|assistant|claude|system)";
@@ -7,11 +15,26 @@ const HEADING_SPEAKER = new RegExp(`^#{1,6}\\s*${NAMES}\\s*(?::\\s*)?$`, "i");
 // The text after the marker keeps its leading white space here; the message is trimmed as a whole.
 const INLINE_SPEAKER = new RegExp(`^(?:>\\s*)?(?:\\*\\*)?${NAMES}(?::\\*\\*|\\*\\*:|:)(.*)$`, "i");
 
-/** Markdown or plain-text logs. Without speaker markers the whole file is one message. */
+// A log's own name: Markdown, text or log. Any other name (a script, PKG-INFO) needs speaker markers.
+const TEXT_NAME = /\.(md|markdown|txt|log)$/i;
+
+/**
+ * Markdown or plain-text logs, sniffed last: text (the loader has refused binary) that does not start
+ * like JSON, and either has speaker markers or is named like a log. Without speaker markers the whole
+ * file is one message.
+ */
 export const plainText: TranscriptFormat = {
   name: "text",
-  matches: (file) => /\.(md|markdown|txt|log)$/i.test(file),
+  sniff(head, file) {
+    if (!head.trim() || looksJson(head)) return 0;
+    const marked = splitLines(head.slice(0, 16_384)).some(
+      (l) => HEADING_SPEAKER.test(l) || INLINE_SPEAKER.test(l),
+    );
+    return marked || TEXT_NAME.test(file) ? CLAIMS : 0;
+  },
   parse(text, file) {
+    // JSON is some other format's, broken or not: read as text it would pass for one odd message.
+    if (looksJson(text)) throw new TranscriptError("JSON content, not a text log");
     const lines = splitLines(text);
     const { data: fm, end } = parseFrontmatter(lines);
     const body = lines.slice(end);

@@ -1,3 +1,4 @@
+import { outsideScope, scopeOf } from "../../checks/scope.ts";
 import type { ReviewItem } from "../../manifest.ts";
 import { type Lexicon, loadLexicon } from "../../text/lexicon/lexicon.ts";
 import type { Candidate, DreamContext, Engine, EngineResult, ProposedOperation } from "../engine.ts";
@@ -113,10 +114,16 @@ export function createOfflineEngine(opts: OfflineEngineOptions = {}): Engine {
       const more = alike.length + within.length - candidates.length + other.more;
       if (more)
         notes.push(`${more} more possible duplicates not listed (the first ${candidates.length} are)`);
+      // The instructions' focus / leave: code refuses a change outside them anyway; not proposing one
+      // keeps the refused list for what an engine got wrong.
+      const scope = scopeOf(ctx.instructions);
+      const allowed = (paths: string[]) => paths.every((p) => outsideScope(p, scope) === null);
       return {
-        operations: takeEmptiedHeadings(ops, files),
+        operations: takeEmptiedHeadings(ops, files).filter((op) => allowed(op.changes.map((c) => c.path))),
         notes,
-        candidates,
+        candidates: candidates.filter((c) =>
+          allowed(c.evidence.flatMap((e) => (e.source === "memory" ? [e.path] : []))),
+        ),
         review: capped(rules.review, notes),
       };
     },

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { formatContract } from "./contract.suite.ts";
+import { openclawJsonl } from "./openclaw-jsonl.ts";
+
+// The shape OpenClaw writes: a session header, then message lines (written here by hand, no real data).
+const lines = [
+  { type: "session", version: 3, id: "s-1", timestamp: "2026-03-02T09:00:00.000Z", cwd: "/home/u/proj" },
+  {
+    type: "model_change",
+    id: "a1",
+    parentId: null,
+    timestamp: "2026-03-02T09:00:00.100Z",
+    provider: "anthropic",
+    modelId: "m",
+  },
+  {
+    type: "message",
+    id: "a2",
+    parentId: "a1",
+    timestamp: "2026-03-02T09:00:01.000Z",
+    message: { role: "user", content: [{ type: "text", text: "Use pnpm here." }], timestamp: 1772442001000 },
+  },
+  {
+    type: "message",
+    id: "a3",
+    parentId: "a2",
+    timestamp: "2026-03-02T09:00:03.000Z",
+    message: {
+      role: "assistant",
+      content: [
+        { type: "thinking", thinking: "the user wants pnpm" },
+        { type: "toolCall", id: "c1", name: "exec", arguments: { command: "cat package.json" } },
+      ],
+      stopReason: "toolUse",
+    },
+  },
+  {
+    type: "message",
+    id: "a4",
+    parentId: "a3",
+    timestamp: "2026-03-02T09:00:04.000Z",
+    message: {
+      role: "toolResult",
+      toolCallId: "c1",
+      toolName: "exec",
+      content: [{ type: "text", text: "ok" }],
+    },
+  },
+  {
+    type: "message",
+    id: "a5",
+    parentId: "a4",
+    timestamp: "2026-03-02T09:00:05.000Z",
+    message: { role: "assistant", content: [{ type: "text", text: "Will do." }], stopReason: "stop" },
+  },
+  {
+    type: "custom",
+    customType: "note",
+    data: {},
+    id: "a6",
+    parentId: "a5",
+    timestamp: "2026-03-02T09:00:06.000Z",
+  },
+];
+const text = lines.map((l) => JSON.stringify(l)).join("\n");
+
+formatContract(openclawJsonl, "0d9c4a1e-5b6f.jsonl", text, { lines: true });
+
+describe("OpenClaw sessions", () => {
+  it("keeps tool calls and results as tool messages, never as the user's words", () => {
+    const s = openclawJsonl.parse(text, "s.jsonl");
+    expect(s.sessionId).toBe("s-1");
+    expect(s.startedAt).toBe("2026-03-02T09:00:00.000Z");
+    expect(s.messages.map((m) => [m.role, m.text])).toEqual([
+      ["user", "Use pnpm here."],
+      ["tool", 'exec({"command":"cat package.json"})'],
+      ["tool", "ok"],
+      ["assistant", "Will do."],
+    ]);
+  });
+
+  it("a session of only a header and bookkeeping has no messages", () => {
+    expect(() => openclawJsonl.parse(JSON.stringify(lines[0]), "s.jsonl")).toThrow(
+      "no user or assistant messages",
+    );
+  });
+});

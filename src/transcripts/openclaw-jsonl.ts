@@ -1,0 +1,71 @@
+import {
+  anyText,
+  claims,
+  finish,
+  headObjects,
+  isJsonlHead,
+  isObj,
+  MessageList,
+  type Obj,
+  readJsonl,
+  toolCall,
+} from "./records.ts";
+import { isoOrNull, type TranscriptFormat } from "./session.ts";
+
+/** Text blocks of OpenClaw content (a string, or blocks); thinking, images and tool calls are not text. */
+function blocksText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content
+    .filter((b): b is Obj => isObj(b) && b.type === "text" && typeof b.text === "string")
+    .map((b) => b.text as string)
+    .join("\n");
+}
+
+const isOwnLine = (o: Obj) =>
+  (o.type === "session" && typeof o.id === "string" && "version" in o) ||
+  (o.type === "message" && isObj(o.message) && typeof o.message.role === "string");
+
+/**
+ * OpenClaw (and clawdbot / pi) session logs, `~/.openclaw/agents/<agent>/sessions/<id>.jsonl`: a
+ * `{type: "session", version, id, timestamp, cwd}` header, then `{type: "message", id, parentId,
+ * timestamp, message: {role, content, timestamp}}` lines, role user / assistant / toolResult, content
+ * text, thinking, toolCall and image blocks; model_change, thinking_level_change, custom and compaction
+ * lines are not conversation. Tool calls and tool results are kept as `tool` messages.
+ */
+export const openclawJsonl: TranscriptFormat = {
+  name: "openclaw-jsonl",
+  sniff(head) {
+    const h = headObjects(head);
+    return claims(h.objects.some(isOwnLine), isJsonlHead(h));
+  },
+  parse(text) {
+    const { lines, warnings, count } = readJsonl(text);
+    const list = new MessageList();
+    let sessionId: string | null = null;
+    let startedAt: string | null = null;
+    for (const { line, obj: o } of lines) {
+      if (o.type === "session") {
+        if (typeof o.id === "string") sessionId ??= o.id;
+        startedAt ??= isoOrNull(o.timestamp);
+        continue;
+      }
+      if (o.type !== "message") continue;
+      const m = o.message;
+      if (!isObj(m) || typeof m.role !== "string") {
+        warnings.push(`line ${line}: message line without a message role`);
+        continue;
+      }
+      const at = isoOrNull(o.timestamp) ?? isoOrNull(m.timestamp);
+      if (m.role === "user") list.add("user", blocksText(m.content), at);
+      else if (m.role === "assistant") {
+        list.add("assistant", blocksText(m.content), at);
+        if (Array.isArray(m.content))
+          for (const b of m.content)
+            if (isObj(b) && b.type === "toolCall") list.add("tool", toolCall(b.name, b.arguments), at);
+      } else if (m.role === "toolResult") list.add("tool", anyText(m.content), at);
+      else list.add("system", blocksText(m.content), at);
+    }
+    return finish(list, { sessionId, startedAt, warnings, records: { count, unit: "lines" } });
+  },
+};
