@@ -66,6 +66,7 @@ async function volume(name: string, sessions: Record<string, string> = SESSIONS)
       minHours: 24,
       minSessions: 1,
       triggerMode: "all",
+      maxTranscriptBytes: 1 << 25,
     },
     registry,
   );

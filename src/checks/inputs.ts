@@ -68,7 +68,8 @@ export function checkInputOf(operations: readonly ProposedOperation[], input: Dr
     paths: new Set([...memory.notes.map((n) => n.path), ...memory.opaque.map((f) => f.path)]),
     lineDates: lineDatesOf(memory),
     order: {
-      startedAt: new Map(sessions.map((s) => [s.id, s.startedAt])),
+      // Only a time the records give: a file's mtime says when it was last copied, not when it was said.
+      startedAt: new Map(sessions.map((s) => [s.id, s.startedAtFrom === "mtime" ? null : s.startedAt])),
       writtenOn: writtenOnOf(memory),
       seenSince: input.seenSince ?? new Map(),
     },

@@ -7,6 +7,7 @@ import type { State } from "../state/state.ts";
 import { listTranscripts } from "../transcripts/loader.ts";
 import { headOf } from "../transcripts/read-transcript.ts";
 import type { FormatRegistry } from "../transcripts/registry.ts";
+import { unpacked } from "../transcripts/unpack.ts";
 
 export interface Gates {
   hoursSinceLast: number | null;
@@ -29,7 +30,10 @@ export interface GateChecker {
  * mtime) so polling /status does not re-read every transcript.
  */
 export function createGateChecker(
-  cfg: Pick<Config, "sessionsDir" | "proposalsDir" | "minHours" | "minSessions" | "triggerMode">,
+  cfg: Pick<
+    Config,
+    "sessionsDir" | "proposalsDir" | "minHours" | "minSessions" | "triggerMode" | "maxTranscriptBytes"
+  >,
   registry: FormatRegistry,
   /** Sessions counted elsewhere (Docker `die` events of the agent) since the last success. */
   extraSessions?: (since: Date | null) => number,
@@ -52,7 +56,8 @@ export function createGateChecker(
         if (hash === undefined) {
           const read = await readInside(cfg.sessionsDir, f.path, Number.MAX_SAFE_INTEGER).catch(() => null);
           if (!read?.ok) continue;
-          const text = binaryReason(read.data) ? "" : read.data.toString("utf8");
+          const data = unpacked(read.data, cfg.maxTranscriptBytes);
+          const text = typeof data === "string" || binaryReason(data) ? "" : data.toString("utf8");
           hash = text && registry.detect(headOf(text), f.path).format ? sha256(read.data) : null;
           cache.set(key, hash);
         }

@@ -73,7 +73,14 @@ function setup(
   const { runnerLog, ...appExtra } = extra;
   const runner: DreamRunner = createDreamRunner(runnerDeps(engine, memoryDir, runnerLog));
   const gates = createGateChecker(
-    { sessionsDir, proposalsDir, minHours: 24, minSessions: 5, triggerMode: "any" },
+    {
+      sessionsDir,
+      proposalsDir,
+      minHours: 24,
+      minSessions: 5,
+      triggerMode: "any",
+      maxTranscriptBytes: 1 << 25,
+    },
     registry,
   );
   const app = createApp({

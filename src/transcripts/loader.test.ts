@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { dreamdOwn, loadSessions } from "./loader.ts";
 import { createFormatRegistry } from "./registry.ts";
@@ -110,5 +111,21 @@ describe("what the loader reports", () => {
     const untimed = by.get("untimed.jsonl");
     expect(untimed?.startedAtFrom).toBe("mtime");
     expect(untimed?.startedAt).toBe(new Date(untimed?.mtimeMs ?? 0).toISOString());
+  });
+});
+
+describe("gzipped transcripts", () => {
+  it("reads a session archived as .jsonl.gz, and reports a corrupt archive and a bomb past the limit", async () => {
+    const jsonl = `${line("user", "Deploy the billing service on Friday.")}\n${line("assistant", "Noted.")}\n`;
+    await writeFile(join(dir, "old.jsonl.gz"), gzipSync(jsonl));
+    await writeFile(join(dir, "broken.jsonl.gz"), gzipSync(jsonl).subarray(0, 20));
+    await writeFile(join(dir, "bomb.jsonl.gz"), gzipSync(Buffer.alloc(64 << 20, 0x61)));
+    const r = await load();
+    expect(r.sessions.map((s) => [s.id, s.format, s.messages.length])).toEqual([
+      ["old.jsonl.gz", "claude-code-jsonl", 2],
+    ]);
+    const why = Object.fromEntries(r.problems.map((p) => [p.path, p.error]));
+    expect(why["broken.jsonl.gz"]).toMatch(/^gzip: /);
+    expect(why["bomb.jsonl.gz"]).toMatch(/^gzip: over 8388608 bytes once decompressed/);
   });
 });

@@ -9,6 +9,7 @@ import { type LedgerView, planReading, type SessionRef, type Transcript } from "
 import { readTranscript } from "./read-transcript.ts";
 import type { FormatRegistry } from "./registry.ts";
 import type { Session } from "./session.ts";
+import { unpacked } from "./unpack.ts";
 
 export interface Candidate {
   path: string;
@@ -131,12 +132,18 @@ export async function loadSessions(opts: LoadOptions): Promise<LoadResult> {
       unusable("empty file (0 bytes)");
       continue;
     }
-    const bad = binaryReason(read.data);
+    // OpenClaw and others archive old sessions gzipped (`<id>.jsonl.gz`): read through, within the limit.
+    const data = unpacked(read.data, opts.maxBytes);
+    if (typeof data === "string") {
+      unusable(data);
+      continue;
+    }
+    const bad = binaryReason(data);
     if (bad) {
       unusable(bad);
       continue;
     }
-    const got = readTranscript(opts.registry, read.data.toString("utf8"), c.path);
+    const got = readTranscript(opts.registry, data.toString("utf8"), c.path);
     if (!got.ok) {
       unusable(got.error);
       continue;

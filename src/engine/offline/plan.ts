@@ -264,7 +264,8 @@ export interface Said {
  * checks/session-order.ts).
  */
 export function saidAfter(p: Planned, said: Said, seenSince: ReadonlyMap<string, string>): boolean {
-  const started = said.session.startedAt;
+  // Only a time the records give: an mtime says when the file was last copied, not when it was said.
+  const started = said.session.startedAtFrom === "mtime" ? null : said.session.startedAt;
   if (!started) return false;
   const day = p.entry.dateSource === "frontmatter" ? null : p.entry.writtenOn;
   if (day && day < started.slice(0, 10)) return true;

@@ -77,7 +77,7 @@ export const sessionCorrections: Rule = {
 
 /** The session came before the entry's own day: the entry is the newer word, nothing to ask. */
 function olderThanEntry(t: Typed, p: Planned): boolean {
-  const started = t.session.startedAt;
+  const started = t.session.startedAtFrom === "mtime" ? null : t.session.startedAt;
   const day = p.entry.dateSource === "frontmatter" ? null : p.entry.writtenOn;
   return started !== null && day !== null && started.slice(0, 10) < day;
 }

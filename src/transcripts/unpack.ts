@@ -1,0 +1,21 @@
+import { gunzipSync } from "node:zlib";
+import { errorMessage } from "../errors.ts";
+
+const isGzip = (b: Buffer) => b.length > 2 && b[0] === 0x1f && b[1] === 0x8b;
+
+/**
+ * A transcript's bytes as text to sniff: a gzipped one (OpenClaw and others archive old sessions as
+ * `<id>.jsonl.gz`) decompressed, never past `max` bytes (a small bomb stays small); anything else as it
+ * is. A string says why it cannot be read.
+ */
+export function unpacked(data: Buffer, max: number): Buffer | string {
+  if (!isGzip(data)) return data;
+  try {
+    return gunzipSync(data, { maxOutputLength: max });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === "ERR_BUFFER_TOO_LARGE" || /larger than/i.test(e.message))
+      return `gzip: over ${max} bytes once decompressed (DREAMD_MAX_TRANSCRIPT_BYTES), not read`;
+    return `gzip: ${errorMessage(err)}`;
+  }
+}
