@@ -25,7 +25,7 @@ table{border-collapse:collapse;margin:.4em 0}td,th{border:1px solid var(--line);
 .flash{padding:8px 12px;border-radius:6px;margin:10px 0;background:#ddf4ff}.flash.error{background:var(--del)}
 .card{border:1px solid var(--line);border-radius:8px;padding:8px 12px;margin:8px 0}
 .card.accepted{border-left:5px solid var(--ok)}.card.rejected{border-left:5px solid var(--bad);opacity:.8}
-.card header{display:flex;gap:10px;align-items:baseline;flex-wrap:wrap}
+.card header{display:flex;gap:10px;align-items:baseline;flex-wrap:wrap}.card h3,.card h4{margin:.2em 0}.card p{margin:.4em 0}
 .badge{font-size:.8em;padding:0 6px;border-radius:10px;background:var(--soft);border:1px solid var(--line)}
 .badge.accepted{color:var(--ok)}.badge.rejected{color:var(--bad)}.badge.certain{color:var(--ok)}
 .muted{color:var(--muted)}.why{color:var(--warn)}
@@ -42,6 +42,10 @@ export const SCRIPT = `
   const live = document.getElementById("live-phase");
   if (!live || !window.EventSource) return;
   const es = new EventSource("/events");
+  // The dream may have ended between this page's render and the stream's start.
+  es.addEventListener("hello", (e) => {
+    if (JSON.parse(e.data).state === "idle") { es.close(); location.reload(); }
+  });
   es.addEventListener("phase", (e) => {
     const d = JSON.parse(e.data);
     live.textContent = d.phase + " " + d.status;
