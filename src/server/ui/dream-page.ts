@@ -73,15 +73,17 @@ function Summary(d: DreamData): Child {
         ? ` Tokens ${m.usage.inputTokens + m.usage.outputTokens}, about $${m.usage.costUsd.toFixed(4)}.`
         : null,
     ),
-    h(
-      "div",
-      { class: "actions" },
-      table("by rule", countBy(m.operations, ruleOf)),
-      table(
-        "by kind",
-        countBy(m.operations, (o) => o.kind),
-      ),
-    ),
+    m.operations.length
+      ? h(
+          "div",
+          { class: "actions" },
+          table("by rule", countBy(m.operations, ruleOf)),
+          table(
+            "by kind",
+            countBy(m.operations, (o) => o.kind),
+          ),
+        )
+      : null,
   );
 }
 

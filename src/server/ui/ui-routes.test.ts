@@ -177,12 +177,14 @@ describe("review page flow", () => {
 
 describe("review page escaping", () => {
   it("shows HTML and script in memory and transcripts as text", async () => {
-    const evil = "<script>alert('m')</script><img src=x onerror=alert(2)>";
+    // Balanced tags: an operation that would unbalance HTML is refused by the checks.
+    const evil = "<b onmouseover=alert(2)>bold</b> then <script>alert('m')</script> text";
     const memory = join(work, "evil-memory");
     const sessions = join(work, "evil-sessions");
     await writeTree(memory, {
       "MEMORY.md": "# Memory\n\n- [Deploys](deploys.md)\n",
-      "deploys.md": `# Deploys\n\n- Deploy ${evil} runs nightly\n- Deploy ${evil} runs nightly\n`,
+      "deploys.md": `# Deploys\n\n- Deploy ${evil} runs nightly\n`,
+      "notes/2026-03-09.md": `# 2026-03-09\n\n- Deploy ${evil} runs nightly\n`,
     });
     await writeTree(sessions, {
       "s1.jsonl": `${JSON.stringify({ type: "user", message: { role: "user", content: `remember ${evil}` }, timestamp: "2026-03-19T10:00:00Z" })}\n`,
@@ -196,12 +198,15 @@ describe("review page escaping", () => {
       `/ui/dreams/${dreamId}/source?path=deploys.md`,
       `/ui/dreams/${dreamId}/session?path=s1.jsonl`,
     ];
+    expect(await (await app.request(`${U}${pages[0]}`, { headers: { cookie } })).text()).toContain(
+      '<article class="card',
+    );
     for (const p of pages) {
       const res = await app.request(`${U}${p}`, { headers: { cookie } });
       expect(res.status, p).toBe(200);
       const html = await res.text();
       expect(html, p).toContain("&lt;script&gt;");
-      expect(html, p).not.toMatch(/<script>alert|<img src=x/);
+      expect(html, p).not.toMatch(/<script>alert|<b onmouseover/);
     }
   });
 });
