@@ -2,6 +2,7 @@ import { type Child, jsx as h } from "hono/jsx";
 import type { ApplyRecord } from "../../apply/apply-log.ts";
 import type { OpState } from "../../apply/review-log.ts";
 import type { Manifest, Operation } from "../../manifest.ts";
+import { plural } from "../../text/plural.ts";
 import { type Flash, PostButton, page } from "./layout.ts";
 import { DecideForm, EvidenceItem, OperationCard } from "./operation-card.ts";
 
@@ -63,11 +64,11 @@ function Summary(d: DreamData): Child {
     h(
       "p",
       null,
-      `${m.engine.name} engine, created ${m.createdAt}; read ${m.stats.files} files, ${m.stats.entries} entries, ${m.stats.sessions} sessions. `,
+      `${m.engine.name} engine, created ${m.createdAt}; read ${plural(m.stats.files, "file")}, ${plural(m.stats.entries, "entry", "entries")}, ${plural(m.stats.sessions, "session")}. `,
       h(
         "strong",
         null,
-        `${m.operations.length} operations: ${n("accepted")} accepted, ${n("rejected")} rejected, ${n("pending")} pending.`,
+        `${plural(m.operations.length, "operation")}: ${n("accepted")} accepted, ${n("rejected")} rejected, ${n("pending")} pending.`,
       ),
       m.usage
         ? ` Tokens ${m.usage.inputTokens + m.usage.outputTokens}, about $${m.usage.costUsd.toFixed(4)}.`
@@ -173,7 +174,7 @@ function Operations(d: DreamData): Child {
               "div",
               { class: "actions" },
               h("strong", null, file),
-              h("span", { class: "muted" }, `${ops.length} operation${ops.length === 1 ? "" : "s"}`),
+              h("span", { class: "muted" }, plural(ops.length, "operation")),
               DecideForm({
                 dreamId: id,
                 csrf: d.csrf,

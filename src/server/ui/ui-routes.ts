@@ -11,6 +11,7 @@ import type { Proposals } from "../../proposal/proposals.ts";
 import type { Gates } from "../../schedule/gates.ts";
 import type { Decision } from "../../schedule/scheduler.ts";
 import type { State } from "../../state/state.ts";
+import { plural } from "../../text/plural.ts";
 import { appliesPage, rollbackPage } from "./applies-page.ts";
 import { SCRIPT, STYLE } from "./assets.ts";
 import { dashboardPage, type Triggers } from "./dashboard-page.ts";
@@ -390,8 +391,6 @@ export function uiRoutes(app: Hono, deps: UiDeps): void {
     }
   });
 }
-
-const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
 
 /** Each file's lines as the dream read it (the store with its changes undone); absent when unreadable. */
 async function baseFiles(
