@@ -23,6 +23,11 @@ describe("headingPath", () => {
     expect(headingPath(doc, 10)).toEqual(["Projects", "Infra"]);
     expect(headingPath(doc, 12)).toEqual(["People"]);
   });
+  it("keeps a # that is part of the text", () => {
+    expect(headingPath(["## C#", "x"], 2)).toEqual(["C#"]);
+    expect(headingPath(["## ##", "x"], 2)).toEqual([""]);
+    expect(headingPath(["#hashtag", "x"], 2)).toEqual([]);
+  });
   it("is empty above the first heading", () => {
     expect(headingPath(["- a", "# H"], 1)).toEqual([]);
   });

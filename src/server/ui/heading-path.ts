@@ -1,4 +1,4 @@
-const HEADING = /^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$/;
+const HEADING = /^ {0,3}(#{1,6})(?:[ \t]|$)/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
 /**
@@ -22,7 +22,15 @@ export function headingPath(lines: readonly string[], line: number): string[] {
     if (!m?.[1]) continue;
     const level = m[1].length;
     while (stack.length && (stack.at(-1)?.level ?? 0) >= level) stack.pop();
-    stack.push({ level, text: m[2] ?? "" });
+    stack.push({ level, text: headingText(l.slice(m[0].length)) });
   }
   return stack.map((s) => s.text);
+}
+
+/** A heading's text without its optional closing run of #s (by hand: a regex for it is polynomial). */
+function headingText(rest: string): string {
+  const t = rest.trim();
+  let end = t.length;
+  while (end > 0 && t[end - 1] === "#") end--;
+  return end === 0 || t[end - 1] === " " || t[end - 1] === "\t" ? t.slice(0, end).trim() : t;
 }
