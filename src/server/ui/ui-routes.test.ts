@@ -152,6 +152,43 @@ describe("review page flow", () => {
     expect(revert.status).toBe(303);
   });
 
+  it("decides per group and per confidence, refuses an unknown id, and discards", async () => {
+    const { app, runner } = await pageApp(work);
+    const { cookie, csrf } = await pageLogin(app);
+    const { done, dreamId } = await runner.start();
+    await done;
+    const post = (path: string, fields: Record<string, string> = {}) =>
+      app.request(`${U}${path}`, { method: "POST", headers: { cookie }, body: form({ csrf, ...fields }) });
+    const states = async () =>
+      (
+        (await (await app.request(`${U}/dreams/${dreamId}/review`, { headers: { cookie } })).json()) as {
+          operations: { id: string; state: string }[];
+        }
+      ).operations;
+    const page = await (await app.request(`${U}/ui/dreams/${dreamId}`, { headers: { cookie } })).text();
+    const group = /name="ops" value="(op-\d+(?:,op-\d+)+)"/.exec(page)?.[1] ?? "";
+    expect(group.split(",").length).toBeGreaterThan(1);
+    await post(`/ui/dreams/${dreamId}/review`, { decision: "reject", ops: group });
+    expect((await states()).filter((o) => o.state === "rejected").map((o) => o.id)).toEqual(group.split(","));
+    await post(`/ui/dreams/${dreamId}/review`, { decision: "accept", select: "certain" });
+    const manifest = (await (
+      await app.request(`${U}/dreams/${dreamId}`, { headers: { cookie } })
+    ).json()) as {
+      operations: { id: string; confidence?: string }[];
+    };
+    const certain = manifest.operations.filter((o) => o.confidence === "certain").map((o) => o.id);
+    expect(certain.length).toBeGreaterThan(0);
+    expect((await states()).filter((o) => o.state === "accepted").map((o) => o.id)).toEqual(certain);
+    const unknown = await post(`/ui/dreams/${dreamId}/review`, { decision: "accept", ops: "op-999" });
+    const flash = (unknown.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    const shown = await (
+      await app.request(`${U}/ui/dreams/${dreamId}`, { headers: { cookie: `${cookie}; ${flash}` } })
+    ).text();
+    expect(shown).toContain('class="flash error" role="alert">no such operation');
+    expect((await post(`/ui/dreams/${dreamId}/discard`)).headers.get("location")).toBe("/ui");
+    expect((await app.request(`${U}/ui/dreams/${dreamId}`, { headers: { cookie } })).status).toBe(404);
+  });
+
   it("shows review-only mode with the reason, and refuses apply", async () => {
     const { app, runner, memoryDir } = await pageApp(work);
     const { cookie, csrf } = await pageLogin(app);

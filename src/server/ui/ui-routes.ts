@@ -1,5 +1,6 @@
 import type { Context, Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { jsx as h } from "hono/jsx";
 import { secureHeaders } from "hono/secure-headers";
 import { baseOf } from "../../apply/anchor.ts";
 import type { ReviewPort } from "../../apply/port.ts";
@@ -89,7 +90,13 @@ export function uiRoutes(app: Hono, deps: UiDeps): void {
     const sid = sessionOf(c);
     if (!sid) {
       if (c.req.method === "GET") return c.redirect(`/ui/login?next=${encodeURIComponent(c.req.path)}`, 303);
-      return c.html(page({ title: "Log in", body: "Your session has ended: log in again." }), 401);
+      return c.html(
+        page({
+          title: "Log in",
+          body: ["Your session has ended: ", h("a", { href: "/ui/login" }, "log in again"), "."],
+        }),
+        401,
+      );
     }
     if (c.req.method === "POST") {
       const form = await c.req.parseBody();
