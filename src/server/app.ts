@@ -33,7 +33,8 @@ import { reviewRoutes } from "./review-routes.ts";
 import type { Triggers } from "./ui/dashboard-page.ts";
 import { createSessions, SESSION_COOKIE, type Sessions } from "./ui/session.ts";
 import type { TranscriptView } from "./ui/transcript-view.ts";
-import { uiHeaders, uiRoutes } from "./ui/ui-routes.ts";
+import { uiHeaders } from "./ui/ui-auth.ts";
+import { uiRoutes } from "./ui/ui-routes.ts";
 
 export interface Readiness {
   ready: boolean;

@@ -1,144 +1,30 @@
-import type { Context, Hono } from "hono";
-import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { jsx as h } from "hono/jsx";
-import { secureHeaders } from "hono/secure-headers";
-import { baseOf } from "../../apply/anchor.ts";
-import type { ReviewPort } from "../../apply/port.ts";
+import type { Hono } from "hono";
 import type { Selection } from "../../apply/review-log.ts";
-import type { DreamRunner } from "../../dream/runner.ts";
-import { BusyError, ConfigError, errorMessage, PathError } from "../../errors.ts";
+import { BusyError, ConfigError } from "../../errors.ts";
 import { DREAM_ID } from "../../proposal/dream-id.ts";
-import type { Proposals } from "../../proposal/proposals.ts";
-import type { Gates } from "../../schedule/gates.ts";
-import type { Decision } from "../../schedule/scheduler.ts";
-import type { State } from "../../state/state.ts";
 import { plural } from "../../text/plural.ts";
-import { appliesPage, rollbackPage } from "./applies-page.ts";
-import { SCRIPT, STYLE } from "./assets.ts";
-import { dashboardPage, type Triggers } from "./dashboard-page.ts";
+import { baseFiles } from "./base-files.ts";
+import { dashboardPage } from "./dashboard-page.ts";
 import { dreamPage } from "./dream-page.ts";
-import { setFlash, takeFlash } from "./flash.ts";
+import { takeFlash } from "./flash.ts";
 import { headingPath } from "./heading-path.ts";
-import { type Flash, page } from "./layout.ts";
-import { loginPage } from "./login-page.ts";
-import { SESSION_COOKIE, SESSION_SECONDS, type Sessions } from "./session.ts";
 import { sourcePage } from "./source-page.ts";
-import type { TranscriptView } from "./transcript-view.ts";
+import { uiAuth } from "./ui-auth.ts";
+import { field, routeKit, type UiDeps } from "./ui-kit.ts";
+import { undoRoutes } from "./undo-routes.ts";
 
-export interface UiDeps {
-  runner: DreamRunner;
-  proposals: Proposals;
-  review: ReviewPort;
-  sessions: Sessions;
-  /** Whether a login form's token is the API token (constant time). */
-  isToken: (given: string) => boolean;
-  state(): Promise<State>;
-  gates(state: State): Promise<Gates>;
-  scheduler?: () => { enabled: boolean; last: Decision | null };
-  autonomy: string;
-  triggers?: Triggers;
-  transcript?: TranscriptView;
-  /** Error text shown in a flash never carries a secret. */
-  redact: (s: string) => string;
-}
+export { uiHeaders } from "./ui-auth.ts";
+export type { UiDeps } from "./ui-kit.ts";
 
 const OP_ID = /^op-\d{3,}$/;
 const ANCHOR = /^[\w-]{1,120}$/;
-/** Pages an anonymous browser may load: the login form and what it needs. */
-const OPEN = new Set(["/ui/login", "/ui/style.css", "/ui/app.js"]);
-
-/** The review page's own policy: its stylesheet, script, event stream and forms, from this origin only. */
-const uiHeaders = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'none'"],
-    styleSrc: ["'self'"],
-    scriptSrc: ["'self'"],
-    connectSrc: ["'self'"],
-    formAction: ["'self'"],
-    frameAncestors: ["'none'"],
-    baseUri: ["'none'"],
-  },
-  xFrameOptions: "DENY",
-  referrerPolicy: "no-referrer",
-  strictTransportSecurity: false,
-});
-
-export { uiHeaders };
-
-const https = (c: Context) => new URL(c.req.url).protocol === "https:";
-const field = (form: Record<string, unknown>, name: string) =>
-  typeof form[name] === "string" ? (form[name] as string) : undefined;
 
 /** The review web page (issue 15): server-rendered forms over the same ReviewPort and runner as the API. */
 export function uiRoutes(app: Hono, deps: UiDeps): void {
-  const { review, proposals, runner, sessions } = deps;
-  const sessionOf = (c: Context) => sessions.verify(getCookie(c, SESSION_COOKIE));
-  const csrfOf = (c: Context) => sessions.csrf(sessionOf(c) ?? "");
-  const back = (c: Context, to: string, flash?: Flash) => {
-    if (flash) setFlash(c, { ...flash, text: deps.redact(flash.text) });
-    return c.redirect(to, 303);
-  };
-  const notFound = (c: Context, what: string) =>
-    c.html(page({ title: "Not found", csrf: csrfOf(c), body: what }), 404);
-
-  app.get("/", (c) => c.redirect("/ui", 302));
-  app.get("/ui/style.css", (c) => c.body(STYLE, 200, { "content-type": "text/css; charset=utf-8" }));
-  app.get("/ui/app.js", (c) => c.body(SCRIPT, 200, { "content-type": "text/javascript; charset=utf-8" }));
-
-  app.use("/ui/*", async (c, next) => {
-    if (OPEN.has(c.req.path)) return next();
-    const sid = sessionOf(c);
-    if (!sid) {
-      if (c.req.method === "GET") return c.redirect(`/ui/login?next=${encodeURIComponent(c.req.path)}`, 303);
-      return c.html(
-        page({
-          title: "Log in",
-          body: ["Your session has ended: ", h("a", { href: "/ui/login" }, "log in again"), "."],
-        }),
-        401,
-      );
-    }
-    if (c.req.method === "POST") {
-      const form = await c.req.parseBody();
-      if (!sessions.csrfOk(sid, field(form, "csrf"))) {
-        return c.html(
-          page({
-            title: "Forbidden",
-            csrf: sessions.csrf(sid),
-            body: "Forbidden: this form did not carry this session's CSRF token. Reload the page and try again.",
-          }),
-          403,
-        );
-      }
-    }
-    return next();
-  });
-
-  app.get("/ui/login", (c) => {
-    const next = c.req.query("next") ?? "/ui";
-    return c.html(loginPage(takeFlash(c), next));
-  });
-  app.post("/ui/login", async (c) => {
-    const form = await c.req.parseBody();
-    const raw = field(form, "next") ?? "/ui";
-    // Only a page of this UI: never an absolute or protocol-relative URL (an open redirect).
-    const next = /^\/ui(\/[\w\-./]*)?$/.test(raw) && !raw.includes("//") ? raw : "/ui";
-    if (!deps.isToken(field(form, "token") ?? "")) {
-      return c.html(loginPage({ kind: "error", text: "That is not the API token." }, next), 401);
-    }
-    setCookie(c, SESSION_COOKIE, sessions.issue(), {
-      path: "/",
-      httpOnly: true,
-      sameSite: "Strict",
-      secure: https(c),
-      maxAge: SESSION_SECONDS,
-    });
-    return c.redirect(next, 303);
-  });
-  app.post("/ui/logout", (c) => {
-    deleteCookie(c, SESSION_COOKIE, { path: "/", secure: https(c) });
-    return back(c, "/ui/login", { kind: "info", text: "Logged out." });
-  });
+  const { review, proposals, runner } = deps;
+  const kit = routeKit(deps);
+  const { back, csrfOf, notFound } = kit;
+  uiAuth(app, deps, kit);
 
   app.get("/ui", async (c) => {
     const state = await deps.state();
@@ -325,108 +211,5 @@ export function uiRoutes(app: Hono, deps: UiDeps): void {
     );
   });
 
-  app.get("/ui/applies", async (c) => {
-    const [applies, snapshots, refusal] = await Promise.all([
-      review.applies(),
-      review.snapshots(),
-      review.applyRefusal(),
-    ]);
-    return c.html(appliesPage({ csrf: csrfOf(c), flash: takeFlash(c), applies, snapshots, refusal }));
-  });
-  app.post("/ui/revert", async (c) => {
-    const form = await c.req.parseBody();
-    const dream = field(form, "dream") ?? "";
-    const apply = field(form, "apply") ?? "";
-    const op = field(form, "op");
-    if (!DREAM_ID.test(dream) || !/^[\w-]{1,64}$/.test(apply) || (op !== undefined && !OP_ID.test(op)))
-      return back(c, "/ui/applies", { kind: "error", text: "Name an apply to revert." });
-    try {
-      const r = await review.revert(dream, { apply, by: "review page", ...(op ? { operations: [op] } : {}) });
-      if (!r) return back(c, "/ui/applies", { kind: "error", text: "No apply of this dream to revert." });
-      const conflicts = r.results.filter((x) => x.status === "conflict");
-      return back(c, `/ui/applies#${r.applyId}`, {
-        kind: conflicts.length ? "error" : "info",
-        text: `Revert ${r.applyId} of ${op ?? apply}: ${plural(r.changed.length, "file")} changed${conflicts.length ? `; conflicts: ${conflicts.map((x) => `${x.op} (${x.reason ?? ""})`).join("; ")}` : ""}.`,
-      });
-    } catch (err) {
-      if (err instanceof BusyError || err instanceof ConfigError)
-        return back(c, "/ui/applies", { kind: "error", text: err.message });
-      throw err;
-    }
-  });
-  app.get("/ui/rollback", async (c) => {
-    const snapshot = c.req.query("snapshot") ?? "";
-    try {
-      const r = await review.rollback({ snapshot, dryRun: true, by: "review page" });
-      if (!r) return notFound(c, "No such snapshot.");
-      return c.html(
-        rollbackPage({
-          csrf: csrfOf(c),
-          flash: takeFlash(c),
-          snapshot,
-          preview: r.preview,
-          refusal: await review.applyRefusal(),
-        }),
-      );
-    } catch (err) {
-      if (err instanceof BusyError || err instanceof ConfigError)
-        return back(c, "/ui/applies", { kind: "error", text: err.message });
-      throw err;
-    }
-  });
-  app.post("/ui/rollback", async (c) => {
-    const form = await c.req.parseBody();
-    const snapshot = field(form, "snapshot") ?? "";
-    const force = field(form, "force") === "1";
-    const preview = `/ui/rollback?snapshot=${encodeURIComponent(snapshot)}`;
-    try {
-      const r = await review.rollback({ snapshot, by: "review page", ...(force ? { force: true } : {}) });
-      if (!r) return back(c, "/ui/applies", { kind: "error", text: "No such snapshot." });
-      if (!r.record)
-        return back(c, preview, {
-          kind: "error",
-          text: "Nothing rolled back: confirm discarding the agent's writes first.",
-        });
-      return back(c, `/ui/applies#${r.record.applyId}`, {
-        kind: "info",
-        text: `Rolled back to ${snapshot}: ${plural(r.record.changed.length, "file")} changed. Undo: roll back to ${r.undo ?? "(no snapshot)"}.`,
-      });
-    } catch (err) {
-      if (err instanceof BusyError || err instanceof ConfigError)
-        return back(c, preview, { kind: "error", text: err.message });
-      throw err;
-    }
-  });
-}
-
-/** Each file's lines as the dream read it (the store with its changes undone); absent when unreadable. */
-async function baseFiles(
-  proposals: Proposals,
-  id: string,
-  changes: { path: string; startLine: number; endLine: number; before: string[]; after: string[] }[],
-  only?: string[],
-): Promise<Map<string, string[]>> {
-  const paths = only ?? [...new Set(changes.map((c) => c.path))];
-  const out = new Map<string, string[]>();
-  await Promise.all(
-    paths.map(async (path) => {
-      let data: Buffer | null;
-      try {
-        data = await proposals.file(id, path);
-      } catch (err) {
-        if (err instanceof PathError) return;
-        throw new Error(`cannot read ${path} of the proposal: ${errorMessage(err)}`);
-      }
-      const text = data?.toString("utf8") ?? "";
-      const store = text === "" ? [] : text.replace(/\n$/, "").split("\n");
-      out.set(
-        path,
-        baseOf(
-          store,
-          changes.filter((c) => c.path === path),
-        ),
-      );
-    }),
-  );
-  return out;
+  undoRoutes(app, deps, kit);
 }
