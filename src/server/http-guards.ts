@@ -106,8 +106,7 @@ export function requireToken(check: TokenCheck): MiddlewareHandler {
   };
 }
 
-/** Whether a request says it comes from a page of this origin (Sec-Fetch-Site, else Origin against Host). */
-export function sameOrigin(c: Context): boolean {
+function sameOrigin(c: Context): boolean {
   if (c.req.header("sec-fetch-site") === "same-origin") return true;
   const origin = c.req.header("origin");
   if (!origin || origin === "null") return false;
