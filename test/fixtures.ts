@@ -1,17 +1,24 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Hono } from "hono";
 import { createReviewPort } from "../src/apply/port.ts";
 import { createLock } from "../src/dream/lock.ts";
 import type { DreamOptions, DreamResult } from "../src/dream/options.ts";
 import { runDream } from "../src/dream/run.ts";
+import { createDreamRunner, type DreamRunner } from "../src/dream/runner.ts";
 import type { EngineResult } from "../src/engine/engine.ts";
 import { createOfflineEngine } from "../src/engine/offline/engine.ts";
 import { walk } from "../src/fs/walk.ts";
+import { silentLogger } from "../src/logger.ts";
 import { parseEntries } from "../src/memory/entries.ts";
 import type { MemoryStore } from "../src/memory/reader.ts";
+import { createProposals } from "../src/proposal/proposals.ts";
+import { createGateChecker } from "../src/schedule/gates.ts";
+import { createApp } from "../src/server/app.ts";
 import { reviewRoutes } from "../src/server/review-routes.ts";
+import { createTranscriptView } from "../src/server/ui/transcript-view.ts";
+import { readState } from "../src/state/state.ts";
 import { createFormatRegistry } from "../src/transcripts/registry.ts";
 import type { Message, Session } from "../src/transcripts/session.ts";
 
@@ -136,4 +143,69 @@ export function reviewApp(proposalsDir: string, memoryDir: string, holder = "tes
     }),
   );
   return app;
+}
+
+export const PAGE_TOKEN = "page-token";
+
+/**
+ * The whole app (API and review page) over a writable copy of `memory` (examples/memory by default) and
+ * `sessions`, dreaming in this thread with the offline engine on 2026-03-20: what the review page tests use.
+ */
+export async function pageApp(
+  work: string,
+  opts: { memory?: string; sessions?: string } = {},
+): Promise<{ app: Hono; runner: DreamRunner; memoryDir: string; proposalsDir: string }> {
+  const memoryDir = join(work, "memory");
+  const proposalsDir = join(work, "proposals");
+  const sessionsDir = opts.sessions ?? join(EXAMPLES, "sessions");
+  await cp(opts.memory ?? join(EXAMPLES, "memory"), memoryDir, { recursive: true });
+  const registry = createFormatRegistry();
+  const now = () => new Date("2026-03-20T18:00:00Z");
+  const runner = createDreamRunner({
+    engine: createOfflineEngine(),
+    registry,
+    now,
+    log: silentLogger,
+    options: { ...dreamOptions(proposalsDir, { memoryDir, sessionsDir }), deletionBudget: 1 },
+  });
+  const gates = createGateChecker(
+    { sessionsDir, proposalsDir, minHours: 24, minSessions: 5, triggerMode: "any" },
+    registry,
+  );
+  const app = createApp({
+    runner,
+    proposals: createProposals(proposalsDir),
+    token: PAGE_TOKEN,
+    readiness: async () => ({ ready: true, reasons: [] }),
+    state: () => readState(proposalsDir),
+    gates: (s) => gates.check(s, now()),
+    triggers: { minHours: 24, minSessions: 5, mode: "any" },
+    transcript: createTranscriptView(sessionsDir, registry, 1 << 25),
+    review: createReviewPort({
+      proposalsDir,
+      snapshotsDir: join(proposalsDir, "snapshots"),
+      memoryDir,
+      lock: () =>
+        createLock({
+          dir: join(proposalsDir, ".dreamd"),
+          holder: "test",
+          staleMs: 60_000,
+          heartbeatMs: 60_000,
+        }),
+      now: () => new Date("2026-03-21T00:00:00Z"),
+    }),
+  });
+  return { app, runner, memoryDir, proposalsDir };
+}
+
+/** Log in to the review page of `app`: the session cookie header and that session's CSRF token. */
+export async function pageLogin(app: Hono): Promise<{ cookie: string; csrf: string }> {
+  const res = await app.request("http://127.0.0.1/ui/login", {
+    method: "POST",
+    body: new URLSearchParams({ token: PAGE_TOKEN, next: "/ui" }),
+  });
+  const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  const html = await (await app.request("http://127.0.0.1/ui", { headers: { cookie } })).text();
+  const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
+  return { cookie, csrf };
 }

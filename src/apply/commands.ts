@@ -58,6 +58,15 @@ export async function reviewCommand(opts: {
   return `dream ${opts.dreamId}: ${count("accepted")} accepted, ${count("rejected")} rejected, ${count("pending")} pending\n`;
 }
 
+/** Why dreamd cannot apply to `memoryDir` (review-only mode), with the fix; null when it can write it. */
+export async function writeRefusal(memoryDir: string): Promise<string | null> {
+  return await access(memoryDir, constants.W_OK).then(
+    () => null,
+    () =>
+      `memory dir ${memoryDir} is not writable by dreamd (uid ${process.getuid?.() ?? "?"}): mount it read-write for the sidecar, or run a one-shot \`dreamd apply\` container that does, with a group the agent shares (fsGroup) and group-writable files`,
+  );
+}
+
 /**
  * Apply the accepted operations: recover an interrupted apply first, refuse a read-only memory with the
  * fix, snapshot the live memory (the rollback point), then apply through the journal. The caller holds
@@ -77,13 +86,8 @@ export async function applyCommand(opts: {
   graceMs?: number;
 }): Promise<{ record: ApplyRecord; snapshot: string; text: string }> {
   const manifest = await manifestOf(opts.proposalsDir, opts.dreamId);
-  try {
-    await access(opts.memoryDir, constants.W_OK);
-  } catch {
-    throw new ConfigError(
-      `memory dir ${opts.memoryDir} is not writable by dreamd (uid ${process.getuid?.() ?? "?"}): mount it read-write for the sidecar, or run a one-shot \`dreamd apply\` container that does, with a group the agent shares (fsGroup) and group-writable files`,
-    );
-  }
+  const refused = await writeRefusal(opts.memoryDir);
+  if (refused) throw new ConfigError(refused);
   const stateDir = stateDirOf(opts.proposalsDir);
   const recovered = await recoverApply({ memoryDir: opts.memoryDir, stateDir });
   if (opts.accept)

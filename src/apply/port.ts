@@ -5,9 +5,10 @@ import { BusyError, ConfigError } from "../errors.ts";
 import type { Manifest } from "../manifest.ts";
 import { newDreamId } from "../proposal/dream-id.ts";
 import { createProposals } from "../proposal/proposals.ts";
+import { listSnapshots, type SnapshotEntry } from "../snapshot/catalog.ts";
 import { stateDirOf } from "../state/state.ts";
 import { type ApplyRecord, readApplyLog } from "./apply-log.ts";
-import { applyCommand, revertCommand } from "./commands.ts";
+import { applyCommand, revertCommand, writeRefusal } from "./commands.ts";
 import { appendReview, type OpState, readReview, reviewState, type Selection, select } from "./review-log.ts";
 import { type RollbackPreview, rollback } from "./rollback.ts";
 
@@ -25,6 +26,10 @@ export interface ReviewPort {
     d: { operations?: string[]; by: string },
   ): Promise<(ApplyRecord & { snapshot: string }) | null>;
   applies(): Promise<ApplyRecord[]>;
+  /** Why apply, revert and rollback are refused (review-only mode), or null when memory is writable. */
+  applyRefusal(): Promise<string | null>;
+  /** The snapshots a rollback may restore, newest first. */
+  snapshots(): Promise<SnapshotEntry[]>;
   /** Roll memory back to a snapshot (a name in the snapshots dir): preview only with `dryRun`. */
   rollback(d: { snapshot: string; dryRun?: boolean; force?: boolean; by: string }): Promise<{
     preview: RollbackPreview;
@@ -74,6 +79,8 @@ export function createReviewPort(opts: {
   };
   return {
     applies,
+    applyRefusal: () => writeRefusal(opts.memoryDir),
+    snapshots: () => listSnapshots(opts.snapshotsDir),
     async get(id) {
       const m = await manifestOf(id);
       if (!m) return null;
@@ -167,6 +174,8 @@ export const unavailableReview: ReviewPort = {
     throw new ConfigError("review and apply are not configured in this server");
   },
   applies: async () => [],
+  applyRefusal: async () => "review and apply are not configured in this server",
+  snapshots: async () => [],
   revert: async () => {
     throw new ConfigError("review and apply are not configured in this server");
   },

@@ -20,6 +20,9 @@ export type ProposalSummary =
       refused: number;
       changed: number;
       problems: number;
+      /** The model's tokens (input and output) and their estimated cost; absent for the offline engine. */
+      tokens?: number;
+      costUsd?: number;
       /** Pending until discarded, superseded (a newer dream read its sessions again) or settled (applied). */
     } & ProposalStatus)
   | { id: string; status: "broken"; reason: string };
@@ -95,6 +98,7 @@ function summarise(id: string, m: Manifest): ProposalSummary {
     refused: m.refused.length,
     changed: m.output.changed.length,
     problems: m.problems.length,
+    ...(m.usage ? { tokens: m.usage.inputTokens + m.usage.outputTokens, costUsd: m.usage.costUsd } : {}),
   };
 }
 

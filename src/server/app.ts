@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { getCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { streamSSE } from "hono/streaming";
@@ -23,12 +24,18 @@ import {
   limitUrlLength,
   requireAllowedHost,
   requireToken,
+  sameToken,
   slots,
   tokenCheck,
 } from "./http-guards.ts";
 import { jsonBody } from "./json-body.ts";
 import { openApiDocument } from "./openapi.ts";
 import { reviewRoutes } from "./review-routes.ts";
+import type { Triggers } from "./ui/dashboard-page.ts";
+import { createSessions, SESSION_COOKIE, type Sessions } from "./ui/session.ts";
+import type { TranscriptView } from "./ui/transcript-view.ts";
+import { uiHeaders } from "./ui/ui-auth.ts";
+import { uiRoutes } from "./ui/ui-routes.ts";
 
 export interface Readiness {
   ready: boolean;
@@ -69,6 +76,12 @@ export interface AppDeps {
   maxEventStreams?: number;
   /** Further secrets never to show (the Anthropic key); the API token is always one. */
   secrets?: string[];
+  /** What the trigger gates need (DREAMD_MIN_HOURS, DREAMD_MIN_SESSIONS, DREAMD_TRIGGER_MODE), for the page. */
+  triggers?: Triggers;
+  /** A session's messages, for the review page's evidence links (none: the links say it cannot be read). */
+  transcript?: TranscriptView;
+  /** The review page's login sessions (default: a key of this process, so a restart logs everyone out). */
+  sessions?: Sessions;
 }
 
 export const startDreamBody = z
@@ -98,7 +111,9 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const log = deps.log ?? silentLogger;
   const clock = deps.clock ?? Date.now;
-  const check = tokenCheck(deps.token);
+  const sessions = deps.sessions ?? createSessions({ clock });
+  // The review page's login cookie counts as the token on the API too: its /events stream and diff link.
+  const check = tokenCheck(deps.token, (c) => sessions.verify(getCookie(c, SESSION_COOKIE)) !== null);
   const auth = requireToken(check);
   const redact = redactor([deps.token, ...(deps.secrets ?? [])]);
   const streams = slots(deps.maxEventStreams ?? 16);
@@ -124,20 +139,20 @@ export function createApp(deps: AppDeps): Hono {
   });
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${shown(c.req.path)}` }, 404));
 
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        formAction: ["'none'"],
-      },
-      xFrameOptions: "DENY",
-      referrerPolicy: "no-referrer",
-      // Plain HTTP on loopback or a pod network: HSTS would only confuse a browser on localhost.
-      strictTransportSecurity: false,
-    }),
-  );
+  const apiHeaders = secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'none'"],
+    },
+    xFrameOptions: "DENY",
+    referrerPolicy: "no-referrer",
+    // Plain HTTP on loopback or a pod network: HSTS would only confuse a browser on localhost.
+    strictTransportSecurity: false,
+  });
+  const isUi = (path: string) => path === "/" || path === "/ui" || path.startsWith("/ui/");
+  app.use((c, next) => (isUi(c.req.path) ? uiHeaders(c, next) : apiHeaders(c, next)));
   app.use(async (c, next) => {
     await next();
     // Manifests, diffs and files are memory: no browser or proxy cache may keep them.
@@ -290,6 +305,20 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   reviewRoutes(app, auth, deps.review ?? unavailableReview);
+  uiRoutes(app, {
+    runner: deps.runner,
+    proposals: deps.proposals,
+    review: deps.review ?? unavailableReview,
+    sessions,
+    isToken: sameToken(deps.token),
+    state: deps.state,
+    gates: deps.gates,
+    ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
+    autonomy: deps.autonomy ?? "review",
+    ...(deps.triggers ? { triggers: deps.triggers } : {}),
+    ...(deps.transcript ? { transcript: deps.transcript } : {}),
+    redact,
+  });
 
   app.get("/events", auth, (c) => {
     const release = streams.take();

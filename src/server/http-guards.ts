@@ -62,14 +62,23 @@ const digest = (s: string) => createHash("sha256").update(s).digest();
 
 export type TokenCheck = (c: Context) => "bearer" | "cookie" | null;
 
-/** How a request proved it holds the token, compared in constant time for header and cookie alike. */
-export function tokenCheck(token: string): TokenCheck {
+/** Whether `given` is the token, compared in constant time (digests of equal length). */
+export function sameToken(token: string): (given: string | undefined) => boolean {
   const want = digest(token);
-  const same = (given: string | undefined) => Boolean(given) && timingSafeEqual(digest(given ?? ""), want);
+  return (given) => Boolean(given) && timingSafeEqual(digest(given ?? ""), want);
+}
+
+/**
+ * How a request proved it holds the token, compared in constant time for header and cookie alike.
+ * `session` also accepts the review page's login cookie, which stands for the token without being it.
+ */
+export function tokenCheck(token: string, session?: (c: Context) => boolean): TokenCheck {
+  const same = sameToken(token);
   return (c) => {
     const m = /^Bearer\s+(\S.*)$/i.exec(c.req.header("authorization") ?? "");
     if (same(m?.[1]?.trim())) return "bearer";
     if (same(getCookie(c, TOKEN_COOKIE))) return "cookie";
+    if (session?.(c)) return "cookie";
     return null;
   };
 }

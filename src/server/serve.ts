@@ -25,6 +25,7 @@ import { readState, stateDirOf } from "../state/state.ts";
 import { ensureApiToken } from "./api-token.ts";
 import { createApp, type Readiness } from "./app.ts";
 import type { Metrics } from "./metrics.ts";
+import { createTranscriptView } from "./ui/transcript-view.ts";
 
 export interface Server {
   url: string;
@@ -180,6 +181,8 @@ export async function startServer(
     scheduler: () => ({ enabled: cfg.schedule === "on", last: scheduler.last() }),
     lock: () => createLock(lockOptionsOf(cfg, holder)).current(),
     autonomy: cfg.autonomy,
+    triggers: { minHours: cfg.minHours, minSessions: cfg.minSessions, mode: cfg.triggerMode },
+    transcript: createTranscriptView(cfg.sessionsDir, registry, cfg.maxTranscriptBytes),
     review: createReviewPort({
       proposalsDir: cfg.proposalsDir,
       snapshotsDir: snapshotsDirOf(cfg),
