@@ -169,7 +169,14 @@ export async function pageApp(
     options: { ...dreamOptions(proposalsDir, { memoryDir, sessionsDir }), deletionBudget: 1 },
   });
   const gates = createGateChecker(
-    { sessionsDir, proposalsDir, minHours: 24, minSessions: 5, triggerMode: "any" },
+    {
+      sessionsDir,
+      proposalsDir,
+      minHours: 24,
+      minSessions: 5,
+      triggerMode: "any",
+      maxTranscriptBytes: 1 << 25,
+    },
     registry,
   );
   const app = createApp({

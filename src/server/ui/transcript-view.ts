@@ -1,10 +1,16 @@
 import { readInside } from "../../fs/safe-read.ts";
+import { binaryReason } from "../../fs/text-file.ts";
+import { readTranscript } from "../../transcripts/read-transcript.ts";
 import type { FormatRegistry } from "../../transcripts/registry.ts";
 import type { Message } from "../../transcripts/session.ts";
+import { unpacked } from "../../transcripts/unpack.ts";
 
 export type TranscriptView = (session: string) => Promise<Message[] | null>;
 
-/** A session's messages for the review page, read like a dream reads them (inside the dir, no link). */
+/**
+ * A session's messages for the review page, read as a dream reads them (inside the dir, no link, by
+ * content, gzipped or not), so the message numbers evidence cites are the ones shown.
+ */
 export function createTranscriptView(
   sessionsDir: string,
   registry: FormatRegistry,
@@ -12,14 +18,11 @@ export function createTranscriptView(
 ): TranscriptView {
   return async (session) => {
     if (!sessionsDir) return null;
-    const format = registry.forFile(session);
-    if (!format) return null;
     const r = await readInside(sessionsDir, session, maxBytes).catch(() => null);
     if (!r?.ok) return null;
-    try {
-      return format.parse(r.data.toString("utf8"), session).messages;
-    } catch {
-      return null;
-    }
+    const data = unpacked(r.data, maxBytes);
+    if (typeof data === "string" || binaryReason(data)) return null;
+    const got = readTranscript(registry, data.toString("utf8"), session);
+    return got.ok ? got.parsed.messages : null;
   };
 }
