@@ -1,11 +1,12 @@
 import { containment, contentWords } from "../../../text/similarity.ts";
 import type { ProposedOperation } from "../../engine.ts";
 import { pruneBySession, saidAfter, where } from "../plan.ts";
+import { typedSentences } from "../said.ts";
 import type { Rule } from "./rule.ts";
 
 /**
- * Stale TODOs: an open task ("- [ ] rotate the signing keys") that a later session reports done is
- * pruned, citing the session's words. An open task nobody closed stays, however old.
+ * Stale TODOs: an open task ("- [ ] rotate the signing keys") that a person, in a session provably later,
+ * reports done is pruned, citing the session's words. An open task nobody closed stays, however old.
  */
 const OPEN_TODO = /^\s*(?:[-*+]|\d{1,9}[.)])\s+\[ \]\s+(\S.*)$/;
 const DONE = /\b(done|finished|completed|closed|fixed|resolved|shipped|merged|no longer needed)\b/i;
@@ -14,20 +15,10 @@ const MATCH = 0.6;
 export const closedTodos: Rule = {
   name: "closed-todos",
   run({ planned, removed, held, sessions, seenSince }) {
-    const sentences = sessions.flatMap((s) =>
-      s.messages.flatMap((m) =>
-        m.text
-          .split(/(?<=[.!?])\s+|\n+/)
-          .map((t) => t.trim())
-          .filter((t) => DONE.test(t))
-          .map((sentence) => ({
-            session: s,
-            index: m.index,
-            sentence,
-            words: new Set(contentWords(sentence)),
-          })),
-      ),
-    );
+    // What a person typed: an assistant's "done" or a tool's output is not the owner closing a task.
+    const sentences = typedSentences(sessions)
+      .filter((t) => DONE.test(t.sentence))
+      .map((t) => ({ ...t, words: new Set(contentWords(t.sentence)) }));
     const ops: ProposedOperation[] = [];
     for (const p of planned) {
       if (removed.has(p) || held.has(p) || p.entry.lines.length > 1) continue;

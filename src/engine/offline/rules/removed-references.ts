@@ -1,37 +1,51 @@
 import type { Session } from "../../../transcripts/session.ts";
 import type { ProposedOperation } from "../../engine.ts";
 import { pruneBySession, saidAfter, where } from "../plan.ts";
+import { typedSentences } from "../said.ts";
 import type { Rule } from "./rule.ts";
 
 /**
- * References a later session says are gone: "billing-cron was decommissioned", "we deleted
- * `scripts/old-deploy.sh`". Entries *about* that thing (it is named in their first words) — including
- * facts that depend on it — are pruned, citing the session. Entries that only mention it in passing stay.
+ * References a person says are gone: "billing-cron was decommissioned", "we deleted
+ * `scripts/old-deploy.sh`". The name must be the thing said to be gone (right before "was removed", right
+ * after "we removed"), not any name in the sentence ("pipeline-agent still imports from Notion, which was
+ * dropped" says nothing about pipeline-agent). Entries *about* that thing (it is named in their first
+ * words) in a note that states how things are now are pruned, citing the session. A record of a day (a
+ * daily note, an entry under a date heading or with a date stamp) stays: it was true that day. Passing
+ * mentions stay. Only what a person typed counts (said.ts), and only a session that provably came after
+ * the entry (plan.ts saidAfter).
  */
-const GONE =
-  /\b(?:(?:was|were|has been|have been|got|is|are)\s+(?:now\s+)?(?:removed|deleted|decommissioned|retired|dropped|shut down|sunset)|(?:we|i)\s+(?:removed|deleted|decommissioned|retired|dropped))\b/i;
+const VERB =
+  "(?:was|were|has been|have been|got|is|are)\\s+(?:now\\s+)?(?:removed|deleted|decommissioned|retired|dropped|shut down|sunset)";
 // The lookbehind starts a name only at its first letter, so a long run is scanned once, not from each letter.
+const NAME = "(`[^`]+`|(?<![\\p{L}\\p{N}_/.-])[\\p{L}\\p{N}]+(?:[-_/.][\\p{L}\\p{N}]+)+)";
+const GONE_AFTER = new RegExp(`${NAME}\\s+${VERB}\\b`, "giu");
+const GONE_BEFORE = new RegExp(
+  `\\b(?:we|i)\\s+(?:removed|deleted|decommissioned|retired|dropped)\\s+(?:the\\s+)?${NAME}`,
+  "giu",
+);
 const IDENT = /`[^`]+`|(?<![\p{L}\p{N}_/.-])[\p{L}\p{N}]+(?:[-_/.][\p{L}\p{N}]+)+/gu;
 const SUBJECT_WORDS = 5;
+
+/** The names a sentence says are gone. */
+function goneNames(sentence: string): string[] {
+  const out: string[] = [];
+  for (const re of [GONE_AFTER, GONE_BEFORE])
+    for (const m of sentence.matchAll(re)) if (m[1]) out.push(m[1].replace(/`/g, "").toLowerCase());
+  return out;
+}
 
 export const removedReferences: Rule = {
   name: "removed-references",
   run({ planned, removed, held, sessions, seenSince }) {
     const gone: { ident: string; session: Session; index: number; sentence: string }[] = [];
-    for (const s of sessions) {
-      for (const m of s.messages) {
-        for (const raw of m.text.split(/(?<=[.!?])\s+|\n+/)) {
-          const sentence = raw.trim();
-          if (!GONE.test(sentence)) continue;
-          for (const id of sentence.match(IDENT) ?? [])
-            gone.push({ ident: id.replace(/`/g, "").toLowerCase(), session: s, index: m.index, sentence });
-        }
-      }
-    }
+    for (const t of typedSentences(sessions))
+      for (const ident of goneNames(t.sentence)) gone.push({ ident, ...t });
     if (!gone.length) return [];
     const ops: ProposedOperation[] = [];
     for (const p of planned) {
       if (removed.has(p) || held.has(p) || p.entry.ordered) continue;
+      // A record of its day stays true of that day.
+      if (p.entry.dateSource && p.entry.dateSource !== "frontmatter") continue;
       const head = p.text.split(/\s+/).slice(0, SUBJECT_WORDS).join(" ").replace(/`/g, "").toLowerCase();
       const headIds = new Set(head.match(IDENT) ?? []);
       const hit = gone.find((g) => headIds.has(g.ident) && saidAfter(p, g, seenSince));
