@@ -1,3 +1,4 @@
+import { personText } from "./openclaw-envelope.ts";
 import {
   anyText,
   claims,
@@ -31,7 +32,8 @@ const isOwnLine = (o: Obj) =>
  * `{type: "session", version, id, timestamp, cwd}` header, then `{type: "message", id, parentId,
  * timestamp, message: {role, content, timestamp}}` lines, role user / assistant / toolResult, content
  * text, thinking, toolCall and image blocks; model_change, thinking_level_change, custom and compaction
- * lines are not conversation. Tool calls and tool results are kept as `tool` messages.
+ * lines are not conversation. Tool calls and tool results are kept as `tool` messages; a user turn keeps
+ * only what the person typed (openclaw-envelope.ts), and a runtime event sent as one is `system`.
  */
 export const openclawJsonl: TranscriptFormat = {
   name: "openclaw-jsonl",
@@ -57,8 +59,13 @@ export const openclawJsonl: TranscriptFormat = {
         continue;
       }
       const at = isoOrNull(o.timestamp) ?? isoOrNull(m.timestamp);
-      if (m.role === "user") list.add("user", blocksText(m.content), at);
-      else if (m.role === "assistant") {
+      if (m.role === "user") {
+        // The person's words without OpenClaw's envelopes; a runtime event sent as a user turn is system.
+        const text = blocksText(m.content);
+        const person = personText(text);
+        if (person === null) list.add("system", text, at);
+        else list.add("user", person, at);
+      } else if (m.role === "assistant") {
         list.add("assistant", blocksText(m.content), at);
         if (Array.isArray(m.content))
           for (const b of m.content)

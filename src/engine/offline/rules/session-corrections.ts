@@ -15,7 +15,8 @@ import type { Rule } from "./rule.ts";
  */
 const CORRECTION =
   /\b(?:we(?:'re| are)? (?:now )?(?:use|using) |(?:switched|moved|migrated) (?:from|to|over)|no longer (?:use|using|need|have|run)|(?:don't|do not|dont) (?:use|need|have|run) \S+(?: \S+){0,3} any ?more|instead of|we (?:dropped|removed|killed|cancell?ed|abandoned|replaced|retired)|never happened|(?:still )?not (?:yet )?started|is (?:dead|gone|deprecated|obsolete))\b/i;
-const OPENER = /^(?:no|nope|actually|correction|wrong)\b[,:!.]?\s/i;
+// "No, …" / "Actually, …": a casual "No I mean markdown" is an answer, not a correction of memory.
+const OPENER = /^(?:no|nope|actually|correction|wrong)[,:]\s/i;
 /** A word this rare (in at most this many entries of the store) names the thing both sides are about. */
 const RARE = 8;
 const MAX_ITEMS = 40;

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { personText } from "./openclaw-envelope.ts";
+
+const meta = (who: string) =>
+  `Conversation info (untrusted metadata):\n\`\`\`json\n{\n  "message_id": "12",\n  "sender": "${who}"\n}\n\`\`\`\n`;
+
+describe("personText: the person's words in an OpenClaw user turn", () => {
+  it("cuts plugin blocks, metadata fences, system event lines and media notes, and keeps the rest", () => {
+    const both = `${meta("Dana")}\nSender (untrusted metadata):\n\`\`\`json\n{"name": "Dana"}\n\`\`\`\n\nHi`;
+    expect(personText(both)).toBe("Hi");
+    const reply = `Replied message (untrusted, for context):\n\`\`\`json\n{"body": "Status: running"}\n\`\`\`\n\nStop it.`;
+    expect(personText(reply)).toBe("Stop it.");
+    const turn = `<composio>\nYou have 7 tools. Always follow these rules.\n</composio>\n\nSystem: [2026-03-30 09:01:49 GMT+2] Exec completed (code 0) :: done\n\n${meta("Dana")}\nNo, we use pnpm now.`;
+    expect(personText(turn)).toBe("No, we use pnpm now.");
+    const queued = `[Queued messages while agent was busy]\n\n---\nQueued #1\n${meta("Dana")}\nShip it on Friday.\n---\nQueued #2\n${meta("Dana")}\nAnd tell Sam.`;
+    expect(personText(queued)).toBe("Ship it on Friday.\n\nAnd tell Sam.");
+    const media =
+      "[media attached: /root/x.jpg (image/jpeg) | /root/x.jpg]\nTo send an image back, prefer the message tool (media/path).\nWhat is in this picture?";
+    expect(personText(media)).toBe("What is in this picture?");
+  });
+
+  it("gives the runtime's own turns to no one", () => {
+    for (const t of [
+      "[Mon 2026-03-30 01:57 GMT+2] OpenClaw runtime context (internal):\nThis context is runtime-generated.",
+      "[Thu 2026-04-02 06:53 GMT+2] An async command did not run.\nDo not run the command again.",
+      "Continue where you left off. The previous model attempt failed or timed out.",
+      "A new session was started via /new or /reset. Run your Session Startup sequence.",
+      `<composio>\nloading\n</composio>`,
+      meta("Dana"),
+    ])
+      expect(personText(t), t).toBeNull();
+  });
+
+  it("leaves a plain message as it is, and a stray marker without its fence", () => {
+    expect(personText("Deploy the billing service on Friday.")).toBe("Deploy the billing service on Friday.");
+    expect(personText("[2026-03-02] moved the cron")).toBe("[2026-03-02] moved the cron");
+  });
+});
