@@ -1,4 +1,4 @@
-import { lstat, readdir } from "node:fs/promises";
+import { lstat, open, readdir } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { DREAM_ID } from "../proposal/dream-id.ts";
 import { createProposals } from "../proposal/proposals.ts";
@@ -34,6 +34,58 @@ export function rollbackPointOf(r: ApplyRecord): string | null {
   if (r.snapshot) return r.snapshot;
   if (r.reverts) return null;
   return r.rollback !== undefined ? `${r.applyId}.tar.gz` : `apply-${r.applyId}.tar.gz`;
+}
+
+const HEAD_BYTES = 16 * 1024;
+
+/** The JSON string value after the keys `keys`, in order, in a piece of JSON text; null if not whole. */
+function stringAfter(text: string, keys: readonly string[]): string | null {
+  let at = 0;
+  for (const k of keys) {
+    at = text.indexOf(k, at);
+    if (at === -1) return null;
+    at += k.length;
+  }
+  const colon = text.indexOf(":", at);
+  const open = colon === -1 ? -1 : text.indexOf('"', colon);
+  if (open === -1 || text.slice(colon + 1, open).trim() !== "") return null;
+  for (let i = open + 1; i < text.length; i++) {
+    if (text[i] === "\\") i++;
+    else if (text[i] === '"') {
+      try {
+        const v = JSON.parse(text.slice(open, i + 1)) as unknown;
+        return typeof v === "string" ? v : null;
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * The snapshot a proposal refers to (an unchanged memory's dream reuses an older one), from the head of
+ * its manifest: the writer puts `base.snapshot` near the top, and a large dream's manifest (tens of MB)
+ * parsed on the server's thread after every dream stalled its liveness probe. The whole manifest is
+ * read only when the head does not hold it.
+ */
+async function snapshotOf(
+  dir: string,
+  whole: () => Promise<{ base: { snapshot: { path: string } } } | null>,
+) {
+  const fh = await open(join(dir, "manifest.json"), "r").catch(() => null);
+  if (!fh) return null;
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
+    const head = buf.subarray(0, bytesRead).toString("utf8");
+    const path = stringAfter(head, ['"snapshot"', '"path"']);
+    if (path !== null) return basename(path);
+  } finally {
+    await fh.close();
+  }
+  const m = await whole().catch(() => null);
+  return m ? basename(m.base.snapshot.path) : null;
 }
 
 /** Bytes under a directory, not following links. */
@@ -109,8 +161,8 @@ export async function retain(opts: {
   const referenced = new Set<string>();
   for (const id of keep) {
     referenced.add(`${id}.tar.gz`);
-    const m = await proposals.manifest(id).catch(() => null);
-    if (m) referenced.add(basename(m.base.snapshot.path));
+    const snap = await snapshotOf(join(opts.proposalsDir, id), () => proposals.manifest(id));
+    if (snap) referenced.add(snap);
   }
   const log = await readApplyLog(stateDirOf(opts.proposalsDir));
   const newestPoint = log.map(rollbackPointOf).findLast((p) => p !== null) ?? null;
