@@ -37,8 +37,17 @@ export interface Labels {
   twoFacts: { kind: "subject" | "role" | "clause"; pair: [Instance, Instance] }[];
   /** Facts stated once: must survive verbatim. */
   singletons: string[];
-  /** Stale items: open TODOs reported done by a later session (`closed`: should go), and deadlines (stay). */
+  /**
+   * Stale items: open TODOs reported done by a later session (`closed`: should go); deadlines, and facts
+   * about a thing a later session says was removed when they stand in a day's record (stay).
+   */
   todos: { text: string; closed: boolean }[];
+  /**
+   * Corrections a person states in a session ("No, we use pnpm for … now") about an entry (issue 16):
+   * `after` the entry was written, to be listed for review beside it; before it, the entry is the newer
+   * word and is not listed. Nothing is changed either way: the entry stays.
+   */
+  corrections: { entry: string; sentence: string; after: boolean }[];
 }
 
 export interface World {
@@ -151,6 +160,7 @@ export function generateWorld(opts: WorldOptions): World {
     singletons: [],
     todos: [],
     twoFacts: [],
+    corrections: [],
   };
   // Where each labelled instance lands; path and line are filled in once the files are rendered.
   const put = (file: "topic" | "bank" | number, text: string): Instance => {
@@ -285,7 +295,8 @@ export function generateWorld(opts: WorldOptions): World {
     }
     labels.todos.push({ text, closed });
   }
-  // Dependent facts about something a later session says was removed: both should go.
+  // Facts about something a later session says was removed, in a day's record: that day they were true,
+  // so they stay (the rule prunes only a note about how things are now, shown older than the session).
   for (let i = 0; i < Math.ceil(n / 10); i++) {
     const s = subject();
     const d = Math.floor(r() * Math.max(1, lastSessionDay - 1));
@@ -295,7 +306,7 @@ export function generateWorld(opts: WorldOptions): World {
     ];
     for (const f of facts) {
       put(d, f);
-      labels.todos.push({ text: f, closed: true });
+      labels.todos.push({ text: f, closed: false });
     }
     const si = Math.min(opts.sessions - 1, d + 1 + Math.floor(r() * Math.max(1, lastSessionDay - d - 1)));
     said[si]?.push(`Heads up: the ${s} was decommissioned.`);
@@ -338,6 +349,21 @@ export function generateWorld(opts: WorldOptions): World {
     labels.twoFacts.push({ kind, pair: [put("topic", a), put(Math.floor(r2() * days), b)] });
   }
   const memory: Record<string, string> = {};
+  // Corrections stated in sessions (issue 16), after this world's other items, with a generator of their
+  // own, so every figure above keeps its world.
+  const r3 = rng(opts.seed + 104_729);
+  const pick3 = <T>(xs: readonly T[]): T => xs[Math.floor(r3() * xs.length)] as T;
+  for (let i = 0; i < Math.ceil(n / 12) && lastSessionDay >= 4; i++) {
+    const s = `${pick3(SERVICES)}-bundler-c${i.toString(36)}`;
+    const d = 2 + Math.floor(r3() * (lastSessionDay - 3));
+    const entry = `- The ${s} builds its release bundle with npm and webpack.`;
+    put(d, entry);
+    const after = i % 2 === 0;
+    const si = after ? d + 1 + Math.floor(r3() * (lastSessionDay - d)) : Math.floor(r3() * (d - 1));
+    const sentence = `No, we use pnpm for the ${s} release bundle now.`;
+    said[si]?.push(sentence);
+    labels.corrections.push({ entry, sentence, after });
+  }
   const topicLines = [
     "---",
     "name: Services",

@@ -90,7 +90,11 @@ export async function runDreamd(
     const [a = "", b = ""] = memoryKeys(c.evidence);
     return [a, b] as [string, string];
   });
-  return { outcome: { store, mergedPairs, created, candidatePairs }, result, work };
+  const review = (result.manifest.review ?? []).map((r) => ({
+    sessionQuotes: r.evidence.flatMap((e) => (e.source === "session" ? [e.quote] : [])),
+    memoryQuotes: r.evidence.flatMap((e) => (e.source === "memory" ? [e.quote] : [])),
+  }));
+  return { outcome: { store, mergedPairs, created, candidatePairs, review }, result, work };
 }
 
 export async function cleanup(work: string): Promise<void> {

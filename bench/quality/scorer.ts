@@ -9,6 +9,8 @@ export interface Outcome {
   candidatePairs?: [string, string][];
   /** New notes it created, with how many distinct sessions each cites. */
   created: { path: string; sessions: number }[];
+  /** Findings listed for review, by the quotes they cite (session sentences, memory lines). */
+  review?: { sessionQuotes: string[]; memoryQuotes: string[] }[];
 }
 
 export interface Scores {
@@ -34,6 +36,12 @@ export interface Scores {
   patternsCite2: number;
   staleP: number;
   staleR: number;
+  /** Corrections stated after their entry, listed beside it for review (issue 16). */
+  correctionsListed: number;
+  /** Corrections stated before their entry (the entry is newer) that were listed anyway. */
+  correctionsWrong: number;
+  /** Entries a correction is about, still in the store (nothing changed by code). */
+  correctionsKept: number;
 }
 
 const key = (i: { path: string; line: number }) => `${i.path}:${i.line}`;
@@ -138,6 +146,28 @@ export function score(labels: Labels, out: Outcome): Scores {
     staleR: ratio(
       labels.todos.filter((t) => t.closed && !lines.has(t.text)).length,
       labels.todos.filter((t) => t.closed).length,
+    ),
+    ...corrections(labels, out, lines),
+  };
+}
+
+/** How the planted session corrections came out: listed when said after the entry, never changed. */
+function corrections(
+  labels: Labels,
+  out: Outcome,
+  lines: ReadonlySet<string>,
+): Pick<Scores, "correctionsListed" | "correctionsWrong" | "correctionsKept"> {
+  const listed = (c: Labels["corrections"][number]) =>
+    (out.review ?? []).some(
+      (r) => r.sessionQuotes.some((q) => q.includes(c.sentence)) && r.memoryQuotes.includes(c.entry),
+    );
+  const after = labels.corrections.filter((c) => c.after);
+  return {
+    correctionsListed: ratio(after.filter(listed).length, after.length),
+    correctionsWrong: labels.corrections.filter((c) => !c.after && listed(c)).length,
+    correctionsKept: ratio(
+      labels.corrections.filter((c) => lines.has(c.entry)).length,
+      labels.corrections.length,
     ),
   };
 }

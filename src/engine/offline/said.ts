@@ -68,3 +68,11 @@ export function typedSentences(sessions: readonly Session[]): Typed[] {
   }
   return out;
 }
+
+// A name: backticked, or words joined by - _ / . (billing-cron, scripts/deploy.sh). The lookbehind starts
+// one only at its first letter, so a long run is scanned once.
+const NAME = /`[^`]+`|(?<![\p{L}\p{N}_/.-])[\p{L}\p{N}]+(?:[-_/.][\p{L}\p{N}]+)+/gu;
+
+/** The names a sentence gives (lower case): what makes two sentences alike in words about two things. */
+export const namesIn = (sentence: string): string[] =>
+  [...sentence.matchAll(NAME)].map((m) => m[0].replace(/`/g, "").toLowerCase()).filter((x) => x.length > 2);

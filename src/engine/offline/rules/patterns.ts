@@ -2,7 +2,7 @@ import type { Evidence } from "../../../manifest.ts";
 import { containment, contentWords, jaccard } from "../../../text/similarity.ts";
 import type { Session } from "../../../transcripts/session.ts";
 import type { ProposedOperation } from "../../engine.ts";
-import { typedSentences } from "../said.ts";
+import { namesIn, typedSentences } from "../said.ts";
 import type { Rule } from "./rule.ts";
 
 /**
@@ -23,6 +23,8 @@ interface Candidate {
   index: number;
   sentence: string;
   words: Set<string>;
+  /** The names it gives, sorted: "use pnpm for the billing-api" and "… the search-api" are two things. */
+  names: string;
 }
 
 /** What a person typed (said.ts: not a paste, a machine's text or a template every session repeats). */
@@ -32,7 +34,8 @@ function candidates(sessions: readonly Session[]): Candidate[] {
     const n = sentence.split(/\s+/).length;
     if (n < 3 || n > 30 || !CUE.test(sentence)) continue;
     const words = new Set(contentWords(sentence).filter((w) => !FILLER.has(w)));
-    if (words.size >= 2) out.push({ session, index, sentence, words });
+    if (words.size >= 2)
+      out.push({ session, index, sentence, words, names: namesIn(sentence).sort().join(" ") });
   }
   return out;
 }
@@ -52,7 +55,9 @@ export const patterns: Rule = {
     const surviving = planned.filter((p) => !removed.has(p));
     const clusters: Candidate[][] = [];
     for (const c of candidates(sessions)) {
-      const home = clusters.find((cl) => cl[0] && jaccard(cl[0].words, c.words) >= SIMILAR);
+      const home = clusters.find(
+        (cl) => cl[0] && cl[0].names === c.names && jaccard(cl[0].words, c.words) >= SIMILAR,
+      );
       if (home) home.push(c);
       else clusters.push([c]);
     }

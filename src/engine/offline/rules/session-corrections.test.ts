@@ -62,4 +62,35 @@ describe("offline rule session-corrections (issue 16)", () => {
     const r = await run(STORE, sessions);
     expect((r.review ?? []).filter((i) => i.reason.includes("may say otherwise"))).toEqual([]);
   });
+
+  it("puts each entry beside the sentence naming its own thing, never another's", async () => {
+    const store = {
+      "notes/2026-03-05.md":
+        "# 2026-03-05\n\n- The report-bundler-c0 builds its release bundle with npm.\n- The ledger-bundler-c2 builds its release bundle with npm.\n",
+    };
+    const sessions = [
+      sessionFrom(
+        "a.jsonl",
+        [["user", "No, we use pnpm for the ledger-bundler-c2 release bundle now."]],
+        "2026-03-08T09:00:00.000Z",
+      ),
+      sessionFrom(
+        "b.jsonl",
+        [["user", "No, we use pnpm for the report-bundler-c0 release bundle now."]],
+        "2026-03-09T09:00:00.000Z",
+      ),
+    ];
+    const items = ((await run(store, sessions)).review ?? []).filter((i) =>
+      i.reason.includes("may say otherwise"),
+    );
+    expect(
+      items.map((i) => [
+        i.evidence[0]?.quote.match(/\S+-c\d/)?.[0],
+        i.evidence[1]?.quote.match(/\S+-c\d/)?.[0],
+      ]),
+    ).toEqual([
+      ["report-bundler-c0", "report-bundler-c0"],
+      ["ledger-bundler-c2", "ledger-bundler-c2"],
+    ]);
+  });
 });

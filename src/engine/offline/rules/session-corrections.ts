@@ -1,7 +1,7 @@
 import type { ReviewItem } from "../../../manifest.ts";
 import { contentWords } from "../../../text/similarity.ts";
 import { evidenceOf, type Planned, where } from "../plan.ts";
-import { type Typed, typedSentences } from "../said.ts";
+import { namesIn, type Typed, typedSentences } from "../said.ts";
 import type { Rule } from "./rule.ts";
 
 /**
@@ -20,6 +20,7 @@ const OPENER = /^(?:no|nope|actually|correction|wrong)[,:]\s/i;
 /** A word this rare (in at most this many entries of the store) names the thing both sides are about. */
 const RARE = 8;
 const MAX_ITEMS = 40;
+
 const PER_SENTENCE = 2;
 
 export const sessionCorrections: Rule = {
@@ -40,36 +41,45 @@ export const sessionCorrections: Rule = {
           if (list) list.push(p);
           else postings.set(w, [p]);
         }
-    const items: ReviewItem[] = [];
-    const listed = new Set<Planned>();
+    // Every (sentence, entry) pair about the same thing, then the best first: an entry goes beside the
+    // sentence it shares most with, not the first one that happens to name a word of it.
+    const pairs: { t: Typed; p: Planned; n: number }[] = [];
     for (const t of said) {
-      if (items.length >= MAX_ITEMS) break;
       const words = new Set(contentWords(t.sentence));
-      // Entries sharing two words with the sentence, one of them rare in the store: about the same thing.
+      const names = namesIn(t.sentence);
       const found = new Set<Planned>();
       for (const w of words) for (const p of postings.get(w) ?? []) found.add(p);
-      const about = [...found]
-        .map((p) => ({ p, n: [...words].filter((w) => p.words.has(w)).length }))
-        .filter(({ p, n }) => n >= 2 && !listed.has(p) && !olderThanEntry(t, p))
-        .sort(
-          (a, b) =>
-            b.n - a.n ||
-            a.p.entry.path.localeCompare(b.p.entry.path) ||
-            a.p.entry.startLine - b.p.entry.startLine,
-        )
-        .slice(0, PER_SENTENCE)
-        .map(({ p }) => [p] as const);
-      for (const [p] of about) {
-        listed.add(p);
-        items.push({
-          kind: "contradiction",
-          reason: `session ${t.session.id} (message ${t.index}) says "${t.sentence}"; ${where(p)} may say otherwise: check which holds now; not changed by code`,
-          evidence: [
-            { source: "session", session: t.session.id, index: t.index, quote: t.sentence },
-            evidenceOf(p),
-          ],
-        });
+      for (const p of found) {
+        // A sentence that names something (billing-cron, `deploy.sh`) is about an entry naming it too.
+        if (names.length && !names.some((x) => p.text.toLowerCase().includes(x))) continue;
+        const n = [...words].filter((w) => p.words.has(w)).length;
+        if (n >= 2 && !olderThanEntry(t, p)) pairs.push({ t, p, n });
       }
+    }
+    pairs.sort(
+      (a, b) =>
+        b.n - a.n ||
+        a.p.entry.path.localeCompare(b.p.entry.path) ||
+        a.p.entry.startLine - b.p.entry.startLine ||
+        a.t.session.id.localeCompare(b.t.session.id) ||
+        a.t.index - b.t.index,
+    );
+    const items: ReviewItem[] = [];
+    const listed = new Set<Planned>();
+    const perSentence = new Map<Typed, number>();
+    for (const { t, p } of pairs) {
+      if (items.length >= MAX_ITEMS) break;
+      if (listed.has(p) || (perSentence.get(t) ?? 0) >= PER_SENTENCE) continue;
+      listed.add(p);
+      perSentence.set(t, (perSentence.get(t) ?? 0) + 1);
+      items.push({
+        kind: "contradiction",
+        reason: `session ${t.session.id} (message ${t.index}) says "${t.sentence}"; ${where(p)} may say otherwise: check which holds now; not changed by code`,
+        evidence: [
+          { source: "session", session: t.session.id, index: t.index, quote: t.sentence },
+          evidenceOf(p),
+        ],
+      });
     }
     review.push(...items);
     return [];
