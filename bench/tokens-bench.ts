@@ -60,6 +60,62 @@ for (const [name, text] of Object.entries(world.sessions)) {
   world.sessions[name] = JSON.stringify(obj);
 }
 
+// Every third Claude Code session rewritten as an OpenClaw one (issue 16: the new formats in the mix):
+// a session header, message lines, tool calls and results as their own records, and the metadata fence
+// OpenClaw puts around every user message.
+let converted = 0;
+for (const [name, text] of Object.entries(world.sessions)) {
+  if (!name.endsWith(".jsonl") || converted++ % 3 !== 0) continue;
+  const lines = text
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { timestamp?: string; message: { role: string; content: unknown } });
+  const at = lines[0]?.timestamp ?? "2026-03-01T10:00:00.000Z";
+  const out = [JSON.stringify({ type: "session", version: 3, id: name, timestamp: at, cwd: "/workspace" })];
+  for (const [i, l] of lines.entries()) {
+    const blocks =
+      typeof l.message.content === "string"
+        ? [{ type: "text", text: l.message.content }]
+        : (l.message.content as Record<string, unknown>[]);
+    const result = blocks.find((b) => b.type === "tool_result");
+    const message = result
+      ? {
+          role: "toolResult",
+          toolCallId: result.tool_use_id,
+          content: [{ type: "text", text: String(result.content) }],
+        }
+      : l.message.role === "user"
+        ? {
+            role: "user",
+            content: blocks.map((b) =>
+              b.type === "text"
+                ? {
+                    type: "text",
+                    text: `Conversation info (untrusted metadata):\n\`\`\`json\n{"sender": "Dana", "message_id": "${i}"}\n\`\`\`\n\n${String(b.text)}`,
+                  }
+                : b,
+            ),
+          }
+        : {
+            role: "assistant",
+            content: blocks.map((b) =>
+              b.type === "tool_use" ? { type: "toolCall", id: b.id, name: b.name, arguments: b.input } : b,
+            ),
+          };
+    out.push(
+      JSON.stringify({
+        type: "message",
+        id: `m${i}`,
+        parentId: i ? `m${i - 1}` : null,
+        timestamp: at,
+        message,
+      }),
+    );
+  }
+  delete world.sessions[name];
+  world.sessions[name.replace(/\.jsonl$/, ".openclaw.jsonl")] = `${out.join("\n")}\n`;
+}
+
 const storeTokens = tokens(Object.values(world.memory).join("\n"));
 const transcriptTokens = Object.values(world.sessions).reduce((n, t) => n + tokens(t), 0);
 const perChunk = WINDOW - storeTokens - 8_000;
@@ -107,8 +163,14 @@ await rm(work, { recursive: true, force: true });
 
 const u = first.manifest.usage;
 const dreamdInput = (u?.inputTokens ?? 0) + (u?.cacheReadTokens ?? 0) + (u?.cacheWriteTokens ?? 0);
+/** "34 openclaw-jsonl, 33 claude-code-jsonl, …": which formats the dream read the transcripts as. */
+function formatsOf(sessions: readonly { format: string }[]): string {
+  const n = new Map<string, number>();
+  for (const s of sessions) n.set(s.format, (n.get(s.format) ?? 0) + 1);
+  return [...n].map(([f, k]) => `${k} ${f}`).join(", ");
+}
 const lines = [
-  `workload: ${first.manifest.stats.entries} entries, ${first.manifest.stats.sessions} transcripts, ~${(transcriptTokens / 1e6).toFixed(2)}M raw transcript tokens, store ~${storeTokens} tokens`,
+  `workload: ${first.manifest.stats.entries} entries, ${first.manifest.stats.sessions} transcripts (${formatsOf(first.manifest.sessions)}; ${first.manifest.problems.length} reported), ~${(transcriptTokens / 1e6).toFixed(2)}M raw transcript tokens, store ~${storeTokens} tokens`,
   `  naive (store + all transcripts, ${chunks} chunks of a ${WINDOW / 1000}k window): ${naive.toLocaleString("en")} input tokens`,
   `  dreamd claude engine, first dream: ${dreamdInput.toLocaleString("en")} input tokens (${u?.inputTokens} uncached, ${u?.cacheWriteTokens} cache write, ${u?.cacheReadTokens} cache read) in ${first.manifest.operations.length} operations, est. $${u?.costUsd.toFixed(4)}`,
   `  ratio dreamd / naive: ${((dreamdInput / naive) * 100).toFixed(1)}% (target ≤ 15%)`,
