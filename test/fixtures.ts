@@ -19,7 +19,7 @@ import { createApp } from "../src/server/app.ts";
 import { reviewRoutes } from "../src/server/review-routes.ts";
 import { createTranscriptView } from "../src/server/ui/transcript-view.ts";
 import { readState } from "../src/state/state.ts";
-import { createFormatRegistry } from "../src/transcripts/registry.ts";
+import { createFormatRegistry, type FormatRegistry } from "../src/transcripts/registry.ts";
 import type { Message, Session } from "../src/transcripts/session.ts";
 
 export const EXAMPLES = new URL("../examples/", import.meta.url).pathname;
@@ -168,17 +168,7 @@ export async function pageApp(
     log: silentLogger,
     options: { ...dreamOptions(proposalsDir, { memoryDir, sessionsDir }), deletionBudget: 1 },
   });
-  const gates = createGateChecker(
-    {
-      sessionsDir,
-      proposalsDir,
-      minHours: 24,
-      minSessions: 5,
-      triggerMode: "any",
-      maxTranscriptBytes: 1 << 25,
-    },
-    registry,
-  );
+  const gates = testGates(sessionsDir, proposalsDir, registry);
   const app = createApp({
     runner,
     proposals: createProposals(proposalsDir),
@@ -215,4 +205,19 @@ export async function pageLogin(app: Hono): Promise<{ cookie: string; csrf: stri
   const html = await (await app.request("http://127.0.0.1/ui", { headers: { cookie } })).text();
   const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
   return { cookie, csrf };
+}
+
+/** The gates a test server runs with: 24 h or 5 new sessions, either one. */
+export function testGates(sessionsDir: string, proposalsDir: string, registry: FormatRegistry) {
+  return createGateChecker(
+    {
+      sessionsDir,
+      proposalsDir,
+      minHours: 24,
+      minSessions: 5,
+      triggerMode: "any",
+      maxTranscriptBytes: 1 << 25,
+    },
+    registry,
+  );
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { EXAMPLES } from "../../test/fixtures.ts";
+import { EXAMPLES, testGates } from "../../test/fixtures.ts";
 import { createDreamRunner, type DreamRunner } from "../dream/runner.ts";
 import type { Engine } from "../engine/engine.ts";
 import { createOfflineEngine } from "../engine/offline/engine.ts";
@@ -12,7 +12,6 @@ import type { Manifest } from "../manifest.ts";
 import { manifestSchema } from "../manifest.ts";
 import { createProposals, type Proposals } from "../proposal/proposals.ts";
 import { REDACTED, redactingLogger } from "../redact.ts";
-import { createGateChecker } from "../schedule/gates.ts";
 import { readState } from "../state/state.ts";
 import { createFormatRegistry } from "../transcripts/registry.ts";
 import { type AppDeps, createApp } from "./app.ts";
@@ -72,17 +71,7 @@ function setup(
   const sessionsDir = join(EXAMPLES, "sessions");
   const { runnerLog, ...appExtra } = extra;
   const runner: DreamRunner = createDreamRunner(runnerDeps(engine, memoryDir, runnerLog));
-  const gates = createGateChecker(
-    {
-      sessionsDir,
-      proposalsDir,
-      minHours: 24,
-      minSessions: 5,
-      triggerMode: "any",
-      maxTranscriptBytes: 1 << 25,
-    },
-    registry,
-  );
+  const gates = testGates(sessionsDir, proposalsDir, registry);
   const app = createApp({
     runner,
     proposals: createProposals(proposalsDir),
