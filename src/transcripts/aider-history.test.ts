@@ -38,4 +38,39 @@ describe("aider chat history", () => {
     ]);
     expect(s.startedAt).toBe("2026-03-02T09:00:00.000Z");
   });
+
+  it("a reply cut off inside a code block does not swallow the inputs and runs after it (seen on real histories)", () => {
+    const s = aiderHistory.parse(
+      [
+        "# aider chat started at 2026-03-02 09:00:00",
+        "",
+        "#### fix the parser  ",
+        "",
+        "Here is the change:",
+        "",
+        "```python",
+        "def parse(",
+        "",
+        "> Tokens: 1k sent, 2 received.",
+        "",
+        "#### try again  ",
+        "",
+        "Done.",
+        "",
+        "# aider chat started at 2026-03-03 10:00:00",
+        "",
+        "#### and the tests  \r",
+        "",
+        "Added.\r",
+        "",
+      ].join("\n"),
+      "h.md",
+    );
+    expect(s.messages.filter((m) => m.role === "user").map((m) => m.text)).toEqual([
+      "fix the parser",
+      "try again",
+      "and the tests",
+    ]);
+    expect(s.messages.at(-1)).toMatchObject({ role: "assistant", text: "Added." });
+  });
 });

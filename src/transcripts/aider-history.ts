@@ -9,7 +9,8 @@ const STARTED = /^# aider chat started at (\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d
  * `# aider chat started at YYYY-MM-DD HH:MM:SS` (the machine's local time, without a zone: read as
  * UTC), the user's input is written as `#### ` lines, aider's own output (commands, tokens, files
  * added, `/run` output) as `> ` quotes — `system` here — and the model's reply as plain Markdown.
- * Messages carry no time of their own; the session's is its first run's.
+ * Messages carry no time of their own; the session's is its first run's. A reply cut off inside a code
+ * block is closed by the next input or run header, so the turns after it are not read as the reply.
  */
 export const aiderHistory: TranscriptFormat = {
   name: "aider-chat-history",
@@ -28,7 +29,13 @@ export const aiderHistory: TranscriptFormat = {
       if (role !== r) flush();
       role = r;
     };
-    for (const line of splitLines(text)) {
+    for (const raw of splitLines(text)) {
+      // A history written on Windows: the \r is not part of anyone's words.
+      const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+      // A reply cut off inside a code block (Ctrl-C, a broken edit block) never closes it; aider's own
+      // markers end it: a new run's header, or an input line as aider writes it (`#### text` and two
+      // trailing spaces, which a model's `#### Heading` inside a block does not have).
+      if (fence && (STARTED.test(line) || /^#### .*\S {2}$/.test(line))) fence = false;
       const started = fence ? null : STARTED.exec(line);
       if (started) {
         flush();
