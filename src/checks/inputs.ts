@@ -1,6 +1,7 @@
 import type { ProposedOperation } from "../manifest.ts";
+import { ownDay } from "../memory/entries.ts";
 import type { MemoryStore } from "../memory/reader.ts";
-import type { Session } from "../transcripts/session.ts";
+import { recordedStart, type Session } from "../transcripts/session.ts";
 import type { CheckInput } from "./check-operations.ts";
 import { expiryCutoff } from "./deadlines.ts";
 import { scopeOf } from "./scope.ts";
@@ -28,10 +29,10 @@ function writtenOnOf(memory: MemoryStore): Map<string, Map<number, string>> {
   const out = new Map<string, Map<number, string>>();
   for (const n of memory.notes) {
     const m = new Map<number, string>();
-    // A frontmatter date dates the file, not each line added to it since.
-    for (const e of n.parsed.entries)
-      if (e.writtenOn && e.dateSource !== "frontmatter")
-        for (let l = e.startLine; l <= e.endLine; l++) m.set(l, e.writtenOn);
+    for (const e of n.parsed.entries) {
+      const day = ownDay(e);
+      if (day) for (let l = e.startLine; l <= e.endLine; l++) m.set(l, day);
+    }
     out.set(n.path, m);
   }
   return out;
@@ -68,8 +69,7 @@ export function checkInputOf(operations: readonly ProposedOperation[], input: Dr
     paths: new Set([...memory.notes.map((n) => n.path), ...memory.opaque.map((f) => f.path)]),
     lineDates: lineDatesOf(memory),
     order: {
-      // Only a time the records give: a file's mtime says when it was last copied, not when it was said.
-      startedAt: new Map(sessions.map((s) => [s.id, s.startedAtFrom === "mtime" ? null : s.startedAt])),
+      startedAt: new Map(sessions.map((s) => [s.id, recordedStart(s)])),
       writtenOn: writtenOnOf(memory),
       seenSince: input.seenSince ?? new Map(),
     },

@@ -16,12 +16,23 @@ export interface SessionOrder {
   seenSince: ReadonlyMap<string, string>;
 }
 
+/**
+ * Whether a session that started at `started` (ISO, from its records) provably comes after an entry
+ * written on `day` (its own day) in a file a snapshot held as it is since `seen`.
+ */
+export function provenAfter(
+  started: string | null,
+  day: string | null | undefined,
+  seen: string | undefined,
+): boolean {
+  if (!started) return false;
+  if (day && day < started.slice(0, 10)) return true;
+  return seen !== undefined && seen < started;
+}
+
 /** Whether session `started` (ISO) provably comes after line `line` of `path` was written. */
 export function sessionAfterLine(order: SessionOrder, started: string, path: string, line: number): boolean {
-  const day = order.writtenOn.get(path)?.get(line);
-  if (day && day < started.slice(0, 10)) return true;
-  const seen = order.seenSince.get(path);
-  return seen !== undefined && seen < started;
+  return provenAfter(started, order.writtenOn.get(path)?.get(line), order.seenSince.get(path));
 }
 
 /**

@@ -58,6 +58,14 @@ const ISO_DATE = /\b(\d{4})-(\d{2})-(\d{2})\b/;
 const LEADING_DATE = /^\s*(?:[-*+]\s+)?\[?(\d{4}-\d{2}-\d{2})\]?[\s:T—–-]/;
 const DAILY_NOTE = /(?:^|\/)(\d{4}-\d{2}-\d{2})(?:[^/]*)?\.(?:md|markdown|txt)$/i;
 
+/**
+ * The day an entry was written by its own word (a stamp, a date heading, a daily note's name), or null:
+ * a frontmatter date dates the file, not each line added to it since.
+ */
+export function ownDay(e: Pick<Entry, "writtenOn" | "dateSource">): string | null {
+  return e.dateSource === "frontmatter" ? null : e.writtenOn;
+}
+
 export function splitLines(text: string): string[] {
   const lines = text.split("\n");
   // A final newline terminates the last line; it does not start an empty one.

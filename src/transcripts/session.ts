@@ -95,3 +95,8 @@ export function normalizeRole(role: unknown): Role {
   if (role === "tool") return "tool";
   return "unknown";
 }
+
+/** When a session started by its own records, or null: a file's mtime says when it was copied, not said. */
+export function recordedStart(s: Pick<Session, "startedAt" | "startedAtFrom">): string | null {
+  return s.startedAtFrom === "mtime" ? null : s.startedAt;
+}

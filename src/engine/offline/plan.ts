@@ -1,10 +1,11 @@
+import { provenAfter } from "../../checks/session-order.ts";
 import type { Change, Evidence } from "../../manifest.ts";
-import { type Entry, normalizeEntry } from "../../memory/entries.ts";
+import { type Entry, normalizeEntry, ownDay } from "../../memory/entries.ts";
 import { ATX, endsWithColon, listAfter } from "../../memory/markdown.ts";
 import type { NoteFile } from "../../memory/reader.ts";
 import { type DateRewrite, rewriteRelativeDates } from "../../memory/relative-dates.ts";
 import { contentWords } from "../../text/similarity.ts";
-import type { Session } from "../../transcripts/session.ts";
+import { recordedStart, type Session } from "../../transcripts/session.ts";
 import type { ProposedOperation } from "../engine.ts";
 import { datable, pastMidnight } from "./datable.ts";
 import { HOME, homeRank } from "./home.ts";
@@ -264,13 +265,7 @@ export interface Said {
  * checks/session-order.ts).
  */
 export function saidAfter(p: Planned, said: Said, seenSince: ReadonlyMap<string, string>): boolean {
-  // Only a time the records give: an mtime says when the file was last copied, not when it was said.
-  const started = said.session.startedAtFrom === "mtime" ? null : said.session.startedAt;
-  if (!started) return false;
-  const day = p.entry.dateSource === "frontmatter" ? null : p.entry.writtenOn;
-  if (day && day < started.slice(0, 10)) return true;
-  const seen = seenSince.get(p.entry.path);
-  return seen !== undefined && seen < started;
+  return provenAfter(recordedStart(said.session), ownDay(p.entry), seenSince.get(p.entry.path));
 }
 
 /** Remove `p`, citing the session sentence that retires it and the entry itself. */

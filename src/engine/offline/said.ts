@@ -71,7 +71,8 @@ export function typedSentences(sessions: readonly Session[]): Typed[] {
 
 // A name: backticked, or words joined by - _ / . (billing-cron, scripts/deploy.sh). The lookbehind starts
 // one only at its first letter, so a long run is scanned once.
-const NAME = /`[^`]+`|(?<![\p{L}\p{N}_/.-])[\p{L}\p{N}]+(?:[-_/.][\p{L}\p{N}]+)+/gu;
+export const NAME_SOURCE = "`[^`]+`|(?<![\\p{L}\\p{N}_/.-])[\\p{L}\\p{N}]+(?:[-_/.][\\p{L}\\p{N}]+)+";
+const NAME = new RegExp(NAME_SOURCE, "gu");
 
 /** The names a sentence gives (lower case): what makes two sentences alike in words about two things. */
 export const namesIn = (sentence: string): string[] =>

@@ -1,7 +1,8 @@
+import { ownDay } from "../../../memory/entries.ts";
 import type { Session } from "../../../transcripts/session.ts";
 import type { ProposedOperation } from "../../engine.ts";
 import { pruneBySession, saidAfter, where } from "../plan.ts";
-import { typedSentences } from "../said.ts";
+import { NAME_SOURCE, namesIn, typedSentences } from "../said.ts";
 import type { Rule } from "./rule.ts";
 
 /**
@@ -16,14 +17,12 @@ import type { Rule } from "./rule.ts";
  */
 const VERB =
   "(?:was|were|has been|have been|got|is|are)\\s+(?:now\\s+)?(?:removed|deleted|decommissioned|retired|dropped|shut down|sunset)";
-// The lookbehind starts a name only at its first letter, so a long run is scanned once, not from each letter.
-const NAME = "(`[^`]+`|(?<![\\p{L}\\p{N}_/.-])[\\p{L}\\p{N}]+(?:[-_/.][\\p{L}\\p{N}]+)+)";
+const NAME = `(${NAME_SOURCE})`;
 const GONE_AFTER = new RegExp(`${NAME}\\s+${VERB}\\b`, "giu");
 const GONE_BEFORE = new RegExp(
   `\\b(?:we|i)\\s+(?:removed|deleted|decommissioned|retired|dropped)\\s+(?:the\\s+)?${NAME}`,
   "giu",
 );
-const IDENT = /`[^`]+`|(?<![\p{L}\p{N}_/.-])[\p{L}\p{N}]+(?:[-_/.][\p{L}\p{N}]+)+/gu;
 const SUBJECT_WORDS = 5;
 
 /** The names a sentence says are gone. */
@@ -45,9 +44,9 @@ export const removedReferences: Rule = {
     for (const p of planned) {
       if (removed.has(p) || held.has(p) || p.entry.ordered) continue;
       // A record of its day stays true of that day.
-      if (p.entry.dateSource && p.entry.dateSource !== "frontmatter") continue;
+      if (ownDay(p.entry)) continue;
       const head = p.text.split(/\s+/).slice(0, SUBJECT_WORDS).join(" ").replace(/`/g, "").toLowerCase();
-      const headIds = new Set(head.match(IDENT) ?? []);
+      const headIds = new Set(namesIn(head));
       const hit = gone.find((g) => headIds.has(g.ident) && saidAfter(p, g, seenSince));
       if (!hit) continue;
       removed.add(p);

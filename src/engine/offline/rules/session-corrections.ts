@@ -1,5 +1,7 @@
 import type { ReviewItem } from "../../../manifest.ts";
+import { ownDay } from "../../../memory/entries.ts";
 import { contentWords } from "../../../text/similarity.ts";
+import { recordedStart } from "../../../transcripts/session.ts";
 import { evidenceOf, type Planned, where } from "../plan.ts";
 import { namesIn, type Typed, typedSentences } from "../said.ts";
 import type { Rule } from "./rule.ts";
@@ -88,7 +90,7 @@ export const sessionCorrections: Rule = {
 
 /** The session came before the entry's own day: the entry is the newer word, nothing to ask. */
 function olderThanEntry(t: Typed, p: Planned): boolean {
-  const started = t.session.startedAtFrom === "mtime" ? null : t.session.startedAt;
-  const day = p.entry.dateSource === "frontmatter" ? null : p.entry.writtenOn;
+  const started = recordedStart(t.session);
+  const day = ownDay(p.entry);
   return started !== null && day !== null && started.slice(0, 10) < day;
 }
