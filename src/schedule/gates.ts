@@ -1,13 +1,12 @@
 import type { Config } from "../config.ts";
 import { sha256 } from "../fs/atomic.ts";
 import { readInside } from "../fs/safe-read.ts";
-import { binaryReason } from "../fs/text-file.ts";
 import { isUnread, viewLedger } from "../state/session-ledger.ts";
 import type { State } from "../state/state.ts";
 import { listTranscripts } from "../transcripts/loader.ts";
 import { headOf } from "../transcripts/read-transcript.ts";
 import type { FormatRegistry } from "../transcripts/registry.ts";
-import { unpacked } from "../transcripts/unpack.ts";
+import { transcriptText } from "../transcripts/unpack.ts";
 
 export interface Gates {
   hoursSinceLast: number | null;
@@ -56,8 +55,8 @@ export function createGateChecker(
         if (hash === undefined) {
           const read = await readInside(cfg.sessionsDir, f.path, Number.MAX_SAFE_INTEGER).catch(() => null);
           if (!read?.ok) continue;
-          const data = unpacked(read.data, cfg.maxTranscriptBytes);
-          const text = typeof data === "string" || binaryReason(data) ? "" : data.toString("utf8");
+          const content = transcriptText(read.data, cfg.maxTranscriptBytes);
+          const text = "text" in content ? content.text : "";
           hash = text && registry.detect(headOf(text), f.path).format ? sha256(read.data) : null;
           cache.set(key, hash);
         }

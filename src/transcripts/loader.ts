@@ -3,13 +3,12 @@ import { errorMessage } from "../errors.ts";
 import { sha256 } from "../fs/atomic.ts";
 import { type InsideRead, readInside } from "../fs/safe-read.ts";
 import { type TreeFs, walkTree } from "../fs/safe-tree.ts";
-import { binaryReason } from "../fs/text-file.ts";
 import type { Problem } from "../memory/reader.ts";
 import { type LedgerView, planReading, type SessionRef, type Transcript } from "../state/session-ledger.ts";
 import { readTranscript } from "./read-transcript.ts";
 import type { FormatRegistry } from "./registry.ts";
 import type { Session } from "./session.ts";
-import { unpacked } from "./unpack.ts";
+import { transcriptText } from "./unpack.ts";
 
 export interface Candidate {
   path: string;
@@ -133,17 +132,12 @@ export async function loadSessions(opts: LoadOptions): Promise<LoadResult> {
       continue;
     }
     // OpenClaw and others archive old sessions gzipped (`<id>.jsonl.gz`): read through, within the limit.
-    const data = unpacked(read.data, opts.maxBytes);
-    if (typeof data === "string") {
-      unusable(data);
+    const content = transcriptText(read.data, opts.maxBytes);
+    if ("error" in content) {
+      unusable(content.error);
       continue;
     }
-    const bad = binaryReason(data);
-    if (bad) {
-      unusable(bad);
-      continue;
-    }
-    const got = readTranscript(opts.registry, data.toString("utf8"), c.path);
+    const got = readTranscript(opts.registry, content.text, c.path);
     if (!got.ok) {
       unusable(got.error);
       continue;

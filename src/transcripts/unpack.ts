@@ -1,5 +1,6 @@
 import { gunzipSync } from "node:zlib";
 import { errorMessage } from "../errors.ts";
+import { binaryReason } from "../fs/text-file.ts";
 
 const isGzip = (b: Buffer) => b.length > 2 && b[0] === 0x1f && b[1] === 0x8b;
 
@@ -8,7 +9,7 @@ const isGzip = (b: Buffer) => b.length > 2 && b[0] === 0x1f && b[1] === 0x8b;
  * `<id>.jsonl.gz`) decompressed, never past `max` bytes (a small bomb stays small); anything else as it
  * is. A string says why it cannot be read.
  */
-export function unpacked(data: Buffer, max: number): Buffer | string {
+function unpacked(data: Buffer, max: number): Buffer | string {
   if (!isGzip(data)) return data;
   try {
     return gunzipSync(data, { maxOutputLength: max });
@@ -18,4 +19,12 @@ export function unpacked(data: Buffer, max: number): Buffer | string {
       return `gzip: over ${max} bytes once decompressed (DREAMD_MAX_TRANSCRIPT_BYTES), not read`;
     return `gzip: ${errorMessage(err)}`;
   }
+}
+
+/** A transcript file's text (gunzipped when gzipped, within `max`), or why it has none (binary, bad gzip). */
+export function transcriptText(data: Buffer, max: number): { text: string } | { error: string } {
+  const bytes = unpacked(data, max);
+  if (typeof bytes === "string") return { error: bytes };
+  const bad = binaryReason(bytes);
+  return bad ? { error: bad } : { text: bytes.toString("utf8") };
 }

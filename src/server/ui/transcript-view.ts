@@ -1,9 +1,8 @@
 import { readInside } from "../../fs/safe-read.ts";
-import { binaryReason } from "../../fs/text-file.ts";
 import { readTranscript } from "../../transcripts/read-transcript.ts";
 import type { FormatRegistry } from "../../transcripts/registry.ts";
 import type { Message } from "../../transcripts/session.ts";
-import { unpacked } from "../../transcripts/unpack.ts";
+import { transcriptText } from "../../transcripts/unpack.ts";
 
 export type TranscriptView = (session: string) => Promise<Message[] | null>;
 
@@ -20,9 +19,9 @@ export function createTranscriptView(
     if (!sessionsDir) return null;
     const r = await readInside(sessionsDir, session, maxBytes).catch(() => null);
     if (!r?.ok) return null;
-    const data = unpacked(r.data, maxBytes);
-    if (typeof data === "string" || binaryReason(data)) return null;
-    const got = readTranscript(registry, data.toString("utf8"), session);
+    const content = transcriptText(r.data, maxBytes);
+    if ("error" in content) return null;
+    const got = readTranscript(registry, content.text, session);
     return got.ok ? got.parsed.messages : null;
   };
 }
