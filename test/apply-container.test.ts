@@ -12,8 +12,8 @@ import {
   buildImage,
   callerHostOf,
   dockerUnavailable,
+  dreamdContainer,
   dreamEnded,
-  IMAGE,
   LOCAL_BASE,
   ReadOnlyContainer,
   waitFor,
@@ -26,14 +26,6 @@ const TOKEN = "apply-container-token";
 const auth = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
 const AGENT_UID = 1000;
 const GROUP = 3000;
-
-/** A container that also runs with a supplementary group: what a Kubernetes fsGroup gives a pod. */
-class GroupedContainer extends ReadOnlyContainer {
-  withGroups(...groups: string[]): this {
-    this.hostConfig.GroupAdd = groups;
-    return this;
-  }
-}
 
 const run = (where: string) =>
   ["VP Platform", "Head of Data", "CTO", "Director AI", "Chief Data Officer"]
@@ -115,27 +107,8 @@ async function setup(): Promise<Setup> {
   return s;
 }
 
-function dreamd(s: Setup, env: Record<string, string> = {}, groups: string[] = [String(GROUP)]) {
-  return new GroupedContainer(IMAGE)
-    .withGroups(...groups)
-    .withUser("65532:65532")
-    .withTmpFs({ "/tmp": "rw,size=64m" })
-    .withBindMounts([
-      { source: s.memory, target: "/memory", mode: "rw" },
-      { source: s.sessions, target: "/sessions", mode: "ro" },
-      { source: s.proposals, target: "/proposals", mode: "rw" },
-    ])
-    .withEnvironment({
-      DREAMD_API_TOKEN: TOKEN,
-      DREAMD_SCHEDULE: "off",
-      DREAMD_QUIET_SECONDS: "0",
-      DREAMD_ALLOWED_HOSTS: callerHost,
-      ...env,
-    })
-    .withExposedPorts(8787)
-    .withWaitStrategy(Wait.forHttp("/readyz", 8787).forStatusCode(200))
-    .withStartupTimeout(60_000);
-}
+const dreamd = (s: Setup, env: Record<string, string> = {}, groups: string[] = [String(GROUP)]) =>
+  dreamdContainer(s, { token: TOKEN, callerHost, env, groups });
 
 function agent(s: Setup) {
   return new ReadOnlyContainer(LOCAL_BASE)

@@ -4,7 +4,7 @@ import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { EXAMPLES } from "./fixtures.ts";
+import { EXAMPLES, listening } from "./fixtures.ts";
 
 export const CHROMIUM = process.env.DREAMD_CHROMIUM ?? "/usr/bin/chromium";
 export const ARTIFACTS = new URL("../.cache/artifacts/", import.meta.url).pathname;
@@ -58,18 +58,7 @@ function startServe(env: Record<string, string>): Promise<string> {
     stdio: ["ignore", "pipe", "pipe"],
   });
   servers.push(proc);
-  let stderr = "";
-  return new Promise((resolve, reject) => {
-    proc.stderr?.on("data", (d: Buffer) => {
-      stderr += d.toString();
-      for (const line of stderr.split("\n")) {
-        if (!line.includes('"dreamd listening"')) continue;
-        const url = (JSON.parse(line) as { url?: string }).url;
-        if (url) resolve(url);
-      }
-    });
-    proc.on("exit", () => reject(new Error(`dreamd serve exited early: ${stderr}`)));
-  });
+  return listening(proc).then((l) => l.url);
 }
 
 /** `dreamd serve` over a writable copy of the bundled example memory and sessions. */

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXAMPLES, hashTree } from "./fixtures.ts";
+import { EXAMPLES, hashTree, listening } from "./fixtures.ts";
 
 const MAIN = new URL("../src/main.ts", import.meta.url).pathname;
 let work: string;
@@ -150,18 +150,7 @@ describe("dreamd serve", () => {
     };
     const proc = spawn(process.execPath, [MAIN, "serve"], { env, stdio: ["ignore", "pipe", "pipe"] });
     child = proc;
-    let stderr = "";
-    const url = await new Promise<string>((resolve, reject) => {
-      proc.stderr?.on("data", (d: Buffer) => {
-        stderr += d.toString();
-        for (const line of stderr.split("\n")) {
-          if (!line.includes('"dreamd listening"')) continue;
-          const url = (JSON.parse(line) as { url?: string }).url;
-          if (url) resolve(url);
-        }
-      });
-      proc.on("exit", () => reject(new Error(`exited early: ${stderr}`)));
-    });
+    const { url, stderr } = await listening(proc);
     expect(stderr).toContain(`"tokenFile":"${join(work, "serve", ".dreamd", "api-token")}"`);
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/^dreamd_sessions_pending 6$/m);

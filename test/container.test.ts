@@ -2,7 +2,6 @@ import { execFileSync } from "node:child_process";
 import { chmod, chown, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Wait } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manifestSchema } from "../src/manifest.ts";
 import {
@@ -10,9 +9,8 @@ import {
   callerHostOf,
   docker,
   dockerUnavailable,
+  dreamdContainer,
   dreamEnded,
-  IMAGE,
-  ReadOnlyContainer,
   type Status,
   waitFor,
 } from "./docker-support.ts";
@@ -55,26 +53,8 @@ async function mounts(memoryFiles?: Record<string, string>): Promise<Mounts> {
  */
 const callerHost = skip ? "localhost" : await callerHostOf();
 
-function container(m: Mounts, env: Record<string, string> = {}) {
-  return new ReadOnlyContainer(IMAGE)
-    .withUser("65532:65532")
-    .withTmpFs({ "/tmp": "rw,size=64m" })
-    .withBindMounts([
-      { source: m.memory, target: "/memory", mode: "rw" },
-      { source: m.sessions, target: "/sessions", mode: "ro" },
-      { source: m.proposals, target: "/proposals", mode: "rw" },
-    ])
-    .withEnvironment({
-      DREAMD_API_TOKEN: TOKEN,
-      DREAMD_SCHEDULE: "off",
-      DREAMD_QUIET_SECONDS: "0",
-      DREAMD_ALLOWED_HOSTS: callerHost,
-      ...env,
-    })
-    .withExposedPorts(8787)
-    .withWaitStrategy(Wait.forHttp("/readyz", 8787).forStatusCode(200))
-    .withStartupTimeout(60_000);
-}
+const container = (m: Mounts, env: Record<string, string> = {}) =>
+  dreamdContainer(m, { token: TOKEN, callerHost, env });
 
 describe.skipIf(skip)("the dreamd image", () => {
   const cleanup: (() => Promise<unknown>)[] = [];

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import Docker from "dockerode";
-import { GenericContainer, getContainerRuntimeClient } from "testcontainers";
+import { GenericContainer, getContainerRuntimeClient, Wait } from "testcontainers";
 
 const run = promisify(execFile);
 export const ROOT = new URL("..", import.meta.url).pathname;
@@ -78,6 +78,41 @@ export class ReadOnlyContainer extends GenericContainer {
     super(image);
     this.hostConfig.ReadonlyRootfs = true;
   }
+
+  /** Supplementary groups (what a Kubernetes fsGroup gives a pod). */
+  withGroups(...groups: string[]): this {
+    this.hostConfig.GroupAdd = groups;
+    return this;
+  }
+}
+
+/**
+ * The dreamd image as a test runs it: uid 65532 on a read-only root, memory (read-write, for apply) and
+ * sessions (read-only) and proposals mounted, the gates off, the token and Host given, ready on /readyz.
+ */
+export function dreamdContainer(
+  dirs: { memory: string; sessions: string; proposals: string },
+  opts: { token: string; callerHost: string; env?: Record<string, string>; groups?: string[] },
+) {
+  return new ReadOnlyContainer(IMAGE)
+    .withGroups(...(opts.groups ?? []))
+    .withUser("65532:65532")
+    .withTmpFs({ "/tmp": "rw,size=64m" })
+    .withBindMounts([
+      { source: dirs.memory, target: "/memory", mode: "rw" },
+      { source: dirs.sessions, target: "/sessions", mode: "ro" },
+      { source: dirs.proposals, target: "/proposals", mode: "rw" },
+    ])
+    .withEnvironment({
+      DREAMD_API_TOKEN: opts.token,
+      DREAMD_SCHEDULE: "off",
+      DREAMD_QUIET_SECONDS: "0",
+      DREAMD_ALLOWED_HOSTS: opts.callerHost,
+      ...opts.env,
+    })
+    .withExposedPorts(8787)
+    .withWaitStrategy(Wait.forHttp("/readyz", 8787).forStatusCode(200))
+    .withStartupTimeout(60_000);
 }
 
 export const docker = () => new Docker();

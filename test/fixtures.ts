@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -220,4 +221,20 @@ export function testGates(sessionsDir: string, proposalsDir: string, registry: F
     },
     registry,
   );
+}
+
+/** A spawned `dreamd serve`: its URL once it logs that it listens, and what it wrote to stderr by then. */
+export function listening(proc: ChildProcess): Promise<{ url: string; stderr: string }> {
+  let stderr = "";
+  return new Promise((resolve, reject) => {
+    proc.stderr?.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      for (const line of stderr.split("\n")) {
+        if (!line.includes('"dreamd listening"')) continue;
+        const url = (JSON.parse(line) as { url?: string }).url;
+        if (url) resolve({ url, stderr });
+      }
+    });
+    proc.on("exit", () => reject(new Error(`dreamd serve exited early: ${stderr}`)));
+  });
 }
