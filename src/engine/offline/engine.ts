@@ -7,6 +7,7 @@ import { takeEmptiedHeadings } from "./headings.ts";
 import { linkedFromIndex } from "./home.ts";
 import { isLeadIn, type Planned, plan } from "./plan.ts";
 import { RULES, type RuleContext } from "./rules/index.ts";
+import { typedSentences } from "./said.ts";
 
 /**
  * The embedded engine: deterministic (same input → same operations), no network, no key. It plans the
@@ -80,7 +81,7 @@ export function createOfflineEngine(opts: OfflineEngineOptions = {}): Engine {
             : [],
         ),
         files,
-        sessions: ctx.sessions,
+        typed: typedSentences(ctx.sessions),
         seenSince: ctx.seenSince ?? new Map(),
         now: ctx.now,
         paths: new Set([...ctx.memory.notes.map((n) => n.path), ...ctx.memory.opaque.map((f) => f.path)]),

@@ -1,7 +1,6 @@
 import { containment, contentWords } from "../../../text/similarity.ts";
 import type { ProposedOperation } from "../../engine.ts";
 import { pruneBySession, saidAfter, where } from "../plan.ts";
-import { typedSentences } from "../said.ts";
 import type { Rule } from "./rule.ts";
 
 /**
@@ -14,9 +13,9 @@ const MATCH = 0.6;
 
 export const closedTodos: Rule = {
   name: "closed-todos",
-  run({ planned, removed, held, sessions, seenSince }) {
+  run({ planned, removed, held, typed, seenSince }) {
     // What a person typed: an assistant's "done" or a tool's output is not the owner closing a task.
-    const sentences = typedSentences(sessions)
+    const sentences = typed
       .filter((t) => DONE.test(t.sentence))
       .map((t) => ({ ...t, words: new Set(contentWords(t.sentence)) }));
     const ops: ProposedOperation[] = [];

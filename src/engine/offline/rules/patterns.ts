@@ -2,7 +2,7 @@ import type { Evidence } from "../../../manifest.ts";
 import { containment, contentWords, jaccard } from "../../../text/similarity.ts";
 import type { Session } from "../../../transcripts/session.ts";
 import type { ProposedOperation } from "../../engine.ts";
-import { namesIn, typedSentences } from "../said.ts";
+import { namesIn, type Typed } from "../said.ts";
 import type { Rule } from "./rule.ts";
 
 /**
@@ -28,9 +28,9 @@ interface Candidate {
 }
 
 /** What a person typed (said.ts: not a paste, a machine's text or a template every session repeats). */
-function candidates(sessions: readonly Session[]): Candidate[] {
+function candidates(typed: readonly Typed[]): Candidate[] {
   const out: Candidate[] = [];
-  for (const { session, index, sentence } of typedSentences(sessions)) {
+  for (const { session, index, sentence } of typed) {
     const n = sentence.split(/\s+/).length;
     if (n < 3 || n > 30 || !CUE.test(sentence)) continue;
     const words = new Set(contentWords(sentence).filter((w) => !FILLER.has(w)));
@@ -51,10 +51,10 @@ function slugOf(words: Iterable<string>): string {
 
 export const patterns: Rule = {
   name: "patterns",
-  run({ planned, removed, sessions, paths: notePaths, index: indexLines }) {
+  run({ planned, removed, typed, paths: notePaths, index: indexLines }) {
     const surviving = planned.filter((p) => !removed.has(p));
     const clusters: Candidate[][] = [];
-    for (const c of candidates(sessions)) {
+    for (const c of candidates(typed)) {
       const home = clusters.find(
         (cl) => cl[0] && cl[0].names === c.names && jaccard(cl[0].words, c.words) >= SIMILAR,
       );

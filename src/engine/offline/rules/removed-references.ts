@@ -2,7 +2,7 @@ import { ownDay } from "../../../memory/entries.ts";
 import type { Session } from "../../../transcripts/session.ts";
 import type { ProposedOperation } from "../../engine.ts";
 import { pruneBySession, saidAfter, where } from "../plan.ts";
-import { NAME_SOURCE, namesIn, typedSentences } from "../said.ts";
+import { NAME_SOURCE, namesIn } from "../said.ts";
 import type { Rule } from "./rule.ts";
 
 /**
@@ -35,10 +35,9 @@ function goneNames(sentence: string): string[] {
 
 export const removedReferences: Rule = {
   name: "removed-references",
-  run({ planned, removed, held, sessions, seenSince }) {
+  run({ planned, removed, held, typed, seenSince }) {
     const gone: { ident: string; session: Session; index: number; sentence: string }[] = [];
-    for (const t of typedSentences(sessions))
-      for (const ident of goneNames(t.sentence)) gone.push({ ident, ...t });
+    for (const t of typed) for (const ident of goneNames(t.sentence)) gone.push({ ident, ...t });
     if (!gone.length) return [];
     const ops: ProposedOperation[] = [];
     for (const p of planned) {

@@ -1,10 +1,10 @@
 import type { ReviewItem } from "../../../manifest.ts";
 import type { Lexicon } from "../../../text/lexicon/lexicon.ts";
-import type { Session } from "../../../transcripts/session.ts";
 import type { Candidate, ProposedOperation } from "../../engine.ts";
 import type { Planned } from "../plan.ts";
+import type { Typed } from "../said.ts";
 
-/** What every offline rule is given: the store as planned, the dream's sessions and time, and more. */
+/** What every offline rule is given: the store as planned, what people typed in the dream's sessions, its time, and more. */
 export interface RuleContext {
   /** Every entry of the store, relative dates made absolute, in path order. */
   planned: readonly Planned[];
@@ -20,8 +20,11 @@ export interface RuleContext {
   held: Set<Planned>;
   /** Every note's lines, by path. */
   files: ReadonlyMap<string, readonly string[]>;
-  /** Oldest first. */
-  sessions: readonly Session[];
+  /**
+   * What a person typed in the dream's sessions, oldest session first (said.ts: no assistant turn, paste,
+   * machine text or template), computed once for every rule that reads sessions.
+   */
+  typed: readonly Typed[];
   /** Per memory file: the earliest snapshot (ISO time) holding it as it is now (see plan.ts saidAfter). */
   seenSince: ReadonlyMap<string, string>;
   now: Date;

@@ -3,7 +3,7 @@ import { ownDay } from "../../../memory/entries.ts";
 import { contentWords } from "../../../text/similarity.ts";
 import { recordedStart } from "../../../transcripts/session.ts";
 import { evidenceOf, type Planned, where } from "../plan.ts";
-import { namesIn, type Typed, typedSentences } from "../said.ts";
+import { namesIn, type Typed } from "../said.ts";
 import type { Rule } from "./rule.ts";
 
 /**
@@ -27,10 +27,8 @@ const PER_SENTENCE = 2;
 
 export const sessionCorrections: Rule = {
   name: "session-corrections",
-  run({ planned, removed, sessions, review }) {
-    const said = typedSentences(sessions).filter(
-      (t) => CORRECTION.test(t.sentence) || OPENER.test(t.sentence),
-    );
+  run({ planned, removed, typed, review }) {
+    const said = typed.filter((t) => CORRECTION.test(t.sentence) || OPENER.test(t.sentence));
     if (!said.length) return [];
     const live = planned.filter((p) => !removed.has(p));
     const df = new Map<string, number>();
