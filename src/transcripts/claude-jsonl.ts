@@ -1,4 +1,4 @@
-import { claims, headObjects, isJsonlHead } from "./records.ts";
+import { claims, headObjects, isJsonlHead, readJsonl } from "./records.ts";
 import { contentText, isoOrNull, type Message, TranscriptError, type TranscriptFormat } from "./session.ts";
 
 /**
@@ -20,42 +20,25 @@ export const claudeJsonl: TranscriptFormat = {
   },
   parse(text) {
     const messages: Message[] = [];
-    const warnings: string[] = [];
+    const { lines, warnings, count } = readJsonl(text);
     let sessionId: string | null = null;
-    const lines = text.split("\n");
-    let count = 0;
-    lines.forEach((raw, i) => {
-      const line = raw.trim();
-      if (!line) return;
-      count++;
-      let obj: unknown;
-      try {
-        obj = JSON.parse(line);
-      } catch {
-        warnings.push(`line ${i + 1}: invalid JSON`);
-        return;
-      }
-      if (!obj || typeof obj !== "object" || Array.isArray(obj)) {
-        warnings.push(`line ${i + 1}: not a JSON object`);
-        return;
-      }
-      const o = obj as Record<string, unknown>;
+    for (const { line, obj: o } of lines) {
       if (typeof o.sessionId === "string" && !sessionId) sessionId = o.sessionId;
-      if (o.type !== "user" && o.type !== "assistant") return;
-      if (o.isMeta === true) return;
+      if (o.type !== "user" && o.type !== "assistant") continue;
+      if (o.isMeta === true) continue;
       const msg = o.message as Record<string, unknown> | undefined;
       if (!msg || typeof msg !== "object") {
-        warnings.push(`line ${i + 1}: ${o.type} line without a message object`);
-        return;
+        warnings.push(`line ${line}: ${o.type} line without a message object`);
+        continue;
       }
       const text = contentText(msg.content);
       if (text === null) {
-        warnings.push(`line ${i + 1}: message.content must be a string or content blocks`);
-        return;
+        warnings.push(`line ${line}: message.content must be a string or content blocks`);
+        continue;
       }
-      if (!text.trim()) return;
+      if (!text.trim()) continue;
       messages.push({ index: messages.length, role: o.type, text, timestamp: isoOrNull(o.timestamp) });
-    });
+    }
     if (messages.length === 0) {
       throw new TranscriptError(
         warnings.length ? `no usable messages (${warnings[0]})` : "no user or assistant messages",
