@@ -55,7 +55,7 @@ export function createGateChecker(
         if (hash === undefined) {
           const read = await readInside(cfg.sessionsDir, f.path, Number.MAX_SAFE_INTEGER).catch(() => null);
           if (!read?.ok) continue;
-          const content = transcriptText(read.data, cfg.maxTranscriptBytes);
+          const content = await transcriptText(read.data, cfg.maxTranscriptBytes);
           const text = "text" in content ? content.text : "";
           hash = text && registry.detect(headOf(text), f.path).format ? sha256(read.data) : null;
           cache.set(key, hash);

@@ -132,7 +132,7 @@ export async function loadSessions(opts: LoadOptions): Promise<LoadResult> {
       continue;
     }
     // OpenClaw and others archive old sessions gzipped (`<id>.jsonl.gz`): read through, within the limit.
-    const content = transcriptText(read.data, opts.maxBytes);
+    const content = await transcriptText(read.data, opts.maxBytes);
     if ("error" in content) {
       unusable(content.error);
       continue;

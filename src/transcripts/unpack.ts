@@ -1,6 +1,9 @@
-import { gunzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { gunzip } from "node:zlib";
 import { errorMessage } from "../errors.ts";
 import { binaryReason } from "../fs/text-file.ts";
+
+const gunzipAsync = promisify(gunzip);
 
 const isGzip = (b: Buffer) => b.length > 2 && b[0] === 0x1f && b[1] === 0x8b;
 
@@ -9,10 +12,11 @@ const isGzip = (b: Buffer) => b.length > 2 && b[0] === 0x1f && b[1] === 0x8b;
  * `<id>.jsonl.gz`) decompressed, never past `max` bytes (a small bomb stays small); anything else as it
  * is. A string says why it cannot be read.
  */
-function unpacked(data: Buffer, max: number): Buffer | string {
+async function unpacked(data: Buffer, max: number): Promise<Buffer | string> {
   if (!isGzip(data)) return data;
   try {
-    return gunzipSync(data, { maxOutputLength: max });
+    // On libuv's pool, not the calling thread: the session gate and the review page run on the server's.
+    return await gunzipAsync(data, { maxOutputLength: max });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === "ERR_BUFFER_TOO_LARGE" || /larger than/i.test(e.message))
@@ -22,8 +26,11 @@ function unpacked(data: Buffer, max: number): Buffer | string {
 }
 
 /** A transcript file's text (gunzipped when gzipped, within `max`), or why it has none (binary, bad gzip). */
-export function transcriptText(data: Buffer, max: number): { text: string } | { error: string } {
-  const bytes = unpacked(data, max);
+export async function transcriptText(
+  data: Buffer,
+  max: number,
+): Promise<{ text: string } | { error: string }> {
+  const bytes = await unpacked(data, max);
   if (typeof bytes === "string") return { error: bytes };
   const bad = binaryReason(bytes);
   return bad ? { error: bad } : { text: bytes.toString("utf8") };

@@ -19,7 +19,7 @@ export function createTranscriptView(
     if (!sessionsDir) return null;
     const r = await readInside(sessionsDir, session, maxBytes).catch(() => null);
     if (!r?.ok) return null;
-    const content = transcriptText(r.data, maxBytes);
+    const content = await transcriptText(r.data, maxBytes);
     if ("error" in content) return null;
     const got = readTranscript(registry, content.text, session);
     return got.ok ? got.parsed.messages : null;
