@@ -147,8 +147,8 @@ export async function startServer(
     ).filter((r): r is string => r !== null);
     return { ready: reasons.length === 0, reasons };
   };
-  // prom-client loads after the server listens (it is not needed to become ready); events that happen
-  // before then are replayed into it.
+  // prom-client is loaded before the server listens: loading it takes the thread for 50–100 ms, which after
+  // listening landed in the first dream and stalled the liveness probe. Events from before it are replayed.
   const early: RunnerEvent[] = [];
   let metrics: Metrics | null = null;
   runner.subscribe((e) => (metrics ? metrics.observe(e) : early.push(e)));
@@ -200,6 +200,9 @@ export async function startServer(
     maxEventStreams: cfg.maxEventStreams,
     secrets,
   });
+  await loadMetrics().catch((err: unknown) =>
+    log.error("metrics failed to load", { error: errorMessage(err) }),
+  );
   const server = await new Promise<ReturnType<typeof serveHttp>>((resolve, reject) => {
     const s = serveHttp({ fetch: app.fetch, port: cfg.apiPort, hostname: cfg.apiHost }, () => resolve(s));
     s.once("error", reject);
@@ -215,12 +218,6 @@ export async function startServer(
     });
   }
   if (cfg.schedule === "on") scheduler.start();
-  setImmediate(
-    () =>
-      void loadMetrics().catch((err: unknown) =>
-        log.error("metrics failed to load", { error: errorMessage(err) }),
-      ),
-  );
   log.info("dreamd listening", {
     url,
     engine: engine.name,
