@@ -6,6 +6,7 @@ import { blockViolation } from "./blocks.ts";
 import { confidenceOf } from "./confidence.ts";
 import { removesOnlyDanglingLinks } from "./dangling-links.ts";
 import { checkEvidence, type EvidenceBase } from "./evidence.ts";
+import { rewriteViolation } from "./rewrites.ts";
 import { outsideScope, type Scope } from "./scope.ts";
 import { type SessionOrder, sessionsAfter } from "./session-order.ts";
 import { createStructureGuard } from "./structure.ts";
@@ -193,8 +194,11 @@ function checkOne(op: ProposedOperation, input: CheckInput, taken: Taken): void 
       );
     }
   }
-  if (op.kind === "supersede" && input.lineDates) {
+  const rewrite = rewriteViolation(op, input);
+  if (rewrite) throw new Refusal(rewrite.rule, rewrite.detail);
+  if (op.kind === "supersede" && input.lineDates && removals.length) {
     // The surviving evidence must be newer than everything it retires; "latest wins" is checked, not claimed.
+    // (A supersede that only rewrites answers to checks/rewrites.ts.)
     const dateOf = (path: string, line: number) => input.lineDates?.get(path)?.get(line) ?? null;
     const survivors = op.evidence
       .filter((ev) => ev.source === "memory" && !removals.some((c) => removedRange(c, ev.line, ev.path)))
