@@ -104,6 +104,8 @@ const metrics: [keyof Row, string, string, "mean" | "max" | "min"][] = [
   ["correctionsListed", "session corrections said after the entry, listed beside it", "1", "min"],
   ["correctionsWrong", "session corrections said before the entry (it is newer), listed anyway", "0", "max"],
   ["correctionsKept", "entries a session correction is about, kept (nothing changed by code)", "1", "min"],
+  ["switchesApplied", "switches said after the entry (both sides named), applied to it", "1", "min"],
+  ["switchesWrong", "switches said before the entry (it is newer), applied anyway", "0", "max"],
   ["relativeDates", "relative dates correct", "1", "min"],
   ["survival", "unique-fact survival", "1", "min"],
   ["patternP", "pattern precision", "≥ 0.9", "min"],

@@ -48,6 +48,12 @@ export interface Labels {
    * word and is not listed. Nothing is changed either way: the entry stays.
    */
   corrections: { entry: string; sentence: string; after: boolean }[];
+  /**
+   * Switches a person states naming both sides ("We switched from kestrel-c0 to redpanda-c0."), the old
+   * side named once in the store as a slot's whole value: said `after` the entry, the entry becomes
+   * `becomes`; said before it, the entry is the newer word and stays as it is.
+   */
+  switches: { entry: string; becomes: string; sentence: string; after: boolean }[];
 }
 
 export interface World {
@@ -161,6 +167,7 @@ export function generateWorld(opts: WorldOptions): World {
     todos: [],
     twoFacts: [],
     corrections: [],
+    switches: [],
   };
   // Where each labelled instance lands; path and line are filled in once the files are rendered.
   const put = (file: "topic" | "bank" | number, text: string): Instance => {
@@ -363,6 +370,22 @@ export function generateWorld(opts: WorldOptions): World {
     const sentence = `No, we use pnpm for the ${s} release bundle now.`;
     said[si]?.push(sentence);
     labels.corrections.push({ entry, sentence, after });
+  }
+  // Switches naming both sides (issue 16), with a generator of their own for the same reason.
+  const r4 = rng(opts.seed + 130_363);
+  const pick4 = <T>(xs: readonly T[]): T => xs[Math.floor(r4() * xs.length)] as T;
+  for (let i = 0; i < Math.ceil(n / 24) && lastSessionDay >= 4; i++) {
+    const id = i.toString(36);
+    // A sentence, not "Label: value": one field line makes a day's list read as a record (plan.ts).
+    const label = `- The ${pick4(SERVICES)}-relay-s${id} message broker is`;
+    const d = 2 + Math.floor(r4() * (lastSessionDay - 3));
+    const entry = `${label} kestrel-s${id}.`;
+    put(d, entry);
+    const after = i % 2 === 0;
+    const si = after ? d + 1 + Math.floor(r4() * (lastSessionDay - d)) : Math.floor(r4() * (d - 1));
+    const sentence = `We switched from kestrel-s${id} to redpanda-s${id}.`;
+    said[si]?.push(sentence);
+    labels.switches.push({ entry, becomes: `${label} redpanda-s${id}.`, sentence, after });
   }
   const topicLines = [
     "---",

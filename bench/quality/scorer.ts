@@ -42,6 +42,10 @@ export interface Scores {
   correctionsWrong: number;
   /** Entries a correction is about, still in the store (nothing changed by code). */
   correctionsKept: number;
+  /** Switches said after their entry whose entry now holds the new value (issue 16). */
+  switchesApplied: number;
+  /** Switches said before their entry (it is newer) whose entry was changed anyway. */
+  switchesWrong: number;
 }
 
 const key = (i: { path: string; line: number }) => `${i.path}:${i.line}`;
@@ -148,6 +152,11 @@ export function score(labels: Labels, out: Outcome): Scores {
       labels.todos.filter((t) => t.closed).length,
     ),
     ...corrections(labels, out, lines),
+    switchesApplied: ratio(
+      labels.switches.filter((w) => w.after && lines.has(w.becomes) && !lines.has(w.entry)).length,
+      labels.switches.filter((w) => w.after).length,
+    ),
+    switchesWrong: labels.switches.filter((w) => !w.after && !lines.has(w.entry)).length,
   };
 }
 

@@ -268,6 +268,13 @@ export function saidAfter(p: Planned, said: Said, seenSince: ReadonlyMap<string,
   return provenAfter(recordedStart(said.session), ownDay(p.entry), seenSince.get(p.entry.path));
 }
 
+/** The session started before the entry's own day: the entry is the newer word, nothing to ask. */
+export function saidBefore(p: Planned, said: Said): boolean {
+  const started = recordedStart(said.session);
+  const day = ownDay(p.entry);
+  return started !== null && day !== null && started.slice(0, 10) < day;
+}
+
 /** Remove `p`, citing the session sentence that retires it and the entry itself. */
 export function pruneBySession(p: Planned, said: Said, reason: string): ProposedOperation {
   return {

@@ -9,6 +9,7 @@ import { patterns } from "./patterns.ts";
 import { removedReferences } from "./removed-references.ts";
 import type { Rule } from "./rule.ts";
 import { sessionCorrections } from "./session-corrections.ts";
+import { sessionSwitches } from "./session-switches.ts";
 import { staleClaims } from "./stale-claims.ts";
 import { supersede } from "./supersede.ts";
 
@@ -25,7 +26,8 @@ export type { Rule, RuleContext } from "./rule.ts";
  * - merges next: a duplicate is the surest removal (its twin survives) and leaves one copy for the rules
  *   after it to judge; exact before near, so the near pass only sees entries that are not equal;
  * - supersede next: it needs one entry per value, and the latest written wins;
- * - then what sessions retire (closed TODOs, removed things), then what code alone can prove stale
+ * - then what sessions supersede or retire (a switch naming both sides, closed TODOs, removed things),
+ *   then what code alone can prove stale
  *   (dangling index links, expired deadlines);
  * - then what is listed for review and never changed (stale plans, corrections a person stated in a
  *   session beside the entries that may still say otherwise);
@@ -38,6 +40,7 @@ export const RULES: readonly Rule[] = [
   exactDuplicates,
   nearDuplicates,
   supersede,
+  sessionSwitches,
   closedTodos,
   removedReferences,
   danglingIndexLinks,

@@ -1,10 +1,9 @@
 import type { ReviewItem } from "../../../manifest.ts";
-import { ownDay } from "../../../memory/entries.ts";
 import { contentWords } from "../../../text/similarity.ts";
-import { recordedStart } from "../../../transcripts/session.ts";
-import { evidenceOf, type Planned, where } from "../plan.ts";
+import { evidenceOf, type Planned, saidBefore, where } from "../plan.ts";
 import { namesIn, type Typed } from "../said.ts";
 import type { Rule } from "./rule.ts";
+import { switchIn } from "./session-switches.ts";
 
 /**
  * Corrections and decisions a person stated in a session ("no, we use pnpm now", "we dropped the staging
@@ -28,7 +27,10 @@ const PER_SENTENCE = 2;
 export const sessionCorrections: Rule = {
   name: "session-corrections",
   run({ planned, removed, typed, review }) {
-    const said = typed.filter((t) => CORRECTION.test(t.sentence) || OPENER.test(t.sentence));
+    // A switch naming both sides is session-switches' to apply or list.
+    const said = typed.filter(
+      (t) => (CORRECTION.test(t.sentence) || OPENER.test(t.sentence)) && !switchIn(t.sentence),
+    );
     if (!said.length) return [];
     const live = planned.filter((p) => !removed.has(p));
     const df = new Map<string, number>();
@@ -53,7 +55,7 @@ export const sessionCorrections: Rule = {
         // A sentence that names something (billing-cron, `deploy.sh`) is about an entry naming it too.
         if (names.length && !names.some((x) => p.text.toLowerCase().includes(x))) continue;
         const n = [...words].filter((w) => p.words.has(w)).length;
-        if (n >= 2 && !olderThanEntry(t, p)) pairs.push({ t, p, n });
+        if (n >= 2 && !saidBefore(p, t)) pairs.push({ t, p, n });
       }
     }
     pairs.sort(
@@ -85,10 +87,3 @@ export const sessionCorrections: Rule = {
     return [];
   },
 };
-
-/** The session came before the entry's own day: the entry is the newer word, nothing to ask. */
-function olderThanEntry(t: Typed, p: Planned): boolean {
-  const started = recordedStart(t.session);
-  const day = ownDay(p.entry);
-  return started !== null && day !== null && started.slice(0, 10) < day;
-}
