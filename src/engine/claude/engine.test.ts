@@ -584,3 +584,106 @@ describe("the map step over sessions", () => {
     expect(m.candidates?.map((c) => c.evidence.length)).toEqual([2]);
   });
 });
+
+describe("corrections stated in sessions (issue 16)", () => {
+  const entry = "- Run the test suite with npm test before every commit.";
+  const said = "No, we use pnpm now: run the test suite with pnpm test.";
+  /** A store with one dated entry, and a session (started `at`) where a person corrects it. */
+  async function store(name: string, at: string): Promise<{ memory: string; sessions: string }> {
+    const memory = join(work, `${name}-memory`);
+    const sessions = join(work, `${name}-sessions`);
+    await mkdir(join(memory, "notes"), { recursive: true });
+    await mkdir(sessions, { recursive: true });
+    await writeFile(join(memory, "notes", "2026-03-05.md"), `# 2026-03-05\n\n${entry}\n`);
+    const record = (role: string, content: string, k: number) =>
+      JSON.stringify({
+        type: role,
+        sessionId: name,
+        timestamp: at,
+        uuid: `${name}-${k}`,
+        message: { role, content },
+      });
+    await writeFile(
+      join(sessions, `${name}.jsonl`),
+      `${record("user", said, 0)}\n${record("assistant", "Noted.", 1)}\n`,
+    );
+    return { memory, sessions };
+  }
+  const correctionIds = (body: Parameters<Script>[0]) => {
+    const first = body.messages[0]?.content;
+    const text = typeof first === "string" ? first : "";
+    return [...text.matchAll(/<cluster id=(\d+)>([\s\S]*?)<\/cluster>/g)]
+      .filter((m) => m[2]?.includes("A correction a person stated in a session"))
+      .map((m) => Number(m[1]));
+  };
+  /** The entry rewritten to `after`, citing the session message and the entry. */
+  const supersedeOf = (after: string, session: string) => ({
+    kind: "supersede",
+    targets: ["notes/2026-03-05.md"],
+    reason: "the person switched to pnpm",
+    evidence: [
+      { source: "session", session: `${session}.jsonl`, index: 0, quote: said },
+      { source: "memory", path: "notes/2026-03-05.md", line: 3, quote: entry },
+    ],
+    changes: [{ path: "notes/2026-03-05.md", startLine: 3, endLine: 3, before: [entry], after: [after] }],
+  });
+  /** Claude answers each correction cluster with that rewrite. */
+  const rewriteTo =
+    (after: string, session: string): Script =>
+    (body, i) => {
+      if (toolOf(body) === "extract") return approveAll(body, i);
+      const ids = correctionIds(body);
+      return decide(body, (id) => (ids.includes(id) ? [supersedeOf(after, session)] : null));
+    };
+  const pnpm = "- Run the test suite with pnpm test before every commit.";
+
+  it("go to Claude beside the entry; a rewrite in the person's words, said after the entry, lands", async () => {
+    const { memory, sessions } = await store("late", "2026-03-12T09:00:00Z");
+    const { m } = await dream(rewriteTo(pnpm, "late"), {}, sessions, memory);
+    expect(m.refused).toEqual([]);
+    expect(m.operations.map((o) => [o.kind, o.changes[0]?.after[0]])).toEqual([["supersede", pnpm]]);
+    expect((m.review ?? []).filter((r) => r.evidence.some((e) => e.source === "session"))).toEqual([]);
+  });
+
+  it("stay listed when Claude declines them", async () => {
+    const { memory, sessions } = await store("declined", "2026-03-12T09:00:00Z");
+    const { m, api } = await dream(approveAll, {}, sessions, memory);
+    expect(JSON.stringify(api.requests.map((r) => r.messages))).toContain("A correction a person stated");
+    expect(m.operations).toEqual([]);
+    expect((m.review ?? []).map((r) => r.evidence.map((e) => e.quote))).toEqual([[said, entry]]);
+  });
+
+  it("a rewrite is refused by code when the session came before the entry, or a word comes from nowhere", async () => {
+    // Said before the entry, nothing is listed and Claude is asked about a duplicate only; it rewrites
+    // the entry from the session anyway, beside its merge.
+    const early = await store("early", "2026-03-01T09:00:00Z");
+    await writeFile(
+      join(early.memory, "dup.md"),
+      "# Dup\n\nDeploys go out on Fridays.\n\nDeploys go out on Fridays.\n",
+    );
+    const asked: number[] = [];
+    const before = await dream(
+      (body, i) => {
+        if (toolOf(body) === "extract") return approveAll(body, i);
+        const ids = clusters(body).map((c) => c.id);
+        asked.push(...ids);
+        return decide(body, (id, p) => (id === 0 && p ? [p, supersedeOf(pnpm, "early")] : null));
+      },
+      {},
+      early.sessions,
+      early.memory,
+    );
+    expect(asked).toEqual([0]);
+    expect(before.m.operations.map((o) => o.kind)).toEqual(["merge"]);
+    expect(before.m.refused.map((r) => r.rule)).toEqual(["session-not-after-entry"]);
+    const late = await store("invented", "2026-03-12T09:00:00Z");
+    const invented = await dream(
+      rewriteTo("- Run the test suite with bun test before every commit.", "invented"),
+      {},
+      late.sessions,
+      late.memory,
+    );
+    expect(invented.m.operations).toEqual([]);
+    expect(invented.m.refused.map((r) => r.rule)).toEqual(["rewrite-without-evidence"]);
+  });
+});
