@@ -31,7 +31,10 @@ describe.skipIf(skip)("the review page from the keyboard", () => {
     const original = await hashTree(memory);
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     await page.goto(`${url}/ui`);
-    await page.keyboard.type(TOKEN); // the token field has focus on arrival
+    // The token field takes focus on arrival (autofocus), which Chromium applies at its next rendering
+    // step, after the load event: on a busy machine, typing at once went nowhere.
+    await page.waitForFunction('document.activeElement?.id === "token"');
+    await page.keyboard.type(TOKEN);
     await page.keyboard.press("Enter");
     await page.getByRole("button", { name: "Dream now" }).waitFor();
     await tabTo(page, "Dream now");
