@@ -36,3 +36,30 @@ describe("personText: the person's words in an OpenClaw user turn", () => {
     expect(personText("[2026-03-02] moved the cron")).toBe("[2026-03-02] moved the cron");
   });
 });
+
+describe("personText: chat channels' envelopes (issue 16, on real workspaces)", () => {
+  it("cuts a channel's header, a group's sender, the message id line, quoted replies and attached files", () => {
+    expect(personText("I like the second name.\n[message_id: 5b1f0c2e-77aa-4c1e-9d0e-3f6a1b2c4d5e]")).toBe(
+      "I like the second name.",
+    );
+    expect(
+      personText("[WhatsApp +15550100 +9s 2026-02-02 08:15 GMT+9] Are you there?\n[message_id: 9F00AA11]"),
+    ).toBe("Are you there?");
+    const group =
+      '[Telegram Ops Room id:-1001234 topic:4 +3m Tue 2026-03-31 10:02 GMT+2] Dana Reyes (5550123): Use the March numbers\n\n[Replying to Bot id:812]\nDraft 2: quarterly summary\n[/Replying]\n\n<file name="notes.txt">\nold numbers\n</file>';
+    expect(personText(group)).toBe("Use the March numbers");
+    const warned =
+      "Check the deploy\n\n[Bootstrap truncation warning]\nSome workspace bootstrap files were truncated before injection.\n- AGENTS.md: 21000 raw -> 18000 injected";
+    expect(personText(warned)).toBe("Check the deploy");
+    expect(personText("<media:document>\nWhat does this say?")).toBe("What does this say?");
+  });
+
+  it("gives a completed approved command's event to no one, and keeps a day in brackets the person wrote", () => {
+    expect(
+      personText(
+        "[Fri 2026-04-03 19:39 GMT+2] An async command the user already approved has completed.\nDo not run it again.",
+      ),
+    ).toBeNull();
+    expect(personText("[2026-03-02] moved the cron\n[message_id: 77]")).toBe("[2026-03-02] moved the cron");
+  });
+});

@@ -2,7 +2,9 @@
  * What the person typed in an OpenClaw user turn. OpenClaw wraps a chat message in envelopes before the
  * model sees it — a plugin's `<composio>…</composio>` block, `Conversation info (untrusted metadata):`
  * and `Sender (untrusted metadata):` JSON fences, a quoted `Replied message (untrusted, for context):`, `System: [time] Exec completed …` event lines,
- * `[media attached: …]` notes, a queue header — and sends runtime events as user turns of their own
+ * `[media attached: …]` notes, a queue header, a chat channel's header (`[WhatsApp +81… 2026-01-31 13:40
+ * GMT+9] `, a group's sender `Dana (8668…): `) and `[message_id: …]` line, a quoted `[Replying to …]`
+ * block, attached `<file>` contents, a `[Bootstrap truncation warning]` — and sends runtime events as user turns of their own
  * (`[time] OpenClaw runtime context (internal):`, `An async command did not run.`, "Continue where you
  * left off."). Those are not the user's words: the envelopes are cut, and a turn with nothing else left
  * is the runtime's (null). Plain string scanning: no pattern that backtracks over a long paste.
@@ -11,6 +13,7 @@ const RUNTIME = [
   "OpenClaw runtime context (internal):",
   "A new session was started via /new or /reset.",
   "An async command did not run.",
+  "An async command the user already approved has completed.",
   "Continue where you left off.",
 ];
 const DROPPED_LINE = [
@@ -19,7 +22,10 @@ const DROPPED_LINE = [
   "To send an image back, prefer the message tool",
   "[Queued messages while agent was busy]",
   "Note: The previous agent run was aborted by the user.",
+  "<media:",
 ];
+/** Whole lines OpenClaw adds after a chat message: `[message_id: 3ADE1F90…]`. */
+const ID_LINE = "[message_id:";
 
 /** Remove every `open`…`close` block. */
 function cutBlocks(text: string, open: string, close: string): string {
@@ -51,27 +57,53 @@ function cutMetadata(text: string): string {
   return out;
 }
 
-/** `[Mon 2026-03-30 01:57 GMT+2] ` at the start of a turn: OpenClaw's own time stamp. */
-function withoutStamp(text: string): string {
-  if (!text.startsWith("[")) return text;
-  const end = text.indexOf("]");
-  return end > 0 && end < 40 && /\d{4}-\d{2}-\d{2}/.test(text.slice(0, end))
-    ? text.slice(end + 1).trimStart()
-    : text;
+/**
+ * A chat message's header: `[Mon 2026-03-30 01:57 GMT+2] `, `[WhatsApp +8180… +14s 2026-01-31 13:40 GMT+9] `,
+ * `[Telegram Ops id:-100… topic:9 Mon 2026-03-30 13:52 GMT+2] Dana (866838380): ` — a bracket holding a day
+ * and a time, then in a group the sender. A bracket with a day alone ("[2026-03-02] moved the cron") is the
+ * person's own.
+ */
+function withoutHeader(line: string): string {
+  if (!line.startsWith("[")) return line;
+  const end = line.indexOf("]");
+  if (end < 0 || end > 200) return line;
+  const head = line.slice(1, end);
+  if (!/\d{4}-\d{2}-\d{2}/.test(head) || !/\d{1,2}:\d{2}/.test(head)) return line;
+  const body = line.slice(end + 1).trimStart();
+  const sender = /^[^\n():]{1,60} \(\d{3,20}\): /.exec(body);
+  return sender ? body.slice(sender[0].length) : body;
+}
+
+/** Remove from `marker` to the end of its paragraph. */
+function cutParagraph(text: string, marker: string): string {
+  const at = text.indexOf(marker);
+  if (at === -1) return text;
+  const end = text.indexOf("\n\n", at);
+  return text.slice(0, at) + (end === -1 ? "" : text.slice(end + 2));
 }
 
 export function personText(raw: string): string | null {
-  const cut = cutMetadata(cutBlocks(raw, "<composio>", "</composio>"));
+  const blocks = cutBlocks(
+    cutBlocks(cutBlocks(raw, "<composio>", "</composio>"), "[Replying to ", "[/Replying]"),
+    "<file name=",
+    "</file>",
+  );
+  const cut = cutMetadata(cutParagraph(blocks, "[Bootstrap truncation warning]"));
   const kept = cut
     .split("\n")
     .filter((l) => {
       const t = l.trim();
-      return t !== "---" && !/^Queued #\d+$/.test(t) && !DROPPED_LINE.some((d) => t.startsWith(d));
+      return (
+        t !== "---" &&
+        !/^Queued #\d+$/.test(t) &&
+        !(t.startsWith(ID_LINE) && t.endsWith("]")) &&
+        !DROPPED_LINE.some((d) => t.startsWith(d))
+      );
     })
+    .map(withoutHeader)
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
   if (!kept) return null;
-  const body = withoutStamp(kept);
-  return RUNTIME.some((r) => body.startsWith(r)) ? null : kept;
+  return RUNTIME.some((r) => kept.startsWith(r)) ? null : kept;
 }
