@@ -15,9 +15,10 @@ import { switchIn } from "./session-switches.ts";
  * corrections.
  */
 const CORRECTION =
-  /\b(?:we(?:'re| are)? (?:now )?(?:use|using) |(?:switched|moved|migrated) (?:from|to|over)|no longer (?:use|using|need|have|run)|(?:don't|do not|dont) (?:use|need|have|run) \S+(?: \S+){0,3} any ?more|instead of|we (?:dropped|removed|killed|cancell?ed|abandoned|replaced|retired)|never happened|(?:still )?not (?:yet )?started|is (?:dead|gone|deprecated|obsolete))\b/i;
-// "No, …" / "Actually, …": a casual "No I mean markdown" is an answer, not a correction of memory.
-const OPENER = /^(?:no|nope|actually|correction|wrong)[,:]\s/i;
+  /\b(?:we(?:'re| are)? (?:now )?(?:use|using) |(?:switched|moved|migrated) (?:from|to|over)|no longer (?:use|using|need|have|run)|(?:don't|do not|dont) (?:use|need|have|run) \S+(?: \S+){0,3} any ?more|\b(?:use|using|uses) \S+(?: \S+)? instead of|we (?:dropped|removed|killed|cancell?ed|abandoned|replaced|retired)|never happened|(?:still )?not (?:yet )?started|is (?:dead|gone|deprecated|obsolete))\b/i;
+// Neither "No, …" / "Nope, …" alone ("Nope, that's the engineer in you talking") nor a bare "instead
+// of" ("I ended up doing X instead of the Arch work") is a correction of memory: on two real workspaces
+// every item they listed was conversation (7 of 7). The correction says what holds now.
 /** A word this rare (in at most this many entries of the store) names the thing both sides are about. */
 const RARE = 8;
 const MAX_ITEMS = 40;
@@ -28,9 +29,7 @@ export const sessionCorrections: Rule = {
   name: "session-corrections",
   run({ planned, removed, typed, review }) {
     // A switch naming both sides is session-switches' to apply or list.
-    const said = typed.filter(
-      (t) => (CORRECTION.test(t.sentence) || OPENER.test(t.sentence)) && !switchIn(t.sentence),
-    );
+    const said = typed.filter((t) => CORRECTION.test(t.sentence) && !switchIn(t.sentence));
     if (!said.length) return [];
     const live = planned.filter((p) => !removed.has(p));
     const df = new Map<string, number>();
