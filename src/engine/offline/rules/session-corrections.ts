@@ -16,9 +16,9 @@ import { switchIn } from "./session-switches.ts";
  */
 const CORRECTION =
   /\b(?:we(?:'re| are)? (?:now )?(?:use|using) |(?:switched|moved|migrated) (?:from|to|over)|no longer (?:use|using|need|have|run)|(?:don't|do not|dont) (?:use|need|have|run) \S+(?: \S+){0,3} any ?more|\b(?:use|using|uses) \S+(?: \S+)? instead of|we (?:dropped|removed|killed|cancell?ed|abandoned|replaced|retired)|never happened|(?:still )?not (?:yet )?started|is (?:dead|gone|deprecated|obsolete))\b/i;
-// Neither "No, …" / "Nope, …" alone ("Nope, that's the engineer in you talking") nor a bare "instead
-// of" ("I ended up doing X instead of the Arch work") is a correction of memory: on two real workspaces
-// every item they listed was conversation (7 of 7). The correction says what holds now.
+// Neither "No, …" / "Nope, …" alone ("Nope, too slow") nor a bare "instead of" ("I walked instead of
+// taking the bus") is a correction of memory: on two real workspaces every item they listed was
+// conversation (7 of 7). The correction says what holds now.
 /** A word this rare (in at most this many entries of the store) names the thing both sides are about. */
 const RARE = 8;
 const MAX_ITEMS = 40;
