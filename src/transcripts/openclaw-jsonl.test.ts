@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { formatContract } from "./contract.suite.ts";
 import { openclawJsonl } from "./openclaw-jsonl.ts";
+import { readTranscript } from "./read-transcript.ts";
+import { createFormatRegistry } from "./registry.ts";
 
 // The shape OpenClaw writes: a session header, then message lines (written here by hand, no real data).
 const lines = [
@@ -83,5 +85,21 @@ describe("OpenClaw sessions", () => {
     expect(() => openclawJsonl.parse(JSON.stringify(lines[0]), "s.jsonl")).toThrow(
       "no user or assistant messages",
     );
+  });
+});
+
+describe("OpenClaw's files beside its transcripts", () => {
+  it("reports its session index and a session's lock as what they are, not as a closest guess", () => {
+    const registry = createFormatRegistry();
+    const index = JSON.stringify({ "agent:main:main": { sessionId: "abc", updatedAt: 1 } }, null, 2);
+    const lock = JSON.stringify({ pid: 4242, createdAt: "2026-02-15T12:00:00.000Z" }, null, 2);
+    const a = readTranscript(registry, index, "agents/main/sessions/sessions.json");
+    const b = readTranscript(registry, lock, "agents/main/sessions/abc.jsonl.lock");
+    expect(a.ok ? "" : a.error).toBe(
+      "no transcript format recognises its content (closest: openclaw-jsonl: OpenClaw's session index (sessions.json), not a transcript)",
+    );
+    expect(b.ok ? "" : b.error).toContain("closest: openclaw-jsonl: an OpenClaw session lock");
+    // Another sessions.json is judged on its content like any file.
+    expect(readTranscript(registry, lock, "sessions.json").ok).toBe(false);
   });
 });

@@ -28,6 +28,19 @@ const isOwnLine = (o: Obj) =>
   (o.type === "message" && isObj(o.message) && typeof o.message.role === "string");
 
 /**
+ * OpenClaw files that sit beside its transcripts and are not one: the session index and a running
+ * session's lock. Named as such, so the report says what they are rather than the closest guess.
+ */
+function ownNonTranscript(text: string, file: string): string | null {
+  const name = file.split("/").at(-1) ?? "";
+  if (name.endsWith(".jsonl.lock") && /"pid"\s*:/.test(text.slice(0, 200)))
+    return "an OpenClaw session lock (the pid of a running session), not a transcript";
+  if (name === "sessions.json" && /"sessionId"\s*:/.test(text.slice(0, 4_000)))
+    return "OpenClaw's session index (sessions.json), not a transcript";
+  return null;
+}
+
+/**
  * OpenClaw (and clawdbot / pi) session logs, `~/.openclaw/agents/<agent>/sessions/<id>.jsonl`: a
  * `{type: "session", version, id, timestamp, cwd}` header, then `{type: "message", id, parentId,
  * timestamp, message: {role, content, timestamp}}` lines, role user / assistant / toolResult, content
@@ -35,13 +48,19 @@ const isOwnLine = (o: Obj) =>
  * lines are not conversation. Tool calls and tool results are kept as `tool` messages; a user turn keeps
  * only what the person typed (openclaw-envelope.ts), and a runtime event sent as one is `system`.
  */
+/** Closer than any other format's guess, never a claim. */
+const NOT_OURS = 0.9;
+
 export const openclawJsonl: TranscriptFormat = {
   name: "openclaw-jsonl",
-  sniff(head) {
+  sniff(head, file) {
+    if (ownNonTranscript(head, file)) return NOT_OURS;
     const h = headObjects(head);
     return claims(h.objects.some(isOwnLine), isJsonlHead(h));
   },
-  parse(text) {
+  parse(text, file) {
+    const not = ownNonTranscript(text, file);
+    if (not) throw new Error(not);
     const { lines, warnings, count } = readJsonl(text);
     const list = new MessageList();
     let sessionId: string | null = null;
