@@ -99,6 +99,11 @@ describe("OpenClaw's files beside its transcripts", () => {
       "no transcript format recognises its content (closest: openclaw-jsonl: OpenClaw's session index (sessions.json), not a transcript)",
     );
     expect(b.ok ? "" : b.error).toContain("closest: openclaw-jsonl: an OpenClaw session lock");
+    const trace = `${JSON.stringify({ traceSchema: "openclaw-trajectory", schemaVersion: 1, type: "session.started", sessionId: "abc", ts: "2026-05-12T23:01:19.349Z" })}\n${JSON.stringify({ traceSchema: "openclaw-trajectory", type: "session.ended", sessionId: "abc" })}\n`;
+    const c = readTranscript(registry, trace, "agents/main/sessions/abc.trajectory.jsonl");
+    expect(c.ok ? "" : c.error).toBe(
+      "openclaw-jsonl: an OpenClaw trajectory trace (runtime events; the conversation is in the session's own .jsonl), not a transcript",
+    );
     // Another sessions.json is judged on its content like any file.
     expect(readTranscript(registry, lock, "sessions.json").ok).toBe(false);
   });

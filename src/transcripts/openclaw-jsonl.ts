@@ -11,7 +11,7 @@ import {
   readJsonl,
   toolCall,
 } from "./records.ts";
-import { isoOrNull, type TranscriptFormat } from "./session.ts";
+import { CLAIMS, isoOrNull, type TranscriptFormat } from "./session.ts";
 
 /** Text blocks of OpenClaw content (a string, or blocks); thinking, images and tool calls are not text. */
 function blocksText(content: unknown): string {
@@ -28,11 +28,15 @@ const isOwnLine = (o: Obj) =>
   (o.type === "message" && isObj(o.message) && typeof o.message.role === "string");
 
 /**
- * OpenClaw files that sit beside its transcripts and are not one: the session index and a running
- * session's lock. Named as such, so the report says what they are rather than the closest guess.
+ * OpenClaw files that sit beside its transcripts and are not one: the session index, a running session's
+ * lock, and a session's trajectory trace (`<id>.trajectory.jsonl`, runtime events whose conversation is
+ * the session's own `<id>.jsonl`). Named as such, so the report says what they are rather than the
+ * closest guess (Claude Code's format took the traces for its own and found no message in them).
  */
 function ownNonTranscript(text: string, file: string): string | null {
   const name = file.split("/").at(-1) ?? "";
+  if (/^\{"traceSchema"\s*:\s*"openclaw-trajectory"/.test(text))
+    return "an OpenClaw trajectory trace (runtime events; the conversation is in the session's own .jsonl), not a transcript";
   if (name.endsWith(".jsonl.lock") && /"pid"\s*:/.test(text.slice(0, 200)))
     return "an OpenClaw session lock (the pid of a running session), not a transcript";
   if (name === "sessions.json" && /"sessionId"\s*:/.test(text.slice(0, 4_000)))
@@ -54,7 +58,9 @@ const NOT_OURS = 0.9;
 export const openclawJsonl: TranscriptFormat = {
   name: "openclaw-jsonl",
   sniff(head, file) {
-    if (ownNonTranscript(head, file)) return NOT_OURS;
+    const not = ownNonTranscript(head, file);
+    // A trace is claimed (another format would take it for its own) and refused with its name.
+    if (not) return not.includes("trajectory") ? CLAIMS : NOT_OURS;
     const h = headObjects(head);
     return claims(h.objects.some(isOwnLine), isJsonlHead(h));
   },
