@@ -81,6 +81,31 @@ export function switchIn(sentence: string): Switch | null {
   return null;
 }
 
+const RUN = /[\p{L}\p{N}_-]+/gu;
+/** The first run of name characters of a value: "node" of "node.js", "github" of "GitHub Actions". */
+const firstRun = (value: string) => (value.toLowerCase().match(RUN) ?? [""])[0] ?? "";
+
+/**
+ * The entries whose text holds each value's first run as a whole run, found in one pass over the store
+ * (a value named in an entry always is): a thousand switches do not each read every entry.
+ */
+function entriesNaming(live: readonly Planned[], values: readonly string[]): Map<string, Planned[]> {
+  const wanted = new Set(values.map(firstRun));
+  const out = new Map<string, Planned[]>();
+  for (const p of live) {
+    const seen = new Set<string>();
+    for (const line of p.entry.lines)
+      for (const run of line.toLowerCase().match(RUN) ?? [])
+        if (wanted.has(run) && !seen.has(run)) {
+          seen.add(run);
+          const list = out.get(run);
+          if (list) list.push(p);
+          else out.set(run, [p]);
+        }
+  }
+  return out;
+}
+
 /** `value` where it stands as a word of `line` (not inside a longer name), each index. */
 function occurrences(line: string, value: string): number[] {
   const at: number[] = [];
@@ -113,7 +138,10 @@ export const sessionSwitches: Rule = {
         set.add(`${fold(sw.from)}\0${fold(sw.to)}`);
         pairs.set(v, set);
       }
-    const live = planned.filter((p) => !removed.has(p));
+    const naming = entriesNaming(
+      planned.filter((p) => !removed.has(p)),
+      said.map(({ sw }) => sw.from),
+    );
     const ops: ProposedOperation[] = [];
     const done = new Set<string>();
     for (const { t, sw } of said) {
@@ -123,7 +151,9 @@ export const sessionSwitches: Rule = {
       // The old value is named once in the whole store, as the whole value of one entry's slot: that
       // entry is the store's only claim about it. Named anywhere else too ("run npm test"), the switch
       // reaches further than one line: listed for review beside every entry naming it.
-      const holders = live.filter((p) => p.entry.lines.some((l) => occurrences(l, sw.from).length));
+      const holders = (naming.get(firstRun(sw.from)) ?? []).filter((p) =>
+        p.entry.lines.some((l) => occurrences(l, sw.from).length),
+      );
       const why = unprovable(sw, holders, held, pairs);
       if (why) {
         const newer = holders.filter((p) => !saidBefore(p, t));
