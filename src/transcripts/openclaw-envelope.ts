@@ -14,6 +14,7 @@ const RUNTIME = [
   "A new session was started via /new or /reset.",
   "An async command did not run.",
   "An async command the user already approved has completed.",
+  "A scheduled reminder has been triggered.",
   "Continue where you left off.",
 ];
 const DROPPED_LINE = [
