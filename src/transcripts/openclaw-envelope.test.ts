@@ -57,6 +57,12 @@ describe("personText: chat channels' envelopes (issue 16, on real workspaces)", 
   it("gives a completed approved command's event and a scheduled reminder to no one, and keeps a day in brackets the person wrote", () => {
     const reminder = `System: [2026-02-26 21:55:00 EST] Lunch order reminder\n\n${meta("Dana")}\nA scheduled reminder has been triggered. The reminder content is:\n\nLunch order reminder\n\nPlease relay this reminder to the user in a helpful and friendly way.\nCurrent time: Thursday, February 26th, 2026 — 9:55 PM`;
     expect(personText(reminder)).toBeNull();
+    // After the output of the cron that raised it, which runs on from its System: line.
+    expect(
+      personText(
+        `System: [2026-02-26 02:08:00 EST] Cron (error): task failed\n\n**Status**: failed (HTTP 503)\n\n${reminder.slice(reminder.indexOf("A scheduled"))}`,
+      ),
+    ).toBeNull();
     expect(
       personText(
         "[Fri 2026-04-03 19:39 GMT+2] An async command the user already approved has completed.\nDo not run it again.",

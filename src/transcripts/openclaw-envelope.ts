@@ -14,9 +14,13 @@ const RUNTIME = [
   "A new session was started via /new or /reset.",
   "An async command did not run.",
   "An async command the user already approved has completed.",
-  "A scheduled reminder has been triggered.",
   "Continue where you left off.",
 ];
+/**
+ * Runtime text wherever it stands in the turn: a reminder's event follows the multi-line output of the
+ * cron that raised it (a `System:` line whose body runs on), so it does not start the turn.
+ */
+const RUNTIME_ANYWHERE = ["A scheduled reminder has been triggered. The reminder content is:"];
 const DROPPED_LINE = [
   "System: [",
   "[media attached",
@@ -106,5 +110,7 @@ export function personText(raw: string): string | null {
     .replace(/\n{3,}/g, "\n\n")
     .trim();
   if (!kept) return null;
-  return RUNTIME.some((r) => kept.startsWith(r)) ? null : kept;
+  return RUNTIME.some((r) => kept.startsWith(r)) || RUNTIME_ANYWHERE.some((r) => kept.includes(r))
+    ? null
+    : kept;
 }
