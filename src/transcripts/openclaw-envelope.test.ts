@@ -57,6 +57,11 @@ describe("personText: chat channels' envelopes (issue 16, on real workspaces)", 
   it("gives a completed approved command's event and a scheduled reminder to no one, and keeps a day in brackets the person wrote", () => {
     const reminder = `System: [2026-02-26 21:55:00 EST] Lunch order reminder\n\n${meta("Dana")}\nA scheduled reminder has been triggered. The reminder content is:\n\nLunch order reminder\n\nPlease relay this reminder to the user in a helpful and friendly way.\nCurrent time: Thursday, February 26th, 2026 — 9:55 PM`;
     expect(personText(reminder)).toBeNull();
+    expect(
+      personText(
+        "A scheduled reminder has been triggered. The reminder message is shown in the system messages above. Please relay this reminder to the user in a helpful and friendly way.\nCurrent time: Saturday, February 14th, 2026 — 6:25 AM (UTC)",
+      ),
+    ).toBeNull();
     // After the output of the cron that raised it, which runs on from its System: line.
     expect(
       personText(

@@ -20,7 +20,10 @@ const RUNTIME = [
  * Runtime text wherever it stands in the turn: a reminder's event follows the multi-line output of the
  * cron that raised it (a `System:` line whose body runs on), so it does not start the turn.
  */
-const RUNTIME_ANYWHERE = ["A scheduled reminder has been triggered. The reminder content is:"];
+const RUNTIME_ANYWHERE = [
+  "A scheduled reminder has been triggered.",
+  "Please relay this reminder to the user in a helpful and friendly way.",
+];
 const DROPPED_LINE = [
   "System: [",
   "[media attached",

@@ -81,6 +81,13 @@ describe("OpenClaw sessions", () => {
     ]);
   });
 
+  it("reads the user turns of a session another agent spawned as that agent's prompts, not a person's", () => {
+    const child = [{ ...lines[0], id: "child", parentSession: "s-1", origin: "subagent" }, ...lines.slice(1)];
+    const s = openclawJsonl.parse(child.map((l) => JSON.stringify(l)).join("\n"), "child.jsonl");
+    expect(s.messages.filter((m) => m.role === "user")).toEqual([]);
+    expect(s.messages.some((m) => m.role === "system" && m.text === "Use pnpm here.")).toBe(true);
+  });
+
   it("a session of only a header and bookkeeping has no messages", () => {
     expect(() => openclawJsonl.parse(JSON.stringify(lines[0]), "s.jsonl")).toThrow(
       "no user or assistant messages",

@@ -71,10 +71,14 @@ export const openclawJsonl: TranscriptFormat = {
     const list = new MessageList();
     let sessionId: string | null = null;
     let startedAt: string | null = null;
+    // A session another agent spawned (its header names a parent session or a subagent origin): its
+    // "user" turns are that agent's task prompts, not a person's words.
+    let spawned = false;
     for (const { line, obj: o } of lines) {
       if (o.type === "session") {
         if (typeof o.id === "string") sessionId ??= o.id;
         startedAt ??= isoOrNull(o.timestamp);
+        spawned ||= typeof o.parentSession === "string" || o.origin === "subagent";
         continue;
       }
       if (o.type !== "message") continue;
@@ -85,9 +89,10 @@ export const openclawJsonl: TranscriptFormat = {
       }
       const at = isoOrNull(o.timestamp) ?? isoOrNull(m.timestamp);
       if (m.role === "user") {
-        // The person's words without OpenClaw's envelopes; a runtime event sent as a user turn is system.
+        // The person's words without OpenClaw's envelopes; a runtime event (or a spawning agent's prompt)
+        // sent as a user turn is system.
         const text = blocksText(m.content);
-        const person = personText(text);
+        const person = spawned ? null : personText(text);
         if (person === null) list.add("system", text, at);
         else list.add("user", person, at);
       } else if (m.role === "assistant") {
