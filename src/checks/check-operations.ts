@@ -6,7 +6,7 @@ import { blockViolation } from "./blocks.ts";
 import { confidenceOf } from "./confidence.ts";
 import { removesOnlyDanglingLinks } from "./dangling-links.ts";
 import { checkEvidence, type EvidenceBase } from "./evidence.ts";
-import { rewriteViolation } from "./rewrites.ts";
+import { newerThanAll, rewriteViolation } from "./rewrites.ts";
 import { outsideScope, type Scope } from "./scope.ts";
 import { type SessionOrder, sessionsAfter } from "./session-order.ts";
 import { createStructureGuard } from "./structure.ts";
@@ -200,18 +200,15 @@ function checkOne(op: ProposedOperation, input: CheckInput, taken: Taken): void 
     // The surviving evidence must be newer than everything it retires; "latest wins" is checked, not claimed.
     // (A supersede that only rewrites answers to checks/rewrites.ts.)
     const dateOf = (path: string, line: number) => input.lineDates?.get(path)?.get(line) ?? null;
-    const survivors = op.evidence
-      .filter((ev) => ev.source === "memory" && !removals.some((c) => removedRange(c, ev.line, ev.path)))
-      .map((ev) => (ev.source === "memory" ? dateOf(ev.path, ev.line) : null));
-    const newest =
-      survivors
-        .filter((d): d is string => d !== null)
-        .sort()
-        .at(-1) ?? null;
+    const survivors = op.evidence.flatMap((ev) =>
+      ev.source === "memory" && !removals.some((c) => removedRange(c, ev.line, ev.path))
+        ? [dateOf(ev.path, ev.line)]
+        : [],
+    );
     const retired = removals.flatMap((c) =>
       Array.from({ length: c.endLine - c.startLine + 1 }, (_, i) => dateOf(c.path, c.startLine + i)),
     );
-    if (!newest || retired.some((d) => d !== null && d >= newest)) {
+    if (!newerThanAll(survivors, retired)) {
       throw new Refusal(
         "supersede-needs-newer-evidence",
         "a supersede must cite a surviving entry written after every entry it retires",

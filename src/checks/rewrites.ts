@@ -48,7 +48,14 @@ export function rewriteViolation(
     const sessionWhy =
       sessions.length && input.order ? sessionsAfter(input.order, sessions, c.path, rewritten) : null;
     if (sessions.length && !sessionWhy) continue;
-    const memoryOk = memory.length > 0 && (!input.lineDates || newer(memory, c, rewritten, input.lineDates));
+    const dateOf = (path: string, line: number) => input.lineDates?.get(path)?.get(line) ?? null;
+    const memoryOk =
+      memory.length > 0 &&
+      (!input.lineDates ||
+        newerThanAll(
+          memory.map((ev) => dateOf(ev.path, ev.line)),
+          rewritten.map(({ line }) => dateOf(c.path, line)),
+        ));
     if (memoryOk) continue;
     return sessionWhy
       ? { rule: "session-not-after-entry", detail: sessionWhy }
@@ -60,21 +67,17 @@ export function rewriteViolation(
   return null;
 }
 
-/** Some cited memory line is dated, and after every dated line the change rewrites. */
-function newer(
-  memory: readonly { path: string; line: number }[],
-  c: Change,
-  rewritten: readonly { line: number }[],
-  lineDates: ReadonlyMap<string, ReadonlyMap<number, string>>,
+/**
+ * Some cited date is known, and every known date of what is retired or rewritten comes before the newest
+ * of them: "latest wins" checked, not claimed. Undated retired lines do not count against it.
+ */
+export function newerThanAll(
+  cited: readonly (string | null)[],
+  retired: readonly (string | null)[],
 ): boolean {
-  const newest = memory
-    .map((ev) => lineDates.get(ev.path)?.get(ev.line) ?? null)
+  const newest = cited
     .filter((d): d is string => d !== null)
     .sort()
     .at(-1);
-  if (newest === undefined) return false;
-  return rewritten.every(({ line }) => {
-    const d = lineDates.get(c.path)?.get(line);
-    return d === undefined || d < newest;
-  });
+  return newest !== undefined && retired.every((d) => d === null || d < newest);
 }
