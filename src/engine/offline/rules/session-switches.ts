@@ -13,7 +13,8 @@ import { extractSlot } from "./supersede.ts";
  * nothing but the switch (no "for the tests", no question, no "should we"); the old value is named in
  * one entry of the whole store, as the whole value of its slot, under a label that does not call it
  * history; no other sentence switches either side; the session provably came after the entry. Anything
- * short of that is left to session-corrections, which lists it for review and changes nothing.
+ * short of that is listed for review beside the entries naming the old value, and nothing is changed
+ * (session-corrections leaves such sentences to this rule).
  */
 // A name ends in a letter or digit: "pnpm." is "pnpm" at the end of a sentence.
 const TOKEN = "(?:`[^`\\n]{1,40}`|[\\p{L}\\p{N}](?:[\\p{L}\\p{N}._@/+#-]{0,38}[\\p{L}\\p{N}])?)";
@@ -154,22 +155,19 @@ export const sessionSwitches: Rule = {
       const holders = (naming.get(firstRun(sw.from)) ?? []).filter((p) =>
         p.entry.lines.some((l) => occurrences(l, sw.from).length),
       );
-      const why = unprovable(sw, holders, held, pairs);
-      if (why) {
+      const found = target(sw, holders, held, pairs);
+      if (typeof found === "string") {
         const newer = holders.filter((p) => !saidBefore(p, t));
-        if (newer.length) review.push(listed(t, sw, newer, why));
+        if (newer.length) review.push(listed(t, sw, newer, found));
         continue;
       }
-      const p = holders[0] as Planned;
-      const line = p.entry.lines[0] ?? "";
-      const at = occurrences(line, sw.from);
+      const { p, line, at: i } = found;
       if (!saidAfter(p, t, seenSince)) {
         // Said before the entry was written, the entry is the newer word: nothing to ask. Undated, ask.
         if (!saidBefore(p, t))
           review.push(listed(t, sw, [p], "the session is not known to come after the entry"));
         continue;
       }
-      const i = at[0] ?? 0;
       removed.add(p);
       ops.push({
         kind: "supersede",
@@ -194,13 +192,16 @@ export const sessionSwitches: Rule = {
   },
 };
 
-/** Why a switch cannot be applied to the store by code, or null when it can. */
-function unprovable(
+/**
+ * The one entry a switch rewrites, its line and where the old value stands in it; or why code cannot
+ * apply the switch to the store.
+ */
+function target(
   sw: Switch,
   holders: readonly Planned[],
   held: ReadonlySet<Planned>,
   pairs: ReadonlyMap<string, ReadonlySet<string>>,
-): string | null {
+): { p: Planned; line: string; at: number } | string {
   if (pairs.get(fold(sw.from))?.size !== 1 || pairs.get(fold(sw.to))?.size !== 1)
     return `the sessions switch ${sw.from} or ${sw.to} more than one way`;
   if (holders.length !== 1) return `${holders.length} entries name ${sw.from}`;
@@ -211,9 +212,10 @@ function unprovable(
   if (!slot || fold(slot.value) !== fold(sw.from)) return `${sw.from} is not the entry's whole value`;
   if (NOT_CURRENT.test(slot.subject)) return `the entry's label does not call ${sw.from} current`;
   const line = p.entry.lines[0] ?? "";
-  if (occurrences(line, sw.from).length !== 1 || occurrences(line, sw.to).length)
+  const at = occurrences(line, sw.from);
+  if (at.length !== 1 || occurrences(line, sw.to).length)
     return `the entry names ${sw.from} or ${sw.to} more than once`;
-  return null;
+  return { p, line, at: at[0] ?? 0 };
 }
 
 const MAX_LISTED = 5;
