@@ -1,10 +1,11 @@
 /**
  * What the person typed in an OpenClaw user turn. OpenClaw wraps a chat message in envelopes before the
  * model sees it — a plugin's `<composio>…</composio>` block, `Conversation info (untrusted metadata):`
- * and `Sender (untrusted metadata):` JSON fences, a quoted `Replied message (untrusted, for context):`, `System: [time] Exec completed …` event lines,
- * `[media attached: …]` notes, a queue header, a chat channel's header (`[WhatsApp +81… 2026-01-31 13:40
- * GMT+9] `, a group's sender `Dana (8668…): `) and `[message_id: …]` line, a quoted `[Replying to …]`
- * block, attached `<file>` contents, a `[Bootstrap truncation warning]` — and sends runtime events as user turns of their own
+ * and `Sender (untrusted metadata):` JSON fences, a quoted `Replied message (untrusted, for context):`,
+ * `System: [time] Exec completed …` event lines, `[media attached: …]` notes, a queue header, a chat
+ * channel's header (`[WhatsApp +81… 2026-01-31 13:40 GMT+9] `, a group's sender `Dana (8668…): `) and
+ * `[message_id: …]` line, a quoted `[Replying to …]` block, attached `<file>` contents, a `[Bootstrap
+ * truncation warning]` — and sends runtime events as user turns of their own
  * (`[time] OpenClaw runtime context (internal):`, `An async command did not run.`, "Continue where you
  * left off."). Those are not the user's words: the envelopes are cut, and a turn with nothing else left
  * is the runtime's (null). Plain string scanning: no pattern that backtracks over a long paste.
@@ -34,6 +35,13 @@ const DROPPED_LINE = [
 ];
 /** Whole lines OpenClaw adds after a chat message: `[message_id: 3ADE1F90…]`. */
 const ID_LINE = "[message_id:";
+
+/** Blocks cut whole, `open` to `close`: a plugin's, a quoted reply, an attached file's contents. */
+const BLOCKS: readonly (readonly [string, string])[] = [
+  ["<composio>", "</composio>"],
+  ["[Replying to ", "[/Replying]"],
+  ["<file name=", "</file>"],
+];
 
 /** Remove every `open`…`close` block. */
 function cutBlocks(text: string, open: string, close: string): string {
@@ -91,11 +99,7 @@ function cutParagraph(text: string, marker: string): string {
 }
 
 export function personText(raw: string): string | null {
-  const blocks = cutBlocks(
-    cutBlocks(cutBlocks(raw, "<composio>", "</composio>"), "[Replying to ", "[/Replying]"),
-    "<file name=",
-    "</file>",
-  );
+  const blocks = BLOCKS.reduce((text, [open, close]) => cutBlocks(text, open, close), raw);
   const cut = cutMetadata(cutParagraph(blocks, "[Bootstrap truncation warning]"));
   const kept = cut
     .split("\n")

@@ -11,7 +11,7 @@ import {
   readJsonl,
   toolCall,
 } from "./records.ts";
-import { CLAIMS, isoOrNull, type TranscriptFormat } from "./session.ts";
+import { CLAIMS, isoOrNull, TranscriptError, type TranscriptFormat } from "./session.ts";
 
 /** Text blocks of OpenClaw content (a string, or blocks); thinking, images and tool calls are not text. */
 function blocksText(content: unknown): string {
@@ -27,20 +27,30 @@ const isOwnLine = (o: Obj) =>
   (o.type === "session" && typeof o.id === "string" && "version" in o) ||
   (o.type === "message" && isObj(o.message) && typeof o.message.role === "string");
 
+/** Closer than any other format's guess, never a claim. */
+const NOT_OURS = 0.9;
+
 /**
  * OpenClaw files that sit beside its transcripts and are not one: the session index, a running session's
  * lock, and a session's trajectory trace (`<id>.trajectory.jsonl`, runtime events whose conversation is
  * the session's own `<id>.jsonl`). Named as such, so the report says what they are rather than the
  * closest guess (Claude Code's format took the traces for its own and found no message in them).
  */
-function ownNonTranscript(text: string, file: string): string | null {
+function ownNonTranscript(text: string, file: string): { what: string; score: number } | null {
   const name = file.split("/").at(-1) ?? "";
+  // A trace is claimed, since another format would take it for its own, and refused with its name.
   if (/^\{"traceSchema"\s*:\s*"openclaw-trajectory"/.test(text))
-    return "an OpenClaw trajectory trace (runtime events; the conversation is in the session's own .jsonl), not a transcript";
+    return {
+      what: "an OpenClaw trajectory trace (runtime events; the conversation is in the session's own .jsonl), not a transcript",
+      score: CLAIMS,
+    };
   if (name.endsWith(".jsonl.lock") && /"pid"\s*:/.test(text.slice(0, 200)))
-    return "an OpenClaw session lock (the pid of a running session), not a transcript";
+    return {
+      what: "an OpenClaw session lock (the pid of a running session), not a transcript",
+      score: NOT_OURS,
+    };
   if (name === "sessions.json" && /"sessionId"\s*:/.test(text.slice(0, 4_000)))
-    return "OpenClaw's session index (sessions.json), not a transcript";
+    return { what: "OpenClaw's session index (sessions.json), not a transcript", score: NOT_OURS };
   return null;
 }
 
@@ -52,21 +62,17 @@ function ownNonTranscript(text: string, file: string): string | null {
  * lines are not conversation. Tool calls and tool results are kept as `tool` messages; a user turn keeps
  * only what the person typed (openclaw-envelope.ts), and a runtime event sent as one is `system`.
  */
-/** Closer than any other format's guess, never a claim. */
-const NOT_OURS = 0.9;
-
 export const openclawJsonl: TranscriptFormat = {
   name: "openclaw-jsonl",
   sniff(head, file) {
     const not = ownNonTranscript(head, file);
-    // A trace is claimed (another format would take it for its own) and refused with its name.
-    if (not) return not.includes("trajectory") ? CLAIMS : NOT_OURS;
+    if (not) return not.score;
     const h = headObjects(head);
     return claims(h.objects.some(isOwnLine), isJsonlHead(h));
   },
   parse(text, file) {
     const not = ownNonTranscript(text, file);
-    if (not) throw new Error(not);
+    if (not) throw new TranscriptError(not.what);
     const { lines, warnings, count } = readJsonl(text);
     const list = new MessageList();
     let sessionId: string | null = null;
