@@ -13,7 +13,7 @@ import { createDreamDeps } from "../dream/deps.ts";
 import { assertLayout } from "../dream/layout.ts";
 import { createLock, holderIdOf, lockOptionsOf } from "../dream/lock.ts";
 import { dreamDirsAndLimits } from "../dream/options.ts";
-import { createDreamRunner, type RunnerEvent } from "../dream/runner.ts";
+import { createDreamRunner } from "../dream/runner.ts";
 import { createThreadExecutor } from "../dream/thread.ts";
 import { errorMessage } from "../errors.ts";
 import type { Logger } from "../logger.ts";
@@ -24,7 +24,6 @@ import { createScheduler, newestMtime } from "../schedule/scheduler.ts";
 import { readState, stateDirOf } from "../state/state.ts";
 import { ensureApiToken } from "./api-token.ts";
 import { createApp, type Readiness } from "./app.ts";
-import type { Metrics } from "./metrics.ts";
 import { createTranscriptView } from "./ui/transcript-view.ts";
 
 export interface Server {
@@ -148,14 +147,10 @@ export async function startServer(
     return { ready: reasons.length === 0, reasons };
   };
   // prom-client is loaded before the server listens: loading it takes the thread for 50–100 ms, which after
-  // listening landed in the first dream and stalled the liveness probe. Events from before it are replayed.
-  const early: RunnerEvent[] = [];
-  let metrics: Metrics | null = null;
-  runner.subscribe((e) => (metrics ? metrics.observe(e) : early.push(e)));
-  let metricsLoading: Promise<Metrics> | null = null;
-  const loadMetrics = () => {
-    metricsLoading ??= import("./metrics.ts").then(({ createMetrics }) => {
-      const m = createMetrics({
+  // listening landed in the first dream and stalled the liveness probe. No dream runs before then.
+  const metrics = await import("./metrics.ts")
+    .then(({ createMetrics }) =>
+      createMetrics({
         sessionsPending: async () =>
           (await gates.check(await readStateLogged(), now())).sessionsSinceLast ?? 0,
         lastSuccess: async () => {
@@ -163,15 +158,18 @@ export async function startServer(
           return at ? Date.parse(at) / 1000 : null;
         },
         keptBytes: createKeptMeter(cfg.proposalsDir, snapshotsDirOf(cfg)),
-      });
-      for (const e of early.splice(0)) m.observe(e);
-      metrics = m;
-      return m;
+      }),
+    )
+    .catch((err: unknown) => {
+      log.error("metrics failed to load", { error: errorMessage(err) });
+      return null;
     });
-    return metricsLoading;
-  };
+  if (metrics) runner.subscribe((e) => metrics.observe(e));
   const app = createApp({
-    metrics: async () => (await loadMetrics()).registry,
+    metrics: async () => {
+      if (!metrics) throw new Error("metrics failed to load");
+      return metrics.registry;
+    },
     runner,
     proposals: createProposals(cfg.proposalsDir),
     token: token.token,
@@ -200,9 +198,6 @@ export async function startServer(
     maxEventStreams: cfg.maxEventStreams,
     secrets,
   });
-  await loadMetrics().catch((err: unknown) =>
-    log.error("metrics failed to load", { error: errorMessage(err) }),
-  );
   const server = await new Promise<ReturnType<typeof serveHttp>>((resolve, reject) => {
     const s = serveHttp({ fetch: app.fetch, port: cfg.apiPort, hostname: cfg.apiHost }, () => resolve(s));
     s.once("error", reject);
